@@ -1,0 +1,55 @@
+# cleancast — quick start: `make demo`, then `make test`.
+# Everything downloaded (Debian packages, npm packages) is pinned and hash-checked into
+# $(CLEANCAST_CACHE), outside the source tree.
+
+CLEANCAST_CACHE ?= $(HOME)/.cache/cleancast
+export CLEANCAST_CACHE
+
+BUILD ?= build
+BUILD_SAN ?= build-san
+NINJA ?= ninja
+
+.PHONY: all setup deps models data build build-san demo test test-fast bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+models: deps
+	@models/fetch.sh
+
+data: deps
+	@data/fetch.sh
+
+setup: deps models data
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=release
+
+$(BUILD_SAN)/build.ninja:
+	CC=clang meson setup $(BUILD_SAN) --buildtype=debugoptimized \
+	    -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
+
+build: deps $(BUILD)/build.ninja
+	$(NINJA) -C $(BUILD)
+
+build-san: deps $(BUILD_SAN)/build.ninja
+	$(NINJA) -C $(BUILD_SAN)
+
+demo: setup build
+	@scripts/demo.sh $(BUILD)
+
+# Every test, in the release build and in an ASan+UBSan build; ends with "N passed, N failed".
+test: setup build build-san
+	@scripts/run-tests.sh $(BUILD) $(BUILD_SAN)
+
+# Release build only (for quick iterations).
+test-fast: setup build
+	@scripts/run-tests.sh $(BUILD)
+
+bench: setup build
+	@bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(BUILD_SAN)

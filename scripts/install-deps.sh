@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages cleancast builds, tests and demos with.
+# Idempotent: does nothing when all are present.
+set -euo pipefail
+
+PKGS=(
+  build-essential clang libclang-rt-14-dev meson ninja-build pkg-config
+  libxnnpack-dev libpthreadpool-dev libspeexdsp-dev
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
+  libavdevice-dev libavfilter-dev
+  ffmpeg sox imagemagick nodejs npm ca-certificates xz-utils binutils
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,32 @@
+/* Internal helpers shared by every layer of the library. */
+#ifndef CC_COMMON_H
+#define CC_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cleancast/cleancast.h"
+
+#if defined(__GNUC__)
+#  define CC_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#  define CC_PRINTF(a, b)
+#endif
+
+/* Formats one line and hands it to the host's log callback, if any. */
+void cc_log(int level, const char *fmt, ...) CC_PRINTF(2, 3);
+
+/* Zeroed allocation with overflow check; NULL on failure or overflow. */
+void *cc_calloc(size_t n, size_t size);
+/* 64-byte aligned, zeroed; free with cc_free_aligned(). */
+void *cc_alloc_aligned(size_t size);
+void cc_free_aligned(void *p);
+
+/* Reads a whole file into memory; *out is malloc'ed. Logs a message naming path on failure. */
+int cc_read_file(const char *path, uint8_t **out, size_t *size);
+
+#define CC_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define CC_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define CC_CLAMP(x, lo, hi) ((x) < (lo) ? (lo) : (x) > (hi) ? (hi) : (x))
+
+#endif

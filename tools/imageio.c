@@ -1,0 +1,2 @@
+/* image I/O */
+int cc_placeholder_unused;
