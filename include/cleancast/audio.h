@@ -1,10 +1,132 @@
 /**
  * @file audio.h
- * Noise suppression (placeholder: filled in by the audio-core work).
+ * Noise suppression for a microphone stream: RNNoise (neural) or speexdsp (classical).
+ *
+ * Lifecycle:
+ * @code
+ *   CcDenoiseModel *model;                      // immutable, shareable by many streams
+ *   cc_denoise_model_open_file(&model, "rnnoise.ccm");
+ *   CcDenoiserSettings s;
+ *   cc_denoiser_default_settings(&s);
+ *   s.sample_rate_hz = 44100;
+ *   s.channels = 2;
+ *   s.strength = 0.8f;
+ *   CcDenoiser *dn;                             // one per stream, one thread at a time
+ *   cc_denoiser_open(&dn, model, &s);
+ *   int delay = cc_denoiser_latency_samples(dn); // output lags input by this much
+ *   while (capture(in, n))                      // any block size n, interleaved floats
+ *       cc_denoiser_process(dn, in, out, n);    // writes exactly n frames
+ *   n = cc_denoiser_flush(dn, tail, delay);     // the last `delay` frames
+ *   cc_denoiser_close(&dn);
+ *   cc_denoise_model_close(&model);             // after every denoiser using it
+ * @endcode
+ *
+ * Samples at this API are floats at full scale +-1.0. RNNoise itself works on 48 kHz,
+ * 480-sample (10 ms) frames of int16-scale floats (+-32768); the denoiser resamples and
+ * scales at its edges, so callers never see either.
  */
 #ifndef CLEANCAST_AUDIO_H
 #define CLEANCAST_AUDIO_H
 
 #include "cleancast.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- model */
+
+/** An RNNoise model (87,503 int8 weights). Immutable after open; any thread may use it. */
+typedef struct CcDenoiseModel CcDenoiseModel;
+
+/**
+ * Load an RNNoise model from a file: cleancast's binary .ccm or FFmpeg's text .rnnn
+ * (told apart by content). CC_ERR_MODEL on a malformed or wrongly shaped file (the log
+ * says what), CC_ERR(ENOENT) when the file is missing. Any thread.
+ */
+CC_API int cc_denoise_model_open_file(CcDenoiseModel **out, const char *path);
+
+/** Same from memory; buf is only read during the call (the model keeps its own copy). */
+CC_API int cc_denoise_model_open_buffer(CcDenoiseModel **out, const uint8_t *buf, size_t size);
+
+/** Free a model; NULL-safe, sets *m = NULL. Only after every denoiser using it is closed. */
+CC_API void cc_denoise_model_close(CcDenoiseModel **m);
+
+/* ---------------------------------------------------------------- denoiser */
+
+/** Per-stream denoiser state. Not thread-safe: one thread at a time. */
+typedef struct CcDenoiser CcDenoiser;
+
+typedef enum CcDenoiseEngine {
+    CC_DENOISE_RNNOISE = 0, /**< neural, 48 kHz 10 ms frames (needs a model) */
+    CC_DENOISE_SPEEX = 1,   /**< speexdsp preprocessor: low CPU, no model */
+} CcDenoiseEngine;
+
+typedef struct CcDenoiserSettings {
+    CcDenoiseEngine engine; /**< default CC_DENOISE_RNNOISE */
+    int sample_rate_hz;     /**< stream rate, 8000..192000 (default 48000); resampled inside */
+    int channels;           /**< 1..8 interleaved (default 1); each channel is denoised alone */
+    /**
+     * 0 = bypass (the input, delayed, bit for bit) .. 1 = full suppression (default 1).
+     * A soft attenuation limit, not a gate: every band keeps at least
+     * 10^(-strength * CC_DENOISE_MAX_ATTEN_DB / 20) of its level, and strength 1 removes
+     * the limit (plain RNNoise).
+     */
+    float strength;
+    uint8_t reserved[32];   /**< zero */
+} CcDenoiserSettings;
+
+/** Attenuation limit in dB at strength just below 1 (see CcDenoiserSettings.strength). */
+#define CC_DENOISE_MAX_ATTEN_DB 40.0f
+
+/** Fill *s with the defaults: RNNoise, 48000 Hz, mono, strength 1. Any thread. */
+CC_API void cc_denoiser_default_settings(CcDenoiserSettings *s);
+
+/**
+ * Open a denoiser. model: required for CC_DENOISE_RNNOISE (it must outlive the denoiser),
+ * ignored (may be NULL) for CC_DENOISE_SPEEX. CC_ERR(EINVAL) for settings out of range,
+ * CC_ERR(ENOSYS) for an engine or a resampling need that this build lacks (no speexdsp).
+ * Everything is allocated here; process/flush allocate nothing.
+ */
+CC_API int cc_denoiser_open(CcDenoiser **out, const CcDenoiseModel *model, const CcDenoiserSettings *s);
+
+/**
+ * Denoise `frames` interleaved frames (channels samples each) of any count >= 0.
+ * in and out may be the same buffer. Writes exactly `frames` frames to out, delayed by
+ * cc_denoiser_latency_samples() (the first ones are silence). The output for a stream
+ * does not depend on how it is cut into blocks. NaN/Inf samples are replaced by 0 (logged
+ * once per denoiser as a warning) and never reach later frames; samples beyond +-4.0 are
+ * clamped. Returns `frames` or a negative error.
+ */
+CC_API int cc_denoiser_process(CcDenoiser *d, const float *in, float *out, int frames);
+
+/** Algorithmic plus buffering delay in frames at the stream rate (constant after open). */
+CC_API int cc_denoiser_latency_samples(const CcDenoiser *d);
+
+/**
+ * End of stream: feeds silence to push out the delayed tail and writes up to
+ * min(max_frames, latency - already flushed) frames to out. Returns frames written
+ * (0 once drained). Call cc_denoiser_reset() before reusing the denoiser for a new stream.
+ */
+CC_API int cc_denoiser_flush(CcDenoiser *d, float *out, int max_frames);
+
+/**
+ * Voice-activity probability 0..1 of the latest 10 ms frame processed (the largest over
+ * channels). RNNoise only; the speex engine reports its own VAD decision as 0 or 1.
+ */
+CC_API float cc_denoiser_vad(const CcDenoiser *d);
+
+/** Change the strength (clamped to 0..1) from the next 10 ms frame on; glitch-free. */
+CC_API void cc_denoiser_set_strength(CcDenoiser *d, float strength);
+
+/** Forget the stream: back to the state right after open. */
+CC_API void cc_denoiser_reset(CcDenoiser *d);
+
+/** Free; NULL-safe, sets *d = NULL. */
+CC_API void cc_denoiser_close(CcDenoiser **d);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
