@@ -1,0 +1,51 @@
+/*
+ * Mixed-radix complex FFT (radices 4, 2, 3, 5 and a generic one) and a real FFT of even
+ * size n built on a complex FFT of n/2. Our own so that the core builds for wasm with no
+ * dependency. RNNoise uses n = 960 (480 complex = 4*4*2*3*5).
+ *
+ * Plans are immutable after init except for their scratch buffer: one plan per thread.
+ * Nothing is allocated by the transforms.
+ */
+#ifndef CC_DSP_FFT_H
+#define CC_DSP_FFT_H
+
+typedef struct CcCpx {
+    float re, im;
+} CcCpx;
+
+#define CC_FFT_MAX_FACTORS 32
+
+typedef struct CcFft {
+    int n;                              /* complex points */
+    int nfactors;
+    int factors[2 * CC_FFT_MAX_FACTORS]; /* (radix, remaining length) pairs */
+    CcCpx *tw;                          /* (n) exp(-2*pi*i*k/n) */
+    CcCpx *scratch;                     /* (max radix) for the generic butterfly */
+} CcFft;
+
+/* n >= 1. 0 or CC_ERR(ENOMEM) / CC_ERR(EINVAL). */
+int cc_fft_init(CcFft *f, int n);
+void cc_fft_free(CcFft *f);
+/* out[k] = sum_j in[j] exp(-2*pi*i*j*k/n), unscaled. in != out. */
+void cc_fft_forward(CcFft *f, const CcCpx *in, CcCpx *out);
+
+typedef struct CcRfft {
+    int n;       /* real points, even */
+    CcFft half;  /* n/2 complex points */
+    CcCpx *rtw;  /* (n/2) exp(-2*pi*i*k/n) */
+    CcCpx *buf;  /* (n/2) work */
+    CcCpx *buf2; /* (n/2) work */
+} CcRfft;
+
+int cc_rfft_init(CcRfft *f, int n);
+void cc_rfft_free(CcRfft *f);
+/* out[k], k = 0..n/2: unscaled DFT of the real in[0..n), times `scale`. */
+void cc_rfft_forward(CcRfft *f, const float *in, CcCpx *out, float scale);
+/*
+ * out[j] = sum_{k=0}^{n-1} X[k] exp(+2*pi*i*j*k/n) with X Hermitian-extended from
+ * in[0..n/2] (imaginary parts of in[0] and in[n/2] ignored); unscaled, so
+ * inverse(forward(x)) = n * x.
+ */
+void cc_rfft_inverse(CcRfft *f, const CcCpx *in, float *out);
+
+#endif
