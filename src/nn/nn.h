@@ -42,4 +42,10 @@ const float *cc_nn_exec_output(const CcNnExec *e);
 int cc_nn_exec_run(CcNnExec *e);
 void cc_nn_exec_close(CcNnExec **e);
 
+/*
+ * Portable executor with its SIMD kernels switched off (simd = 0) or on where the CPU has
+ * them (simd = 1, what cc_nn_exec_open uses). For tests and benchmarks.
+ */
+int cc_nn_exec_open_portable(CcNnExec **out, const CcNnGraph *g, int simd);
+
 #endif

@@ -1,0 +1,36 @@
+/* Executor internals shared by nn_exec.c and the backends. */
+#ifndef CC_NN_EXEC_H
+#define CC_NN_EXEC_H
+
+#include "nn/graph.h"
+
+struct CcNnExec {
+    CcBackend backend;
+    const CcNnGraph *g;
+    float *input;  /* h*w*c floats of the graph input */
+    float *output; /* h*w*c floats of the graph output */
+    int (*run)(CcNnExec *e);
+    void (*close)(CcNnExec *e); /* frees priv and what it owns, not e */
+    void *priv;
+};
+
+/* Backends fill e (input, output, run, close, priv); on failure they free what they made. */
+int cc_nn_exec_ref_open(CcNnExec *e, int threads, int simd);
+int cc_nn_exec_xnn_open(CcNnExec *e, int threads);
+
+/*
+ * Portable kernels, C reference and SIMD variants behind one table (see exec_ref.c).
+ * conv1x1: out[p][k] = clamp(bias[k] + sum_c in[p][c] * w[c][k]) for n_pix pixels,
+ *   in with ci floats per pixel, out with co floats per pixel, w packed [ci][co].
+ * dwconv_row / conv_acc are the inner loops of the other convolutions.
+ */
+typedef struct CcNnKernels {
+    void (*conv1x1)(float *out, const float *in, const float *w, const float *bias,
+                    size_t n_pix, int ci, int co, float lo, float hi);
+} CcNnKernels;
+
+void cc_nn_kernels_init_c(CcNnKernels *k);
+/* Fills k with the best variants this CPU has (C when simd is 0). */
+void cc_nn_kernels_init(CcNnKernels *k, int simd);
+
+#endif

@@ -1,0 +1,378 @@
+/*
+ * Portable C executor: runs the graph op by op on NHWC float buffers. No dependency; the
+ * test oracle for XNNPACK and the executor of the wasm build.
+ *
+ * At open: one buffer per activation tensor (sized once), conv/deconv filters repacked
+ * from TFLite's [co][kh][kw][ci] to [kh][kw][ci][co] so the innermost loop runs over
+ * output channels (contiguous in both the weights and the output pixel, vectorisable).
+ * Depthwise filters [1][kh][kw][c] are used as they are. run() allocates nothing.
+ *
+ * Threads: this executor runs on the calling thread only (threads > 1 is accepted and
+ * ignored).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "nn/exec.h"
+
+typedef struct RefExec {
+    CcNnKernels k;
+    float **buf;    /* per tensor: activation buffer (owned) or static data (graph's) */
+    float **packed; /* per op: repacked filter (owned) or NULL */
+} RefExec;
+
+static inline float clampf(float v, float lo, float hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* ---- kernels ------------------------------------------------------------------------- */
+
+/* Pointwise convolution as a small GEMM: rows are pixels, columns output channels. */
+static void conv1x1_c(float *out, const float *in, const float *w, const float *bias,
+                      size_t n_pix, int ci, int co, float lo, float hi)
+{
+    for (size_t p = 0; p < n_pix; p++) {
+        float *o = out + p * (size_t)co;
+        const float *x = in + p * (size_t)ci;
+        for (int k = 0; k < co; k++)
+            o[k] = bias[k];
+        for (int c = 0; c < ci; c++) {
+            const float a = x[c];
+            const float *wr = w + (size_t)c * co;
+            for (int k = 0; k < co; k++)
+                o[k] += a * wr[k];
+        }
+        for (int k = 0; k < co; k++)
+            o[k] = clampf(o[k], lo, hi);
+    }
+}
+
+void cc_nn_kernels_init_c(CcNnKernels *k)
+{
+    k->conv1x1 = conv1x1_c;
+}
+
+/*
+ * General convolution: for each output pixel, start from the bias and accumulate
+ * in[iy][ix][c] * w[ky][kx][c][k] over the kernel window inside the input (zero padding).
+ */
+static void run_conv(const CcNnKernels *kt, const CcNnGraph *g, const CcNnOp *op, float **buf, const float *w)
+{
+    const CcNnTensor *xt = &g->tensors[op->in[0]], *yt = &g->tensors[op->out];
+    const float *x = buf[op->in[0]], *bias = g->tensors[op->in[2]].data;
+    float *y = buf[op->out];
+    const int kh = cc_nn_op_kh(g, op), kw = cc_nn_op_kw(g, op);
+    const int ih = xt->h, iw = xt->w, ci = xt->c, oh = yt->h, ow = yt->w, co = yt->c;
+    if (kh == 1 && kw == 1 && op->stride_h == 1 && op->stride_w == 1) {
+        kt->conv1x1(y, x, w, bias, (size_t)oh * ow, ci, co, op->act_min, op->act_max);
+        return;
+    }
+    for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) {
+            float *o = y + ((size_t)oy * ow + ox) * co;
+            for (int k = 0; k < co; k++)
+                o[k] = bias[k];
+            for (int ky = 0; ky < kh; ky++) {
+                int iy = oy * op->stride_h - op->pad_top + ky;
+                if (iy < 0 || iy >= ih)
+                    continue;
+                for (int kx = 0; kx < kw; kx++) {
+                    int ix = ox * op->stride_w - op->pad_left + kx;
+                    if (ix < 0 || ix >= iw)
+                        continue;
+                    const float *xp = x + ((size_t)iy * iw + ix) * ci;
+                    const float *wp = w + (size_t)(ky * kw + kx) * ci * co;
+                    for (int c = 0; c < ci; c++) {
+                        const float a = xp[c];
+                        const float *wr = wp + (size_t)c * co;
+                        for (int k = 0; k < co; k++)
+                            o[k] += a * wr[k];
+                    }
+                }
+            }
+            for (int k = 0; k < co; k++)
+                o[k] = clampf(o[k], op->act_min, op->act_max);
+        }
+    }
+}
+
+/* Depthwise: per output pixel, bias plus the kernel window, channel by channel. */
+static void run_dwconv(const CcNnGraph *g, const CcNnOp *op, float **buf)
+{
+    const CcNnTensor *xt = &g->tensors[op->in[0]], *yt = &g->tensors[op->out];
+    const float *x = buf[op->in[0]], *w = g->tensors[op->in[1]].data, *bias = g->tensors[op->in[2]].data;
+    float *y = buf[op->out];
+    const int kh = cc_nn_op_kh(g, op), kw = cc_nn_op_kw(g, op);
+    const int ih = xt->h, iw = xt->w, c = xt->c, oh = yt->h, ow = yt->w;
+    for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) {
+            float *o = y + ((size_t)oy * ow + ox) * c;
+            memcpy(o, bias, (size_t)c * sizeof(float));
+            for (int ky = 0; ky < kh; ky++) {
+                int iy = oy * op->stride_h - op->pad_top + ky;
+                if (iy < 0 || iy >= ih)
+                    continue;
+                for (int kx = 0; kx < kw; kx++) {
+                    int ix = ox * op->stride_w - op->pad_left + kx;
+                    if (ix < 0 || ix >= iw)
+                        continue;
+                    const float *xp = x + ((size_t)iy * iw + ix) * c;
+                    const float *wp = w + (size_t)(ky * kw + kx) * c;
+                    for (int ch = 0; ch < c; ch++)
+                        o[ch] += xp[ch] * wp[ch];
+                }
+            }
+            for (int ch = 0; ch < c; ch++)
+                o[ch] = clampf(o[ch], op->act_min, op->act_max);
+        }
+    }
+}
+
+/*
+ * Transposed convolution as a scatter: input pixel (iy, ix) adds in * w[ky][kx] to output
+ * pixel (iy * stride - pad_top + ky, ix * stride - pad_left + kx) when that is inside.
+ */
+static void run_deconv(const CcNnGraph *g, const CcNnOp *op, float **buf, const float *w)
+{
+    const CcNnTensor *xt = &g->tensors[op->in[0]], *yt = &g->tensors[op->out];
+    const float *x = buf[op->in[0]], *bias = g->tensors[op->in[2]].data;
+    float *y = buf[op->out];
+    const int kh = cc_nn_op_kh(g, op), kw = cc_nn_op_kw(g, op);
+    const int ih = xt->h, iw = xt->w, ci = xt->c, oh = yt->h, ow = yt->w, co = yt->c;
+    for (size_t p = 0; p < (size_t)oh * ow; p++)
+        memcpy(y + p * co, bias, (size_t)co * sizeof(float));
+    for (int iy = 0; iy < ih; iy++) {
+        for (int ix = 0; ix < iw; ix++) {
+            const float *xp = x + ((size_t)iy * iw + ix) * ci;
+            for (int ky = 0; ky < kh; ky++) {
+                int oy = iy * op->stride_h - op->pad_top + ky;
+                if (oy < 0 || oy >= oh)
+                    continue;
+                for (int kx = 0; kx < kw; kx++) {
+                    int ox = ix * op->stride_w - op->pad_left + kx;
+                    if (ox < 0 || ox >= ow)
+                        continue;
+                    float *o = y + ((size_t)oy * ow + ox) * co;
+                    const float *wp = w + (size_t)(ky * kw + kx) * ci * co;
+                    for (int c = 0; c < ci; c++) {
+                        const float a = xp[c];
+                        const float *wr = wp + (size_t)c * co;
+                        for (int k = 0; k < co; k++)
+                            o[k] += a * wr[k];
+                    }
+                }
+            }
+        }
+    }
+    if (op->act_min > -INFINITY || op->act_max < INFINITY)
+        for (size_t i = 0; i < yt->count; i++)
+            y[i] = clampf(y[i], op->act_min, op->act_max);
+}
+
+static void run_unary(const CcNnGraph *g, const CcNnOp *op, float **buf)
+{
+    const float *x = buf[op->in[0]];
+    float *y = buf[op->out];
+    const size_t n = g->tensors[op->out].count;
+    switch (op->kind) {
+    case CC_NN_OP_HARDSWISH:
+        for (size_t i = 0; i < n; i++)
+            y[i] = x[i] * clampf(x[i] + 3.0f, 0.0f, 6.0f) * (1.0f / 6.0f);
+        break;
+    case CC_NN_OP_SIGMOID:
+        for (size_t i = 0; i < n; i++)
+            y[i] = 1.0f / (1.0f + expf(-x[i]));
+        break;
+    default: /* RELU as a clamp */
+        for (size_t i = 0; i < n; i++)
+            y[i] = clampf(x[i], op->act_min, op->act_max);
+        break;
+    }
+}
+
+/* a op b with NHWC broadcast: a dimension of 1 repeats (its stride is 0). */
+static void run_binary(const CcNnGraph *g, const CcNnOp *op, float **buf)
+{
+    const CcNnTensor *at = &g->tensors[op->in[0]], *bt = &g->tensors[op->in[1]], *yt = &g->tensors[op->out];
+    const float *a = buf[op->in[0]], *b = buf[op->in[1]];
+    float *y = buf[op->out];
+    const int h = yt->h, w = yt->w, c = yt->c;
+    const size_t ac = at->c == 1 ? 0 : 1, bc = bt->c == 1 ? 0 : 1;
+    const size_t aw = at->w == 1 ? 0 : (size_t)at->c, bw = bt->w == 1 ? 0 : (size_t)bt->c;
+    const size_t ah = at->h == 1 ? 0 : (size_t)at->w * at->c, bh = bt->h == 1 ? 0 : (size_t)bt->w * bt->c;
+    const int mul = op->kind == CC_NN_OP_MUL;
+    for (int yy = 0; yy < h; yy++) {
+        for (int xx = 0; xx < w; xx++) {
+            const float *ap = a + yy * ah + xx * aw, *bp = b + yy * bh + xx * bw;
+            float *o = y + ((size_t)yy * w + xx) * c;
+            if (mul)
+                for (int k = 0; k < c; k++)
+                    o[k] = clampf(ap[k * ac] * bp[k * bc], op->act_min, op->act_max);
+            else
+                for (int k = 0; k < c; k++)
+                    o[k] = clampf(ap[k * ac] + bp[k * bc], op->act_min, op->act_max);
+        }
+    }
+}
+
+static void run_gavgpool(const CcNnGraph *g, const CcNnOp *op, float **buf)
+{
+    const CcNnTensor *xt = &g->tensors[op->in[0]];
+    const float *x = buf[op->in[0]];
+    float *y = buf[op->out];
+    const size_t n = (size_t)xt->h * xt->w;
+    const int c = xt->c;
+    for (int k = 0; k < c; k++)
+        y[k] = 0;
+    for (size_t p = 0; p < n; p++)
+        for (int k = 0; k < c; k++)
+            y[k] += x[p * c + k];
+    const float inv = 1.0f / (float)n;
+    for (int k = 0; k < c; k++)
+        y[k] = clampf(y[k] * inv, op->act_min, op->act_max);
+}
+
+/*
+ * Bilinear resize with half-pixel centres (TFLite half_pixel_centers, no align_corners):
+ * source coordinate s = (d + 0.5) * in / out - 0.5, clamped to [0, in - 1]; the two
+ * neighbours floor(s) and min(floor(s) + 1, in - 1) weighted by the fraction.
+ */
+static void src_coord(int d, int in, int out, int *i0, int *i1, float *f)
+{
+    float s = ((float)d + 0.5f) * ((float)in / (float)out) - 0.5f;
+    if (s < 0)
+        s = 0;
+    int lo = (int)s;
+    if (lo > in - 1)
+        lo = in - 1;
+    *i0 = lo;
+    *i1 = lo + 1 < in ? lo + 1 : in - 1;
+    *f = s - (float)lo;
+    if (*f > 1)
+        *f = 1;
+}
+
+static void run_resize(const CcNnGraph *g, const CcNnOp *op, float **buf)
+{
+    const CcNnTensor *xt = &g->tensors[op->in[0]], *yt = &g->tensors[op->out];
+    const float *x = buf[op->in[0]];
+    float *y = buf[op->out];
+    const int ih = xt->h, iw = xt->w, c = xt->c, oh = yt->h, ow = yt->w;
+    for (int oy = 0; oy < oh; oy++) {
+        int y0, y1;
+        float fy;
+        src_coord(oy, ih, oh, &y0, &y1, &fy);
+        for (int ox = 0; ox < ow; ox++) {
+            int x0, x1;
+            float fx;
+            src_coord(ox, iw, ow, &x0, &x1, &fx);
+            const float *p00 = x + ((size_t)y0 * iw + x0) * c, *p01 = x + ((size_t)y0 * iw + x1) * c;
+            const float *p10 = x + ((size_t)y1 * iw + x0) * c, *p11 = x + ((size_t)y1 * iw + x1) * c;
+            float *o = y + ((size_t)oy * ow + ox) * c;
+            for (int k = 0; k < c; k++) {
+                float top = p00[k] + (p01[k] - p00[k]) * fx;
+                float bot = p10[k] + (p11[k] - p10[k]) * fx;
+                o[k] = top + (bot - top) * fy;
+            }
+        }
+    }
+}
+
+/* ---- executor ------------------------------------------------------------------------ */
+
+static int ref_run(CcNnExec *e)
+{
+    RefExec *r = e->priv;
+    const CcNnGraph *g = e->g;
+    for (int i = 0; i < g->n_ops; i++) {
+        const CcNnOp *op = &g->ops[i];
+        switch (op->kind) {
+        case CC_NN_OP_CONV2D: run_conv(&r->k, g, op, r->buf, r->packed[i]); break;
+        case CC_NN_OP_DWCONV2D: run_dwconv(g, op, r->buf); break;
+        case CC_NN_OP_DECONV2D: run_deconv(g, op, r->buf, r->packed[i]); break;
+        case CC_NN_OP_HARDSWISH: case CC_NN_OP_RELU: case CC_NN_OP_SIGMOID: run_unary(g, op, r->buf); break;
+        case CC_NN_OP_MUL: case CC_NN_OP_ADD: run_binary(g, op, r->buf); break;
+        case CC_NN_OP_GAVGPOOL: run_gavgpool(g, op, r->buf); break;
+        case CC_NN_OP_RESIZE: run_resize(g, op, r->buf); break;
+        default: return CC_ERR_UNSUPPORTED;
+        }
+    }
+    return 0;
+}
+
+static void ref_close(CcNnExec *e)
+{
+    RefExec *r = e->priv;
+    if (!r)
+        return;
+    const CcNnGraph *g = e->g;
+    if (r->buf)
+        for (int i = 0; i < g->n_tensors; i++)
+            if (!g->tensors[i].data)
+                cc_free_aligned(r->buf[i]);
+    if (r->packed)
+        for (int i = 0; i < g->n_ops; i++)
+            cc_free_aligned(r->packed[i]);
+    free(r->buf);
+    free(r->packed);
+    free(r);
+    e->priv = NULL;
+}
+
+/* [co][kh][kw][ci] -> [kh][kw][ci][co] */
+static float *repack(const CcNnTensor *f)
+{
+    const int co = f->dims[0], kh = f->dims[1], kw = f->dims[2], ci = f->dims[3];
+    float *p = cc_alloc_aligned(f->count * sizeof(float));
+    if (!p)
+        return NULL;
+    for (int o = 0; o < co; o++)
+        for (int y = 0; y < kh; y++)
+            for (int x = 0; x < kw; x++)
+                for (int c = 0; c < ci; c++)
+                    p[(((size_t)y * kw + x) * ci + c) * co + o] = f->data[(((size_t)o * kh + y) * kw + x) * ci + c];
+    return p;
+}
+
+int cc_nn_exec_ref_open(CcNnExec *e, int threads, int simd)
+{
+    (void)threads;
+    const CcNnGraph *g = e->g;
+    RefExec *r = cc_calloc(1, sizeof(*r));
+    if (!r)
+        return CC_ERR(ENOMEM);
+    e->priv = r;
+    e->run = ref_run;
+    e->close = ref_close;
+    cc_nn_kernels_init(&r->k, simd);
+    r->buf = cc_calloc((size_t)g->n_tensors, sizeof(*r->buf));
+    r->packed = cc_calloc((size_t)g->n_ops ? (size_t)g->n_ops : 1, sizeof(*r->packed));
+    if (!r->buf || !r->packed)
+        goto nomem;
+    /* Static data is the graph's; activations (the input and op outputs) get buffers. */
+    for (int i = 0; i < g->n_tensors; i++)
+        if (g->tensors[i].data)
+            r->buf[i] = g->tensors[i].data;
+    for (int i = -1; i < g->n_ops; i++) {
+        int t = i < 0 ? g->input : g->ops[i].out;
+        if (!r->buf[t] && !(r->buf[t] = cc_alloc_aligned(g->tensors[t].count * sizeof(float))))
+            goto nomem;
+    }
+    for (int i = 0; i < g->n_ops; i++) {
+        const CcNnOp *op = &g->ops[i];
+        if (op->kind == CC_NN_OP_CONV2D || op->kind == CC_NN_OP_DECONV2D) {
+            r->packed[i] = repack(&g->tensors[op->in[1]]);
+            if (!r->packed[i])
+                goto nomem;
+        }
+    }
+    e->input = r->buf[g->input];
+    e->output = r->buf[g->output];
+    return 0;
+nomem:
+    ref_close(e);
+    return CC_ERR(ENOMEM);
+}
