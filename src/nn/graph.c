@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common.h"
 
@@ -277,6 +278,21 @@ int cc_nn_graph_check(const CcNnGraph *g)
     if (!defined[g->output]) {
         cc_log(CC_LOG_ERROR, "nn: graph output tensor %d is never computed", g->output);
         goto out;
+    }
+    /* Fail closed on dead ends: XNNPACK asserts on values nobody reads. */
+    memset(defined, 0, (size_t)g->n_tensors);
+    defined[g->output] = 1;
+    for (int k = 0; k < g->n_ops; k++)
+        for (int j = 0; j < 3; j++)
+            if (g->ops[k].in[j] >= 0)
+                defined[g->ops[k].in[j]] = 1;
+    for (int k = 0; k < g->n_ops; k++) {
+        if (!defined[g->ops[k].out]) {
+            cc_log(CC_LOG_ERROR, "nn: op %d (%s): output tensor %d is never used", g->ops[k].src_index,
+                   cc_nn_op_name(g->ops[k].kind), g->ops[k].out);
+            ret = CC_ERR_UNSUPPORTED;
+            goto out;
+        }
     }
     ret = 0;
 out:
