@@ -1,0 +1,40 @@
+/*
+ * Inner kernels of the RNNoise denoiser, behind a function table: a C reference that is
+ * always built and tested, overridden by SIMD variants the CPU has (src/audio/x86/).
+ * Variants vectorise across outputs (neurons, lags) and keep each output's sum in input
+ * order without fused multiply-add, so they give the same bits as the C reference.
+ */
+#ifndef CC_AUDIO_RNNKERNELS_H
+#define CC_AUDIO_RNNKERNELS_H
+
+#include <stdint.h>
+
+typedef struct CcRnnKernels {
+    /*
+     * acc[i] += sum_{j < rows} w[j * stride + i] * x[j]  for i < cols, j in order.
+     * w: int8 weights (rows, stride) with cols <= stride; the 1/256 scale is applied later.
+     */
+    void (*gemv_i8)(float *acc, const int8_t *w, int rows, int cols, int stride,
+                    const float *x);
+    /* xcorr[i] = sum_{j < len} x[j] * y[i + j]  for i < max_lag, j in order. */
+    void (*xcorr)(const float *x, const float *y, float *xcorr, int len, int max_lag);
+    const char *name;
+} CcRnnKernels;
+
+void cc_rnn_gemv_i8_c(float *acc, const int8_t *w, int rows, int cols, int stride,
+                      const float *x);
+void cc_rnn_xcorr_c(const float *x, const float *y, float *xcorr, int len, int max_lag);
+
+/* C reference only. */
+void cc_rnn_kernels_init_c(CcRnnKernels *k);
+/* Best the CPU has (C reference plus overrides). */
+void cc_rnn_kernels_init(CcRnnKernels *k);
+
+#if defined(__x86_64__) || defined(_M_X64)
+void cc_rnn_kernels_init_x86(CcRnnKernels *k);
+void cc_rnn_gemv_i8_avx2(float *acc, const int8_t *w, int rows, int cols, int stride,
+                         const float *x);
+void cc_rnn_xcorr_avx2(const float *x, const float *y, float *xcorr, int len, int max_lag);
+#endif
+
+#endif
