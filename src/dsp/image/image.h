@@ -1,0 +1,85 @@
+/*
+ * Image kernels shared by the compositor (and anyone else who blurs or resizes):
+ * a byte-wise blend with a vertically interpolated background, the mask-weighted
+ * accumulation that feeds the normalised ("no bleed") downsample, the 2x2 mask
+ * average used for chroma planes, and the span adder of the disc (bokeh) blur.
+ *
+ * Every kernel has a plain C reference (*_c) that is always built; the x86 file(s)
+ * override table entries by CPU flag. All kernels are integer and must give exactly
+ * the reference's bytes (tests/composite/checkasm_image.c).
+ */
+#ifndef CC_DSP_IMAGE_H
+#define CC_DSP_IMAGE_H
+
+#include <stdint.h>
+
+typedef struct CcImageDsp {
+    /*
+     * Background bg[i] = (a[i]*(256-wy) + b[i]*wy + 128) >> 8, wy in 0..256, then
+     * dst[i] = round((m[i]*dst[i] + (255-m[i])*bg[i]) / 255). n bytes. With m = 255 dst
+     * is unchanged; with m = 0 it becomes bg.
+     */
+    void (*blend_lerp)(uint8_t *dst, const uint8_t *a, const uint8_t *b, int wy,
+                       const uint8_t *m, int n);
+    /*
+     * Mask-weighted accumulation of one row of a one-channel plane, w = 256 - m:
+     * p = (src[i]*w + (1 << shift >> 1)) >> shift; acc[i] = p (first) or acc[i] + p.
+     * accw[i] likewise gets w (not shifted). shift in 0..4.
+     */
+    void (*wacc1)(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
+                  int n, int shift, int first);
+    /*
+     * Chroma mask: dst[x] = (r0[2x] + r0[2x+1] + r1[2x] + r1[2x+1] + 2) >> 2 for
+     * x < src_w/2; when src_w is odd the last column averages r0/r1 only: (a+b+1)>>1.
+     * r1 may equal r0 (last row of an odd height), giving (2a+2b+2)>>2 = (a+b+1)>>1.
+     */
+    void (*mask_down2x2)(uint8_t *dst, const uint8_t *r0, const uint8_t *r1, int src_w);
+    /* Disc blur span: out[x] = (first ? 0 : out[x]) + hi[x] - lo[x] for x < n (mod 2^32). */
+    void (*span_add)(uint32_t *out, const uint32_t *hi, const uint32_t *lo, int n, int first);
+} CcImageDsp;
+
+enum {
+    CC_CPU_AVX2 = 1 << 0,
+    CC_CPU_AVX512 = 1 << 1, /* F + BW + VL */
+};
+
+/* CPU flags this machine has (subset of CC_CPU_*). */
+unsigned cc_image_cpu_flags(void);
+/* Fill with C, then the variants allowed by flags (pass cc_image_cpu_flags() normally). */
+void cc_image_dsp_init(CcImageDsp *dsp, unsigned flags);
+
+/* C references (also used by the tests). */
+void cc_blend_lerp_c(uint8_t *dst, const uint8_t *a, const uint8_t *b, int wy,
+                     const uint8_t *m, int n);
+void cc_wacc1_c(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
+                int n, int shift, int first);
+void cc_mask_down2x2_c(uint8_t *dst, const uint8_t *r0, const uint8_t *r1, int src_w);
+void cc_span_add_c(uint32_t *out, const uint32_t *hi, const uint32_t *lo, int n, int first);
+
+void cc_image_dsp_init_x86(CcImageDsp *dsp, unsigned flags);
+
+/* -------------------------------------------------------------- colour (color.c) */
+
+/* Integer-free helpers for the few per-image conversions (not per frame). */
+typedef struct CcYuvCoefs {
+    float kr, kb;          /* luma weights of R and B */
+    float y_off, y_scale;  /* Y = y_off + y_scale * Y' */
+    float c_scale;         /* U,V = 128 + c_scale * (B'-Y')/(2(1-kb)) ... */
+} CcYuvCoefs;
+
+void cc_yuv_coefs(CcYuvCoefs *k, int bt709, int full_range);
+/* One pixel, rounded and clamped to 0..255. */
+void cc_rgb_to_yuv(const CcYuvCoefs *k, int r, int g, int b, uint8_t *y, uint8_t *u, uint8_t *v);
+void cc_yuv_to_rgb(const CcYuvCoefs *k, int y, int u, int v, uint8_t *r, uint8_t *g, uint8_t *b);
+
+/* -------------------------------------------------------------- resize (resize.c) */
+
+/*
+ * Scale an RGB24 image (sw x sh, tightly packed) to cover dw x dh: aspect kept, centred,
+ * the excess cropped. Separable triangle filter, widened by the scale factor when
+ * shrinking (area-like), plain bilinear when enlarging. dst is dw*dh*3 bytes. Returns 0
+ * or CC_ERR(ENOMEM). Not for per-frame use (allocates its temporary).
+ */
+int cc_resize_cover_rgb(uint8_t *dst, int dw, int dh, const uint8_t *src, int sw, int sh);
+
+#endif

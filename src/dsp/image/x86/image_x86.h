@@ -1,0 +1,14 @@
+/* x86 variants of the image kernels; see dsp/image/image.h for what each computes. */
+#ifndef CC_DSP_IMAGE_X86_H
+#define CC_DSP_IMAGE_X86_H
+
+#include <stdint.h>
+
+void cc_blend_lerp_avx2(uint8_t *dst, const uint8_t *a, const uint8_t *b, int wy,
+                        const uint8_t *m, int n);
+void cc_wacc1_avx2(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
+                   int n, int shift, int first);
+void cc_mask_down2x2_avx2(uint8_t *dst, const uint8_t *r0, const uint8_t *r1, int src_w);
+void cc_span_add_avx2(uint32_t *out, const uint32_t *hi, const uint32_t *lo, int n, int first);
+
+#endif
