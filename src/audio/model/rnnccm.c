@@ -37,15 +37,20 @@ static void wr32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)(v >> 24);
 }
 
-/* CRC-32, IEEE 802.3 polynomial, reflected (zlib's crc32()); bitwise: it runs once per load. */
+/* CRC-32, IEEE 802.3 polynomial, reflected (zlib's crc32()). The 1 KiB table is built per
+ * call (2k operations) so the loader keeps no mutable global state. */
 static uint32_t crc32_ieee(const uint8_t *p, size_t n)
 {
-    uint32_t c = 0xffffffffu;
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
+    uint32_t t[256];
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i;
         for (int k = 0; k < 8; k++)
             c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
+        t[i] = c;
     }
+    uint32_t c = 0xffffffffu;
+    for (size_t i = 0; i < n; i++)
+        c = t[(c ^ p[i]) & 0xff] ^ (c >> 8);
     return c ^ 0xffffffffu;
 }
 

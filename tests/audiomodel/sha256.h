@@ -1,0 +1,8 @@
+/* SHA-256 (FIPS 180-4) for the model tests: hashes weights to compare with pinned values. */
+#ifndef CC_TEST_SHA256_H
+#define CC_TEST_SHA256_H
+#include <stddef.h>
+#include <stdint.h>
+/* Writes the 64-character lowercase hex digest and a NUL into hex[65]. */
+void cc_test_sha256_hex(const void *data, size_t size, char hex[65]);
+#endif
