@@ -1,0 +1,88 @@
+/*
+ * checkasm-style: every RNNoise kernel variant this CPU has against the C reference, on edge
+ * sizes (column counts off the vector width, one row, full-range int8, large/small floats).
+ * Variants keep each output's summation order, so results must match exactly.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audio/rnnkernels.h"
+#include "testutil.h"
+
+static unsigned rng = 987654321u;
+static unsigned next(void)
+{
+    rng = rng * 1103515245u + 12345u;
+    return rng >> 8;
+}
+static float frand(float scale)
+{
+    return ((float)(next() & 0xFFFF) / 32768.0f - 1.0f) * scale;
+}
+
+static void check_variant(const CcRnnKernels *v)
+{
+    static const int cols_list[] = { 1, 7, 8, 9, 22, 24, 31, 32, 33, 48, 72, 96, 144, 288 };
+    static const int rows_list[] = { 1, 2, 24, 42, 90, 114 };
+    for (size_t a = 0; a < sizeof(cols_list) / sizeof(cols_list[0]); a++) {
+        for (size_t b = 0; b < sizeof(rows_list) / sizeof(rows_list[0]); b++) {
+            int cols = cols_list[a], rows = rows_list[b], stride = cols + (int)(a % 3) * 8;
+            int8_t *w = malloc((size_t)rows * stride + 32);
+            float x[128], acc_c[300], acc_v[300];
+            for (int i = 0; i < rows * stride + 32; i++)
+                w[i] = (int8_t)((i % 17 == 0) ? -128 : (i % 19 == 0) ? 127 : (int)(next() & 0xFF) - 128);
+            for (int j = 0; j < rows; j++)
+                x[j] = frand(j % 5 == 0 ? 1000.0f : 1.0f);
+            for (int i = 0; i < 300; i++)
+                acc_c[i] = acc_v[i] = frand(100.0f);
+            cc_rnn_gemv_i8_c(acc_c, w, rows, cols, stride, x);
+            v->gemv_i8(acc_v, w, rows, cols, stride, x);
+            CHECK_MSG(!memcmp(acc_c, acc_v, sizeof(acc_c)), "%s gemv_i8 rows %d cols %d stride %d",
+                      v->name, rows, cols, stride);
+            free(w);
+        }
+    }
+    static const int lens[] = { 1, 3, 8, 120, 240, 480 };
+    static const int lags[] = { 1, 5, 8, 15, 16, 17, 147, 294 };
+    for (size_t a = 0; a < sizeof(lens) / sizeof(lens[0]); a++) {
+        for (size_t b = 0; b < sizeof(lags) / sizeof(lags[0]); b++) {
+            int len = lens[a], lag = lags[b];
+            float *x = malloc(sizeof(float) * len), *y = malloc(sizeof(float) * (len + lag));
+            float xc_c[300], xc_v[300];
+            for (int i = 0; i < len; i++)
+                x[i] = frand(30000.0f);
+            for (int i = 0; i < len + lag; i++)
+                y[i] = frand(30000.0f);
+            cc_rnn_xcorr_c(x, y, xc_c, len, lag);
+            v->xcorr(x, y, xc_v, len, lag);
+            CHECK_MSG(!memcmp(xc_c, xc_v, sizeof(float) * lag), "%s xcorr len %d lag %d",
+                      v->name, len, lag);
+            free(x);
+            free(y);
+        }
+    }
+}
+
+int main(void)
+{
+    CcRnnKernels c, best;
+    cc_rnn_kernels_init_c(&c);
+    cc_rnn_kernels_init(&best);
+    check_variant(&c); /* trivially equal; keeps the harness honest */
+    int tested = 0;
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2")) {
+        CcRnnKernels v = c;
+        v.gemv_i8 = cc_rnn_gemv_i8_avx2;
+        v.xcorr = cc_rnn_xcorr_avx2;
+        v.name = "avx2";
+        check_variant(&v);
+        tested++;
+    }
+#endif
+    printf("kernels: best variant '%s'; %d SIMD variant(s) checked against C\n", best.name,
+           tested);
+    return CC_TEST_RESULT();
+}
