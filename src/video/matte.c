@@ -1,0 +1,345 @@
+/*
+ * Matte refinement.
+ *
+ * 1. Temporal steadying at model resolution. s is the running probability. Each pixel
+ *    moves towards the new probability p by k = kmin + gm * motion + gp * |p - s|, clamped
+ *    to [kmin, 1], where motion is the change of the model input at that pixel since the last
+ *    frame. Where the picture moves or the net changes its mind a lot, k = 1: the mask follows
+ *    at once (no lag). Where the picture is still and p only wobbles (the flicker of
+ *    low-confidence regions, the transposed conv's checkerboard), k stays near kmin and the
+ *    wobble is damped.
+ * 2. Fast guided filter (He et al., gray guide). The frame's luma is box-averaged down by an
+ *    integer factor f to a working size of about 480 pixels wide or less; s is upsampled to it;
+ *    per pixel a = cov(I, p) / (var(I) + eps), b = mean(p) - a mean(I) over a box of radius r;
+ *    a and b are box-averaged once more and upsampled to full resolution, where
+ *    alpha = A * I + B follows the full-resolution edges of the frame.
+ * 3. A gentle contrast curve around 0.5 removes the semi-transparent fringe (halo) the filter
+ *    leaves where the guide is flat, without moving the 0.5 contour.
+ */
+#include "matte.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "pixfmt.h"
+
+#define WORK_MAX 480 /* widest working size of the guided filter */
+
+struct CcMatte {
+    int mw, mh;        /* model size */
+    int w, h;          /* frame size */
+    int f, ww, wh;     /* working scale factor and size */
+    int r;             /* guided filter radius at working size */
+    float eps;
+    float kmin, gain_motion, gain_prob;
+    int have_state;
+    float *state;      /* (mh, mw) steadied probability */
+    float *prev_in;    /* (mh, mw, 3) previous model input */
+    float *guide;      /* (wh, ww) luma */
+    float *p;          /* (wh, ww) upsampled probability */
+    float *mI, *mP, *mII, *mIP, *tmp, *cum; /* (wh, ww) box statistics; cum (max(ww, wh) + 1) */
+    float *A, *B;      /* (wh, ww) filter coefficients */
+    int *x0;           /* (w) horizontal upsample taps, working -> frame */
+    float *wx;         /* (w) */
+    float *arow[2], *brow[2]; /* (w) horizontally upsampled coefficient rows */
+    int row_idx[2];
+    float *luma;       /* (w) one full-resolution luma row */
+};
+
+static void *falloc(size_t n)
+{
+    return cc_alloc_aligned(n * sizeof(float));
+}
+
+void cc_matte_close(CcMatte **pm)
+{
+    if (!pm || !*pm)
+        return;
+    CcMatte *m = *pm;
+    float *bufs[] = { m->state, m->prev_in, m->guide, m->p, m->mI, m->mP, m->mII, m->mIP,
+                      m->tmp, m->cum, m->A, m->B, m->wx, m->arow[0], m->arow[1],
+                      m->brow[0], m->brow[1], m->luma };
+    for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+        cc_free_aligned(bufs[i]);
+    cc_free_aligned(m->x0);
+    free(m);
+    *pm = NULL;
+}
+
+int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, float edge_radius)
+{
+    *out = NULL;
+    CcMatte *m = cc_calloc(1, sizeof(*m));
+    if (!m)
+        return CC_ERR(ENOMEM);
+    m->mw = mw;
+    m->mh = mh;
+    m->w = w;
+    m->h = h;
+    m->f = (CC_MAX(w, h) + WORK_MAX - 1) / WORK_MAX;
+    if (m->f < 1)
+        m->f = 1;
+    m->ww = (w + m->f - 1) / m->f;
+    m->wh = (h + m->f - 1) / m->f;
+    /* Default radius: ~1.2% of the frame diagonal, in working pixels, at least 2. */
+    float radius_px = edge_radius > 0.0f ? edge_radius : 0.012f * sqrtf((float)w * w + (float)h * h);
+    m->r = CC_MAX(2, (int)lrintf(radius_px / m->f));
+    m->eps = 1e-3f;
+    smoothing = CC_CLAMP(smoothing, 0.0f, 1.0f);
+    m->kmin = 1.0f - 0.85f * smoothing;
+    m->gain_motion = 12.0f;
+    m->gain_prob = 2.0f;
+    size_t ms = (size_t)mw * mh, ws = (size_t)m->ww * m->wh;
+    m->state = falloc(ms);
+    m->prev_in = falloc(ms * 3);
+    m->guide = falloc(ws);
+    m->p = falloc(ws);
+    m->mI = falloc(ws);
+    m->mP = falloc(ws);
+    m->mII = falloc(ws);
+    m->mIP = falloc(ws);
+    m->tmp = falloc(ws);
+    m->cum = falloc((size_t)CC_MAX(m->ww, m->wh) + 1);
+    m->A = falloc(ws);
+    m->B = falloc(ws);
+    m->x0 = cc_alloc_aligned((size_t)w * sizeof(int));
+    m->wx = falloc((size_t)w);
+    for (int i = 0; i < 2; i++) {
+        m->arow[i] = falloc((size_t)w);
+        m->brow[i] = falloc((size_t)w);
+    }
+    m->luma = falloc((size_t)w);
+    if (!m->state || !m->prev_in || !m->guide || !m->p || !m->mI || !m->mP || !m->mII ||
+        !m->mIP || !m->tmp || !m->cum || !m->A || !m->B || !m->x0 || !m->wx || !m->arow[0] ||
+        !m->arow[1] || !m->brow[0] || !m->brow[1] || !m->luma) {
+        cc_matte_close(&m);
+        return CC_ERR(ENOMEM);
+    }
+    for (int x = 0; x < w; x++) {
+        float fx = (x + 0.5f) / m->f - 0.5f;
+        if (fx < 0.0f)
+            fx = 0.0f;
+        int x0 = CC_MIN((int)fx, m->ww - 1);
+        m->x0[x] = x0;
+        m->wx[x] = x0 + 1 < m->ww ? fx - x0 : 0.0f;
+    }
+    *out = m;
+    return 0;
+}
+
+void cc_matte_reset(CcMatte *m)
+{
+    m->have_state = 0;
+}
+
+/* ---------------------------------------------------------------- raw */
+
+void cc_upsample_u8_bilinear(const uint8_t *src, int sw, int sh, int src_stride, uint8_t *dst,
+                             int dw, int dh, int dst_stride)
+{
+    const float sx = (float)sw / dw, sy = (float)sh / dh;
+    for (int oy = 0; oy < dh; oy++) {
+        float fy = (oy + 0.5f) * sy - 0.5f;
+        if (fy < 0.0f)
+            fy = 0.0f;
+        int y0 = CC_MIN((int)fy, sh - 1);
+        int y1 = CC_MIN(y0 + 1, sh - 1);
+        float wy = CC_MIN(fy - y0, 1.0f);
+        const uint8_t *r0 = src + (size_t)y0 * src_stride, *r1 = src + (size_t)y1 * src_stride;
+        uint8_t *o = dst + (size_t)oy * dst_stride;
+        for (int ox = 0; ox < dw; ox++) {
+            float fx = (ox + 0.5f) * sx - 0.5f;
+            if (fx < 0.0f)
+                fx = 0.0f;
+            int x0 = CC_MIN((int)fx, sw - 1);
+            int x1 = CC_MIN(x0 + 1, sw - 1);
+            float wx = CC_MIN(fx - x0, 1.0f);
+            float top = r0[x0] + (r0[x1] - r0[x0]) * wx;
+            float bot = r1[x0] + (r1[x1] - r1[x0]) * wx;
+            float v = top + (bot - top) * wy;
+            o[ox] = (uint8_t)(v + 0.5f);
+        }
+    }
+}
+
+void cc_matte_raw(CcMatte *m, const float *prob, CcMask *mask)
+{
+    /* m8 at model size, stored in the (large enough) tmp buffer reinterpreted as bytes. */
+    uint8_t *m8 = (uint8_t *)m->prev_in;
+    for (int i = 0; i < m->mw * m->mh; i++) {
+        float p = CC_CLAMP(prob[i], 0.0f, 1.0f);
+        m8[i] = (uint8_t)lrintf(255.0f * p);
+    }
+    cc_upsample_u8_bilinear(m8, m->mw, m->mh, m->mw, mask->data, mask->width, mask->height,
+                            mask->stride);
+    m->have_state = 0; /* raw output never feeds the temporal state */
+}
+
+/* ---------------------------------------------------------------- product */
+
+static void steady(CcMatte *m, const float *prob, const float *tensor)
+{
+    const int n = m->mw * m->mh;
+    if (!m->have_state) {
+        memcpy(m->state, prob, (size_t)n * sizeof(float));
+        memcpy(m->prev_in, tensor, (size_t)n * 3 * sizeof(float));
+        m->have_state = 1;
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        const float *a = tensor + i * 3, *b = m->prev_in + i * 3;
+        float motion = (fabsf(a[0] - b[0]) + fabsf(a[1] - b[1]) + fabsf(a[2] - b[2])) * (1.0f / 3.0f);
+        float d = prob[i] - m->state[i];
+        float k = m->kmin + m->gain_motion * motion + m->gain_prob * fabsf(d);
+        if (k > 1.0f)
+            k = 1.0f;
+        m->state[i] += k * d;
+    }
+    memcpy(m->prev_in, tensor, (size_t)n * 3 * sizeof(float));
+}
+
+/* Bilinear half-pixel resize of a float image. */
+static void resize_f32(const float *src, int sw, int sh, float *dst, int dw, int dh)
+{
+    const float sx = (float)sw / dw, sy = (float)sh / dh;
+    for (int oy = 0; oy < dh; oy++) {
+        float fy = (oy + 0.5f) * sy - 0.5f;
+        if (fy < 0.0f)
+            fy = 0.0f;
+        int y0 = CC_MIN((int)fy, sh - 1), y1 = CC_MIN(y0 + 1, sh - 1);
+        float wy = CC_MIN(fy - y0, 1.0f);
+        const float *r0 = src + (size_t)y0 * sw, *r1 = src + (size_t)y1 * sw;
+        float *o = dst + (size_t)oy * dw;
+        for (int ox = 0; ox < dw; ox++) {
+            float fx = (ox + 0.5f) * sx - 0.5f;
+            if (fx < 0.0f)
+                fx = 0.0f;
+            int x0 = CC_MIN((int)fx, sw - 1), x1 = CC_MIN(x0 + 1, sw - 1);
+            float wx = CC_MIN(fx - x0, 1.0f);
+            float top = r0[x0] + (r0[x1] - r0[x0]) * wx;
+            float bot = r1[x0] + (r1[x1] - r1[x0]) * wx;
+            o[ox] = top + (bot - top) * wy;
+        }
+    }
+}
+
+/*
+ * Box mean of radius r with the window clipped at the borders (divide by the count inside),
+ * separable, via running prefix sums. src and dst may not alias; tmp (h, w).
+ */
+static void box_mean(const float *src, float *dst, float *tmp, float *cum, int w, int h, int r)
+{
+    for (int y = 0; y < h; y++) {
+        const float *s = src + (size_t)y * w;
+        float *t = tmp + (size_t)y * w;
+        cum[0] = 0.0f;
+        for (int x = 0; x < w; x++)
+            cum[x + 1] = cum[x] + s[x];
+        for (int x = 0; x < w; x++) {
+            int lo = CC_MAX(0, x - r), hi = CC_MIN(w, x + r + 1);
+            t[x] = (cum[hi] - cum[lo]) / (float)(hi - lo);
+        }
+    }
+    /* Vertical pass, row-wise accumulation keeps memory access sequential. */
+    float *acc = dst; /* dst rows are used as output only */
+    for (int y = 0; y < h; y++) {
+        int lo = CC_MAX(0, y - r), hi = CC_MIN(h, y + r + 1);
+        float *o = acc + (size_t)y * w;
+        memcpy(o, tmp + (size_t)lo * w, (size_t)w * sizeof(float));
+        for (int yy = lo + 1; yy < hi; yy++) {
+            const float *t = tmp + (size_t)yy * w;
+            for (int x = 0; x < w; x++)
+                o[x] += t[x];
+        }
+        float inv = 1.0f / (float)(hi - lo);
+        for (int x = 0; x < w; x++)
+            o[x] *= inv;
+    }
+}
+
+static void guided_coefficients(CcMatte *m)
+{
+    const int w = m->ww, h = m->wh, r = m->r;
+    const size_t n = (size_t)w * h;
+    box_mean(m->guide, m->mI, m->tmp, m->cum, w, h, r);
+    box_mean(m->p, m->mP, m->tmp, m->cum, w, h, r);
+    /* Products into A and B as scratch before they hold coefficients. */
+    for (size_t i = 0; i < n; i++) {
+        m->A[i] = m->guide[i] * m->guide[i];
+        m->B[i] = m->guide[i] * m->p[i];
+    }
+    box_mean(m->A, m->mII, m->tmp, m->cum, w, h, r);
+    box_mean(m->B, m->mIP, m->tmp, m->cum, w, h, r);
+    for (size_t i = 0; i < n; i++) {
+        float var = m->mII[i] - m->mI[i] * m->mI[i];
+        float cov = m->mIP[i] - m->mI[i] * m->mP[i];
+        float a = cov / (var + m->eps);
+        m->mII[i] = a;                       /* a */
+        m->mIP[i] = m->mP[i] - a * m->mI[i]; /* b */
+    }
+    box_mean(m->mII, m->A, m->tmp, m->cum, w, h, r);
+    box_mean(m->mIP, m->B, m->tmp, m->cum, w, h, r);
+}
+
+static void hrow(const CcMatte *m, const float *src_row, float *dst)
+{
+    for (int x = 0; x < m->w; x++) {
+        int x0 = m->x0[x];
+        float a = src_row[x0], b = src_row[x0 + (m->wx[x] > 0.0f)];
+        dst[x] = a + (b - a) * m->wx[x];
+    }
+}
+
+/* Row j of A/B upsampled horizontally, cached in one of two slots. */
+static int coef_row(CcMatte *m, int j)
+{
+    for (int s = 0; s < 2; s++)
+        if (m->row_idx[s] == j)
+            return s;
+    int s = m->row_idx[0] < m->row_idx[1] ? 0 : 1;
+    if (m->row_idx[0] == -1)
+        s = 0;
+    else if (m->row_idx[1] == -1)
+        s = 1;
+    hrow(m, m->A + (size_t)j * m->ww, m->arow[s]);
+    hrow(m, m->B + (size_t)j * m->ww, m->brow[s]);
+    m->row_idx[s] = j;
+    return s;
+}
+
+static inline uint8_t curve_u8(float a)
+{
+    /* Contrast 1.25 around 0.5: a soft matte stays soft, a faint fringe goes to 0. */
+    float v = (a - 0.5f) * 1.25f + 0.5f;
+    v = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
+    return (uint8_t)(v * 255.0f + 0.5f);
+}
+
+void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const CcFrame *frame,
+                     CcMask *mask)
+{
+    steady(m, prob, tensor);
+    resize_f32(m->state, m->mw, m->mh, m->p, m->ww, m->wh);
+    cc_frame_luma_downsample(frame, m->f, m->guide);
+    guided_coefficients(m);
+
+    m->row_idx[0] = m->row_idx[1] = -1;
+    for (int y = 0; y < m->h; y++) {
+        float fy = (y + 0.5f) / m->f - 0.5f;
+        if (fy < 0.0f)
+            fy = 0.0f;
+        int j0 = CC_MIN((int)fy, m->wh - 1), j1 = CC_MIN(j0 + 1, m->wh - 1);
+        float wy = CC_MIN(fy - j0, 1.0f);
+        int s0 = coef_row(m, j0), s1 = coef_row(m, j1);
+        const float *a0 = m->arow[s0], *a1 = m->arow[s1], *b0 = m->brow[s0], *b1 = m->brow[s1];
+        cc_frame_luma_row(frame, y, m->luma);
+        uint8_t *o = mask->data + (size_t)y * mask->stride;
+        for (int x = 0; x < m->w; x++) {
+            float A = a0[x] + (a1[x] - a0[x]) * wy;
+            float B = b0[x] + (b1[x] - b0[x]) * wy;
+            o[x] = curve_u8(A * m->luma[x] + B);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/*
+ * Internal pixel-format helpers for the segmenter: validation, colour conversion of single
+ * pixels, and the two samplers the segmenter needs (model input tensor, guide luma).
+ */
+#ifndef CC_VIDEO_PIXFMT_H
+#define CC_VIDEO_PIXFMT_H
+
+#include "cleancast/video.h"
+
+/* Checks format, size, pointers and strides; logs what is wrong. 0 or CC_ERR(EINVAL). */
+int cc_frame_validate(const CcFrame *f, const char *who);
+
+/*
+ * Stretches the whole frame to dst_w x dst_h (no letterbox) with half-pixel bilinear
+ * sampling (source coordinate (x + 0.5) * sw / dw - 0.5, clamped to the edge) and writes
+ * RGB in 0..1 as NHWC floats: dst (dst_h, dst_w, 3). YUV is converted to RGB per source
+ * sample before interpolation, with the frame's matrix and range.
+ */
+void cc_frame_to_tensor(const CcFrame *f, float *dst, int dst_w, int dst_h);
+
+/*
+ * Luma (0..1) of the frame box-averaged over factor x factor blocks:
+ * dst (ceil(h / factor), ceil(w / factor)). For YUV this is the Y plane (range-normalised).
+ */
+void cc_frame_luma_downsample(const CcFrame *f, int factor, float *dst);
+
+/* Luma of one full-resolution row (0..1), dst (w). */
+void cc_frame_luma_row(const CcFrame *f, int y, float *dst);
+
+#endif
