@@ -1,0 +1,25 @@
+/* Runs a Y4M clip through a segmenter and scores it (tests and benches). */
+#ifndef CC_TEST_SEGEVAL_H
+#define CC_TEST_SEGEVAL_H
+
+#include "cleancast/video.h"
+#include "segmetrics.h"
+
+typedef struct CcSegEval {
+    CcSegScore score;      /* against chroma-key truth (franck), when truth = 1 */
+    double flicker;        /* mean |m_t - m_{t-1}| / 255 over still pixels */
+    double flicker_all;    /* same over all pixels */
+    int frames;
+    double us_convert, us_infer, us_refine; /* totals */
+} CcSegEval;
+
+/*
+ * Every step-th frame of the clip, at most max_frames (0: all). truth: score against the
+ * chroma-key truth with a 4 px ignore band and boundary tolerance tol_px. Flicker counts only
+ * pixels whose luma changed by at most 3 since the previous processed frame (still pixels).
+ * Returns 0, or -1 when the clip cannot be read.
+ */
+int cc_seg_eval_clip(const char *y4m_path, CcSegmenter *seg, int step, int max_frames,
+                     int truth, int tol_px, CcSegEval *out);
+
+#endif
