@@ -212,7 +212,6 @@ static int open_speex_states(CcDenoiser *d)
         int on = 1, off = 0;
         speex_preprocess_ctl(d->sp[c], SPEEX_PREPROCESS_SET_DENOISE, &on);
         speex_preprocess_ctl(d->sp[c], SPEEX_PREPROCESS_SET_AGC, &off);
-        speex_preprocess_ctl(d->sp[c], SPEEX_PREPROCESS_SET_VAD, &off);
         speex_preprocess_ctl(d->sp[c], SPEEX_PREPROCESS_SET_DEREVERB, &off);
     }
     speex_apply_strength(d);

@@ -2,7 +2,7 @@
  * Mixed-radix FFT, decimation in time, recursive over the factor list (the structure
  * popularised by KISS FFT): a length n = p * m transform is p interleaved transforms of
  * length m followed by m radix-p butterflies with twiddles exp(-2*pi*i*q*u/n).
- * Radix 4, 2 and 3 have their own butterflies; 5 and any other prime use the generic one.
+ * Radix 4, 2, 3 and 5 have their own butterflies; any other prime uses the generic one.
  *
  * The real transform packs even/odd samples into one complex vector of n/2 points and
  * untangles the halves with the twiddles exp(-2*pi*i*k/n).
@@ -123,6 +123,38 @@ static void bfly4(CcCpx *out, const CcCpx *tw, int fstride, int m)
     }
 }
 
+static void bfly5(CcCpx *out, const CcCpx *tw, int fstride, int m)
+{
+    /* w = exp(-2 pi i / 5): X1,4 = a + s7 Re w + s8 Re w^2 +- i (s10 Im w + s9 Im w^2),
+       X2,3 = a + s7 Re w^2 + s8 Re w +- i (s10 Im w^2 - s9 Im w) */
+    const float c1 = 0.30901699437494742f, s1 = -0.95105651629515357f;
+    const float c2 = -0.80901699437494742f, s2 = -0.58778525229247313f;
+    for (int k = 0; k < m; k++) {
+        CcCpx a = out[k];
+        CcCpx b = cmul(out[k + m], tw[k * fstride]);
+        CcCpx c = cmul(out[k + 2 * m], tw[2 * k * fstride]);
+        CcCpx d = cmul(out[k + 3 * m], tw[3 * k * fstride]);
+        CcCpx e = cmul(out[k + 4 * m], tw[4 * k * fstride]);
+        CcCpx s7 = { b.re + e.re, b.im + e.im }, s10 = { b.re - e.re, b.im - e.im };
+        CcCpx s8 = { c.re + d.re, c.im + d.im }, s9 = { c.re - d.re, c.im - d.im };
+        out[k].re = a.re + s7.re + s8.re;
+        out[k].im = a.im + s7.im + s8.im;
+        CcCpx r1 = { a.re + s7.re * c1 + s8.re * c2, a.im + s7.im * c1 + s8.im * c2 };
+        CcCpx i1 = { s10.re * s1 + s9.re * s2, s10.im * s1 + s9.im * s2 };
+        CcCpx r2 = { a.re + s7.re * c2 + s8.re * c1, a.im + s7.im * c2 + s8.im * c1 };
+        CcCpx i2 = { s10.re * s2 - s9.re * s1, s10.im * s2 - s9.im * s1 };
+        /* r + i*q = (r.re - q.im, r.im + q.re) */
+        out[k + m].re = r1.re - i1.im;
+        out[k + m].im = r1.im + i1.re;
+        out[k + 4 * m].re = r1.re + i1.im;
+        out[k + 4 * m].im = r1.im - i1.re;
+        out[k + 2 * m].re = r2.re - i2.im;
+        out[k + 2 * m].im = r2.im + i2.re;
+        out[k + 3 * m].re = r2.re + i2.im;
+        out[k + 3 * m].im = r2.im - i2.re;
+    }
+}
+
 static void bfly_generic(CcCpx *out, const CcCpx *tw, int fstride, int m, int p, int n,
                          CcCpx *scratch)
 {
@@ -135,7 +167,8 @@ static void bfly_generic(CcCpx *out, const CcCpx *tw, int fstride, int m, int p,
             int twidx = 0;
             for (int q = 1; q < p; q++) {
                 twidx += fstride * k;
-                twidx %= n;
+                if (twidx >= n)
+                    twidx %= n;
                 CcCpx t = cmul(scratch[q], tw[twidx]);
                 acc.re += t.re;
                 acc.im += t.im;
@@ -160,6 +193,7 @@ static void work(CcFft *f, CcCpx *out, const CcCpx *in, int fstride, const int *
     case 2: bfly2(out, f->tw, fstride, m); break;
     case 3: bfly3(out, f->tw, fstride, m); break;
     case 4: bfly4(out, f->tw, fstride, m); break;
+    case 5: bfly5(out, f->tw, fstride, m); break;
     default: bfly_generic(out, f->tw, fstride, m, p, f->n, f->scratch); break;
     }
 }
