@@ -94,11 +94,13 @@ for d in $SUBDIRS; do mkdir -p "$ST/$d"; done
 mkdir -p "$ST/noise/keys"
 
 FF=(ffmpeg -nostdin -hide_banner -loglevel error -y)
-# to_wav IN OUT [input options...]: 48 kHz mono s16 WAV (soxr resampler, no dither, bare header)
+# to_wav IN OUT [input options...]: 48 kHz mono s16 WAV (soxr resampler, no dither, bare header).
+# soxr resamples to float, swresample rounds to s16: soxr's own s16 output adds random TPDF
+# dither, so two runs would differ.
 to_wav() {
   local in=$1 out=$2; shift 2
   "${FF[@]}" "$@" -i "$in" -vn -map_metadata -1 \
-    -af "aresample=resampler=soxr:precision=28:osr=48000:ocl=mono:osf=s16" \
+    -af "aresample=resampler=soxr:precision=28:osr=48000:ocl=mono:osf=flt,aformat=sample_fmts=s16" \
     -c:a pcm_s16le -fflags +bitexact -flags:a +bitexact "$out" || cc_die "ffmpeg failed on $in"
 }
 # to_ppm IN OUT: 8-bit RGB binary PPM (alpha laid over white, metadata stripped)
