@@ -680,6 +680,14 @@ int cc_nn_graph_parse(CcNnGraph **out, const uint8_t *buf, size_t size)
         BAD("subgraph has %u inputs and %u outputs (expected 1 and 1)", ins.len, outs.len);
     if ((r = parse_opcodes(&p, &model)))
         goto fail;
+    /* Every buffer must be whole, referenced or not: a cut file fails here. */
+    for (uint32_t i = 0; i < p.buffers.len; i++) {
+        FbTable bt;
+        FbVec data;
+        if ((r = fb_vec_table(fb, &p.buffers, i, &bt, "buffer")) ||
+            (r = fb_vec(fb, &bt, 0, 1, &data, "buffer", (int)i)))
+            goto fail;
+    }
     p.g = cc_nn_graph_alloc((int)p.tensors.len, (int)ops.len);
     p.tensor_type = cc_calloc(p.tensors.len, 1);
     p.int_data = cc_calloc(p.tensors.len, sizeof(*p.int_data));
