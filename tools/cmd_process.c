@@ -77,14 +77,6 @@ static int process_image(const char *in, const char *out, const CcToolBackground
                 memmove(row + x * 3, row + x * 4, 3);
         }
         img.channels = 3;
-    } else {
-        char ext[16];
-        cc_tool_extension(out, ext, sizeof(ext));
-        if (strcmp(ext, "png")) {
-            fprintf(stderr, "cleancast: --background transparent needs a .png output, not '%s'\n",
-                    out);
-            goto done;
-        }
     }
     status = cc_image_write(out, &img) ? 1 : 0;
 done:
@@ -153,6 +145,12 @@ int cc_cmd_process(int argc, char **argv)
     if (!cc_tool_is_image_path(out)) {
         fprintf(stderr, "cleancast process: an image input needs an image output (.png, .jpg, "
                 ".ppm), not '%s'\n", out);
+        return 2;
+    }
+    char ext[16];
+    cc_tool_extension(out, ext, sizeof(ext));
+    if (bg.mode == CC_BG_TRANSPARENT && strcmp(ext, "png")) {
+        fprintf(stderr, "cleancast: --background transparent needs a .png output, not '%s'\n", out);
         return 2;
     }
     char model_path[4096];
