@@ -50,7 +50,7 @@ struct CcDenoiser {
     CcRnnoise *rn[MAX_CHANNELS];
 #if CC_HAVE_SPEEXDSP
     SpeexPreprocessState *sp[MAX_CHANNELS];
-    SpeexResamplerState *rs_in, *rs_out;
+    SpeexResamplerState *rs_in[MAX_CHANNELS], *rs_out[MAX_CHANNELS]; /* mono each */
     int16_t *pcm16;               /* (frame) */
 #endif
     /* per-channel work, (channel, capacity) */
@@ -186,10 +186,12 @@ void cc_denoiser_close(CcDenoiser **pd)
 #endif
     }
 #if CC_HAVE_SPEEXDSP
-    if (d->rs_in)
-        speex_resampler_destroy(d->rs_in);
-    if (d->rs_out)
-        speex_resampler_destroy(d->rs_out);
+    for (int c = 0; c < MAX_CHANNELS; c++) {
+        if (d->rs_in[c])
+            speex_resampler_destroy(d->rs_in[c]);
+        if (d->rs_out[c])
+            speex_resampler_destroy(d->rs_out[c]);
+    }
     free(d->pcm16);
 #endif
     free(d->cin);
@@ -282,15 +284,20 @@ int cc_denoiser_open(CcDenoiser **out, const CcDenoiseModel *model, const CcDeno
         d->prime = (int)(((int64_t)(d->frame + 1) * d->rate + d->engine_rate - 1) /
                          d->engine_rate) + 2;
 #if CC_HAVE_SPEEXDSP
+        /* One mono resampler per channel: speexdsp's multichannel state gave output that
+           depended on the block size (seen with 2 and 3 channels at 44.1 kHz). */
         int err = 0;
-        d->rs_in = speex_resampler_init((spx_uint32_t)ch, (spx_uint32_t)d->rate,
-                                        (spx_uint32_t)d->engine_rate, RESAMPLE_QUALITY, &err);
-        d->rs_out = speex_resampler_init((spx_uint32_t)ch, (spx_uint32_t)d->engine_rate,
-                                         (spx_uint32_t)d->rate, RESAMPLE_QUALITY, &err);
-        if (!d->rs_in || !d->rs_out)
-            goto fail;
-        lat_res = speex_resampler_get_input_latency(d->rs_in) +
-                  speex_resampler_get_output_latency(d->rs_out);
+        for (int c = 0; c < ch; c++) {
+            d->rs_in[c] = speex_resampler_init(1, (spx_uint32_t)d->rate,
+                                               (spx_uint32_t)d->engine_rate, RESAMPLE_QUALITY,
+                                               &err);
+            d->rs_out[c] = speex_resampler_init(1, (spx_uint32_t)d->engine_rate,
+                                                (spx_uint32_t)d->rate, RESAMPLE_QUALITY, &err);
+            if (!d->rs_in[c] || !d->rs_out[c])
+                goto fail;
+        }
+        lat_res = speex_resampler_get_input_latency(d->rs_in[0]) +
+                  speex_resampler_get_output_latency(d->rs_out[0]);
 #endif
     } else {
         d->prime = d->frame - 1;
@@ -357,9 +364,11 @@ void cc_denoiser_reset(CcDenoiser *d)
         /* Re-creating allocates, but reset is not a per-frame call. */
         open_speex_states(d);
     }
-    if (d->rs_in) {
-        speex_resampler_reset_mem(d->rs_in);
-        speex_resampler_reset_mem(d->rs_out);
+    for (int c = 0; c < ch; c++) {
+        if (d->rs_in[c]) {
+            speex_resampler_reset_mem(d->rs_in[c]);
+            speex_resampler_reset_mem(d->rs_out[c]);
+        }
     }
 #endif
     d->eng_n = 0;
@@ -488,7 +497,11 @@ static void process_chunk(CcDenoiser *d, const float *in, float *out, int n)
 
     /* to the engine rate */
     int n_out = 0;
-    if (!d->rs_in) {
+    int resampled = 0;
+#if CC_HAVE_SPEEXDSP
+    resampled = d->rs_in[0] != NULL;
+#endif
+    if (!resampled) {
         for (int c = 0; c < ch; c++)
             memcpy(d->eng_in + (size_t)c * d->eng_cap + d->eng_n, d->cin + (size_t)c * CHUNK,
                    sizeof(float) * (size_t)n);
@@ -500,7 +513,7 @@ static void process_chunk(CcDenoiser *d, const float *in, float *out, int n)
         for (int c = 0; c < ch; c++) {
             spx_uint32_t in_len = (spx_uint32_t)n;
             spx_uint32_t out_len = (spx_uint32_t)(d->eng_cap - d->eng_n);
-            speex_resampler_process_float(d->rs_in, (spx_uint32_t)c,
+            speex_resampler_process_float(d->rs_in[c], 0,
                                           d->cin + (size_t)c * CHUNK, &in_len,
                                           d->eng_in + (size_t)c * d->eng_cap + d->eng_n,
                                           &out_len);
@@ -513,7 +526,7 @@ static void process_chunk(CcDenoiser *d, const float *in, float *out, int n)
 
     /* back to the stream rate, into the FIFO */
     if (n_out) {
-        if (!d->rs_out) {
+        if (!resampled) {
             fifo_push(d, d->eng_out, d->eng_cap, n_out);
         }
 #if CC_HAVE_SPEEXDSP
@@ -522,7 +535,7 @@ static void process_chunk(CcDenoiser *d, const float *in, float *out, int n)
             for (int c = 0; c < ch; c++) {
                 spx_uint32_t in_len = (spx_uint32_t)n_out;
                 spx_uint32_t out_len = (spx_uint32_t)d->res_cap;
-                speex_resampler_process_float(d->rs_out, (spx_uint32_t)c,
+                speex_resampler_process_float(d->rs_out[c], 0,
                                               d->eng_out + (size_t)c * d->eng_cap, &in_len,
                                               d->res_out + (size_t)c * d->res_cap, &out_len);
                 produced = out_len;
