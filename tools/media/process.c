@@ -93,7 +93,7 @@ static void fail(Proc *p, const char *fmt, ...)
         return; /* first error only */
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "\ncleancast: ");
+    fprintf(stderr, "%scleancast: ", isatty(2) ? "\r\033[K" : "");
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);

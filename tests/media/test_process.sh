@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# process for video files: streams, frame count, durations, A/V alignment, copied tracks,
+# temp+rename, and clear errors for bad input. Usage: test_process.sh BIN
+source "$(dirname "$0")/lib.sh"
+need_cmd ffmpeg ffprobe python3 timeout
+cd "$WORK"
+make_sync_clip src.mp4 8 || skip "could not make the test clip"
+printf '1\n00:00:01,000 --> 00:00:03,000\nhello\n\n2\n00:00:05,000 --> 00:00:06,500\nworld\n' > sub.srt
+ffmpeg -v error -i src.mp4 -i sub.srt -map 0:v -map 0:a -map 0:a -map 1 -c copy -c:s srt \
+  -metadata:s:a:1 title=commentary src.mkv
+
+ARGS=$(clean_args)
+run() { timeout 120 "$BIN" process "$@"; }
+if ! run src.mp4 -o probe.mp4 $ARGS 2>err.txt; then
+  if grep -q "has no .* core yet" err.txt; then
+    echo "NOTE: $(grep -m1 'core yet' err.txt) -- checking the pipeline with cleaning off"
+    ARGS="--background none --denoise off"
+  fi
+fi
+echo "cleaning: $ARGS"
+src_off=$(python3 "$HERE/avsync.py" src.mp4 | python3 -c 'import json,sys; print(json.load(sys.stdin)["mean_offset_ms"])')
+src_frames=$(count_frames src.mp4 v:0)
+src_vdur=$(stream_duration src.mp4 v:0)
+src_adur=$(stream_duration src.mp4 a:0)
+echo "source: $src_frames frames, video $src_vdur s, audio $src_adur s, A/V offset $src_off ms"
+
+check_output() { # FILE VCODEC ACODEC NSTREAMS
+  local f=$1
+  [ -f "$f" ] || { fail "$f not written"; return; }
+  [ "$(probe "$f" v:0 codec_name)" = "$2" ] || fail "$f: video codec $(probe "$f" v:0 codec_name), want $2"
+  [ "$(probe "$f" a:0 codec_name)" = "$3" ] || fail "$f: audio codec $(probe "$f" a:0 codec_name), want $3"
+  [ "$(nb_streams "$f")" = "$4" ] || fail "$f: $(nb_streams "$f") streams, want $4"
+  local n; n=$(count_frames "$f" v:0)
+  [ "$n" = "$src_frames" ] || fail "$f: $n video frames, want $src_frames"
+  local vd ad; vd=$(stream_duration "$f" v:0); ad=$(stream_duration "$f" a:0)
+  python3 -c "import sys; sys.exit(0 if abs($vd-$src_vdur) <= 0.041 else 1)" || fail "$f: video lasts $vd s, source $src_vdur s"
+  # Audio: same length as the input within the encoder's priming/last frame (AAC 1024 samples,
+  # which MKV does not mark as priming).
+  python3 -c "import sys; sys.exit(0 if abs($ad-$src_adur) <= 0.045 else 1)" || fail "$f: audio lasts $ad s, source $src_adur s"
+  local off; off=$(python3 "$HERE/avsync.py" "$f" | python3 -c 'import json,sys; print(json.load(sys.stdin)["mean_offset_ms"])')
+  python3 -c "import sys; sys.exit(0 if '$off' != 'None' and abs($off-($src_off)) <= 15 else 1)" \
+    || fail "$f: A/V offset $off ms, source $src_off ms (flash vs voice onset)"
+  ffmpeg -v error -xerror -i "$f" -f null - 2>dec.txt || fail "$f does not decode cleanly: $(head -2 dec.txt)"
+  pass "$f: $n frames, video $vd s, audio $ad s, A/V offset $off ms (source $src_off)"
+}
+
+run src.mp4 -o out.mp4 $ARGS --no-progress > stdout.txt 2>err.txt || fail "mp4: exit $? $(cat err.txt)"
+[ -s stdout.txt ] && fail "process printed on stdout when not asked: $(head -1 stdout.txt)"
+check_output out.mp4 h264 aac 2
+ls -a | grep -q '\.part' && fail "temporary file left behind: $(ls -a | grep '\.part')"
+
+run src.mkv -o out.mkv $ARGS --stats 2>err.txt || fail "mkv: exit $? $(cat err.txt)"
+check_output out.mkv h264 aac 4
+[ "$(probe out.mkv s:0 codec_name)" = subrip ] || fail "subtitle track not copied"
+[ "$(probe out.mkv a:1 codec_name)" = aac ] || fail "second audio track not copied"
+grep -q "video encode" err.txt || fail "--stats printed no per-stage timings"
+# The copied subtitle keeps its timing relative to the video (muxers may shift both alike).
+sub_rel() { python3 -c "print(round($(ffprobe -v error -select_streams s:0 -show_entries packet=pts_time -of csv=p=0 "$1" | head -1) - $(probe "$1" v:0 start_time), 3))"; }
+[ "$(sub_rel out.mkv)" = "$(sub_rel src.mkv)" ] || fail "subtitle timing changed: $(sub_rel out.mkv) s after the video start, source $(sub_rel src.mkv)"
+
+run src.mp4 -o out.webm $ARGS 2>err.txt || fail "webm: exit $? $(cat err.txt)"
+check_output out.webm vp9 opus 2
+
+if [ "$ARGS" != "--background none --denoise off" ]; then
+  run src.mp4 -o alpha.webm --background transparent --denoise off 2>err.txt || fail "transparent: $(cat err.txt)"
+  ffprobe -v error -show_entries stream_tags=alpha_mode -of csv=p=0 alpha.webm | grep -q 1 \
+    || fail "transparent webm has no alpha"
+  # The person (frame centre) is opaque, a top corner is not.
+  ffmpeg -v error -c:v libvpx-vp9 -i alpha.webm -vf "select=eq(n\,30),alphaextract,scale=40:30" -frames:v 1 -f rawvideo -pix_fmt gray a.raw
+  python3 -c "
+d=open('a.raw','rb').read(); c=d[15*40+20]; k=d[1*40+1]
+import sys; print('alpha centre', c, 'corner', k); sys.exit(0 if c > 128 and k < 128 else 1)" || fail "alpha plane is not the person mask"
+  run src.mp4 -o alpha.mp4 --background transparent 2>err.txt && fail "transparent into mp4 accepted"
+  grep -q "alpha" err.txt || fail "transparent/mp4 error does not say why: $(cat err.txt)"
+fi
+
+# Bad input: a clear message, nonzero exit, bounded time, nothing under the output name.
+head -c 200000 /dev/urandom > garbage.mp4
+run garbage.mp4 -o g.mp4 2>err.txt; rc=$?
+[ $rc -ne 0 ] && [ ! -e g.mp4 ] && grep -qi "garbage.mp4" err.txt && pass "garbage input: $(head -1 err.txt)" || fail "garbage input: rc=$rc $(cat err.txt)"
+head -c 300000 src.mp4 > truncated.mp4
+run truncated.mp4 -o t.mp4 2>err.txt; rc=$?
+[ $rc -ne 0 ] && [ ! -e t.mp4 ] && pass "truncated mp4: $(head -1 err.txt)" || fail "truncated mp4: rc=$rc $(cat err.txt)"
+run missing.mp4 -o m.mp4 2>err.txt; rc=$?
+[ $rc -ne 0 ] && grep -q "missing.mp4" err.txt && pass "missing input: $(head -1 err.txt)" || fail "missing input: rc=$rc"
+run src.mp4 -o x.mp4 --denoise loud 2>err.txt; rc=$?
+[ $rc -eq 2 ] && grep -q -- "--denoise" err.txt && pass "bad option: $(head -1 err.txt)" || fail "bad option: rc=$rc $(cat err.txt)"
+run src.mp4 -o x.avi 2>err.txt; rc=$?
+[ $rc -eq 2 ] && pass "bad output type: $(head -1 err.txt)" || fail "bad output type accepted: rc=$rc"
+t0=$(date +%s)
+run rtmp://127.0.0.1:1/live/none -o u.mp4 2>err.txt; rc=$?
+[ $rc -ne 0 ] && [ $(( $(date +%s) - t0 )) -lt 30 ] && pass "unreachable URL: $(head -1 err.txt)" || fail "unreachable URL: rc=$rc"
+# Interrupted: nonzero, nothing presented as output, no temp file.
+"$BIN" process src.mkv -o int.mkv --background none --denoise off --preset veryslow 2>err.txt & pid=$!
+sleep 0.7; kill -INT $pid; wait $pid; rc=$?
+[ $rc -ne 0 ] && [ ! -e int.mkv ] && ! ls -a | grep -q 'int.mkv.part' && pass "interrupted: exit $rc, no output" \
+  || fail "interrupted: rc=$rc, $(ls -a | grep int)"
+finish
