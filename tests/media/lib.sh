@@ -2,8 +2,10 @@
 # removed on exit, and runs under a time limit.
 set -u
 CACHE=${CLEANCAST_CACHE:-$HOME/.cache/cleancast}
+export CLEANCAST_CACHE=$CACHE
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-BIN=${1:?usage: test.sh PATH/TO/cc-media-or-cleancast}
+BIN=$(realpath "${1:?usage: test.sh PATH/TO/cc-media-or-cleancast}")
+[ -x "$BIN" ] || { echo "no executable $BIN" >&2; exit 1; }
 WORK=$(mktemp -d /tmp/cc-media-test.XXXXXX)
 PIDS=()
 cleanup() {
@@ -58,3 +60,12 @@ clean_args() {
   echo "--background $bg --denoise $dn"
 }
 skip_if_core_missing() { grep -q "has no .* core yet" "$1" && skip "$(grep -m1 'core yet' "$1")"; return 0; }
+
+# live_sync_check FILE SRC: the A/V offset (flash vs voice onset) in FILE matches SRC's within 25 ms.
+live_sync_check() {
+  local off src
+  src=$(python3 "$HERE/avsync.py" "$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["mean_offset_ms"])')
+  off=$(python3 "$HERE/avsync.py" "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["mean_offset_ms"])')
+  python3 -c "import sys; sys.exit(0 if '$off' != 'None' and abs($off-($src)) <= 25 else 1)" \
+    && pass "$1: A/V offset $off ms, source $src ms" || fail "$1: A/V offset $off ms, source $src ms"
+}

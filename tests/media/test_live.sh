@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# live with a real-time-paced file standing in for the camera and the microphone (the file is
+# released packet by packet at its own timestamps, like a device delivers frames): output streams,
+# lip sync (flash vs voice onset, as in the source), latency stats, and SIGTERM -> a finalised,
+# playable MP4. Usage: test_live.sh BIN
+source "$(dirname "$0")/lib.sh"
+need_cmd ffmpeg ffprobe python3 timeout
+cd "$WORK"
+make_sync_clip src.mp4 8 || skip "could not make the test clip"
+ARGS=$(clean_args)
+timeout 60 "$BIN" live --camera src.mp4 --mic src.mp4 -o live.mkv $ARGS --duration 7.5 --stats 2>err.txt
+rc=$?
+skip_if_core_missing err.txt
+[ $rc -eq 0 ] || fail "live to mkv: exit $rc $(tail -3 err.txt)"
+[ "$(probe live.mkv v:0 codec_name)" = h264 ] && [ "$(probe live.mkv a:0 codec_name)" = aac ] \
+  || fail "live.mkv streams: $(ffprobe -v error -show_entries stream=codec_name -of csv=p=0 live.mkv | tr '\n' ' ')"
+n=$(count_frames live.mkv v:0)
+[ "${n:-0}" -ge 150 ] || fail "live.mkv has $n frames in 7.5 s of a 25 fps camera"
+grep -q "VIDEO LATENCY" err.txt && grep -q "AUDIO LATENCY" err.txt || fail "--stats shows no latency"
+grep -E "LATENCY|dropped" err.txt
+live_sync_check live.mkv src.mp4
+ffmpeg -v error -xerror -i live.mkv -f null - 2>dec.txt || fail "live.mkv does not decode: $(head -2 dec.txt)"
+
+# SIGTERM while recording MP4 (which needs its trailer to play): finalised and playable.
+timeout 60 "$BIN" live --camera src.mp4 --mic src.mp4 -o rec.mp4 $ARGS 2>err2.txt & pid=$!
+sleep 4; kill -TERM $pid; wait $pid; rc=$?
+[ $rc -eq 0 ] || fail "SIGTERM: exit $rc $(tail -2 err2.txt)"
+d=$(ffprobe -v error -show_entries format=duration -of csv=p=0 rec.mp4 2>/dev/null)
+python3 -c "import sys; sys.exit(0 if 2.5 < float('${d:-0}') < 5 else 1)" && pass "SIGTERM: rec.mp4 finalised, $d s" \
+  || fail "SIGTERM: rec.mp4 duration '${d}'"
+ffmpeg -v error -xerror -i rec.mp4 -f null - 2>dec.txt || fail "rec.mp4 does not play: $(head -2 dec.txt)"
+ls -a | grep -q '\.part' && fail "temporary file left: $(ls -a | grep part)"
+
+# A camera that ends (file standing in for an unplugged device ends) -> clean exit, output kept.
+timeout 30 "$BIN" live --camera src.mp4 -o ended.mkv $ARGS 2>err3.txt; rc=$?
+grep -q "ended" err3.txt && [ -f ended.mkv ] && pass "camera end: $(grep -m1 ended err3.txt)" || fail "camera end: rc=$rc $(cat err3.txt)"
+# Bad devices and options: clear error, nonzero, bounded time.
+timeout 20 "$BIN" live --camera /dev/video99 -o x.mkv 2>err4.txt; rc=$?
+[ $rc -eq 1 ] && grep -q "/dev/video99" err4.txt && pass "missing camera: $(head -1 err4.txt)" || fail "missing camera: rc=$rc $(cat err4.txt)"
+timeout 20 "$BIN" live --camera src.mp4 2>err5.txt; rc=$?
+[ $rc -eq 2 ] && pass "no output: $(head -1 err5.txt)" || fail "no output: rc=$rc"
+timeout 20 "$BIN" live --camera src.mp4 -o x.xyz 2>err6.txt; rc=$?
+[ $rc -ne 0 ] && grep -q "x.xyz" err6.txt && pass "bad output: $(head -1 err6.txt)" || fail "bad output: rc=$rc $(cat err6.txt)"
+finish
