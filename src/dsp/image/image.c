@@ -1,7 +1,12 @@
 /* C references of the image kernels and the function-table init. */
 #include "dsp/image/image.h"
 
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cc_config.h"
+#include "common.h"
 
 void cc_blend_lerp_c(uint8_t *dst, const uint8_t *a, const uint8_t *b, int wy,
                      const uint8_t *m, int n)
@@ -51,6 +56,95 @@ void cc_span_add_c(uint32_t *out, const uint32_t *hi, const uint32_t *lo, int n,
             out[x] += hi[x] - lo[x];
 }
 
+void cc_hup_c(uint8_t *dst, const uint8_t *lo, const CcHupTable *t)
+{
+    for (int i = 0; i < t->nblk; i++) {
+        const uint8_t *win = lo + t->base[i];
+        const uint8_t *il = t->il + 16 * i, *ir = t->ir + 16 * i;
+        const uint16_t *wt = t->wt + 16 * i;
+        for (int j = 0; j < 16; j++)
+            dst[16 * i + j] = (uint8_t)((win[il[j]] * (256u - wt[j]) + win[ir[j]] * (unsigned)wt[j] +
+                                         128) >> 8);
+    }
+}
+
+void cc_waccn_c(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
+                int w, int nc, int shift, int first)
+{
+    const unsigned rnd = 1u << shift >> 1;
+    for (int x = 0; x < w; x++) {
+        unsigned wt = 256u - m[x];
+        for (int k = 0; k < nc; k++) {
+            unsigned v = (src[x * nc + k] * wt + rnd) >> shift;
+            acc[x * nc + k] = (uint16_t)(first ? v : acc[x * nc + k] + v);
+        }
+        accw[x] = (uint16_t)(first ? wt : accw[x] + wt);
+    }
+}
+
+void cc_expand_mask_c(uint8_t *dst, const uint8_t *m, int w, int nc, int alpha)
+{
+    for (int x = 0; x < w; x++)
+        for (int k = 0; k < nc; k++)
+            dst[x * nc + k] = alpha && k == 3 ? 255 : m[x];
+}
+
+void cc_hup_table_free(CcHupTable *t)
+{
+    free(t->base);
+    free(t->il);
+    free(t->ir);
+    free(t->wt);
+    memset(t, 0, sizeof(*t));
+}
+
+int cc_hup_table_init(CcHupTable *t, int w, int nc, int lw, int f)
+{
+    int n = w * nc;
+    memset(t, 0, sizeof(*t));
+    t->nblk = (n + 15) / 16;
+    t->base = cc_calloc((size_t)t->nblk, sizeof(int32_t));
+    t->il = cc_calloc((size_t)t->nblk, 16);
+    t->ir = cc_calloc((size_t)t->nblk, 16);
+    t->wt = cc_calloc((size_t)t->nblk * 16, sizeof(uint16_t));
+    if (!t->base || !t->il || !t->ir || !t->wt) {
+        cc_hup_table_free(t);
+        return CC_ERR(ENOMEM);
+    }
+    t->simd_ok = 1;
+    for (int i = 0; i < t->nblk; i++) {
+        int lo_byte = 0, have = 0;
+        for (int j = 0; j < 16; j++) {
+            int byte = CC_MIN(16 * i + j, n - 1), x = byte / nc, k = byte % nc;
+            int num = 2 * x + 1 - f, den = 2 * f; /* low coordinate num / den */
+            int x0 = num < 0 ? 0 : num / den;
+            int wx = num < 0 ? 0 : ((num - x0 * den) * 256 + f) / den;
+            if (x0 >= lw - 1) {
+                x0 = lw - 1;
+                wx = 0;
+            }
+            int x1 = CC_MIN(x0 + 1, lw - 1);
+            int bl = x0 * nc + k, br = x1 * nc + k;
+            if (!have) { /* window starts at channel 0 of the block's first pixel */
+                lo_byte = x0 * nc;
+                have = 1;
+            }
+            t->base[i] = lo_byte;
+            int il = bl - lo_byte, ir = br - lo_byte;
+            if (il < 0 || ir < 0 || il > 255 || ir > 255) { /* cannot happen: monotonic */
+                cc_hup_table_free(t);
+                return CC_ERR(EINVAL);
+            }
+            if (il > 15 || ir > 15)
+                t->simd_ok = 0;
+            t->il[16 * i + j] = (uint8_t)il;
+            t->ir[16 * i + j] = (uint8_t)ir;
+            t->wt[16 * i + j] = (uint16_t)wx;
+        }
+    }
+    return 0;
+}
+
 unsigned cc_image_cpu_flags(void)
 {
     unsigned f = 0;
@@ -71,6 +165,9 @@ void cc_image_dsp_init(CcImageDsp *dsp, unsigned flags)
     dsp->wacc1 = cc_wacc1_c;
     dsp->mask_down2x2 = cc_mask_down2x2_c;
     dsp->span_add = cc_span_add_c;
+    dsp->hup = cc_hup_c;
+    dsp->waccn = cc_waccn_c;
+    dsp->expand_mask = cc_expand_mask_c;
 #if CC_ARCH_X86_64
     cc_image_dsp_init_x86(dsp, flags);
 #else

@@ -13,6 +13,22 @@
 
 #include <stdint.h>
 
+/*
+ * Horizontal bilinear upsampling of one low-resolution row, table driven: output bytes
+ * come in blocks of 16; block i reads the 16-byte window lo + base[i] and gives
+ * out[16 i + j] = (win[il[16 i + j]] * (256 - wt) + win[ir[16 i + j]] * wt + 128) >> 8,
+ * wt = wt[16 i + j]. simd_ok is 1 when every index is below 16 (a byte shuffle can
+ * do it). The output buffer must hold 16 * nblk bytes; lo must be readable up to
+ * base[last] + 16.
+ */
+typedef struct CcHupTable {
+    int nblk;
+    int simd_ok;
+    int32_t *base;   /* (nblk) */
+    uint8_t *il, *ir; /* (nblk, 16) */
+    uint16_t *wt;     /* (nblk, 16) 0..256 */
+} CcHupTable;
+
 typedef struct CcImageDsp {
     /*
      * Background bg[i] = (a[i]*(256-wy) + b[i]*wy + 128) >> 8, wy in 0..256, then
@@ -36,6 +52,16 @@ typedef struct CcImageDsp {
     void (*mask_down2x2)(uint8_t *dst, const uint8_t *r0, const uint8_t *r1, int src_w);
     /* Disc blur span: out[x] = (first ? 0 : out[x]) + hi[x] - lo[x] for x < n (mod 2^32). */
     void (*span_add)(uint32_t *out, const uint32_t *hi, const uint32_t *lo, int n, int first);
+    /* See CcHupTable. */
+    void (*hup)(uint8_t *dst, const uint8_t *lo, const CcHupTable *t);
+    /*
+     * wacc1 for w pixels of nc interleaved channels (all channels of a pixel share its
+     * mask): acc has w * nc entries, accw w entries.
+     */
+    void (*waccn)(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
+                  int w, int nc, int shift, int first);
+    /* dst[x * nc + k] = m[x]; with alpha (nc == 4) byte 3 of each pixel is 255. */
+    void (*expand_mask)(uint8_t *dst, const uint8_t *m, int w, int nc, int alpha);
 } CcImageDsp;
 
 enum {
@@ -55,6 +81,18 @@ void cc_wacc1_c(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t
                 int n, int shift, int first);
 void cc_mask_down2x2_c(uint8_t *dst, const uint8_t *r0, const uint8_t *r1, int src_w);
 void cc_span_add_c(uint32_t *out, const uint32_t *hi, const uint32_t *lo, int n, int first);
+void cc_hup_c(uint8_t *dst, const uint8_t *lo, const CcHupTable *t);
+void cc_waccn_c(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
+                int w, int nc, int shift, int first);
+void cc_expand_mask_c(uint8_t *dst, const uint8_t *m, int w, int nc, int alpha);
+
+/*
+ * Build the table for w output pixels of nc channels from a low row of lw pixels with
+ * factor f (half-pixel centres: pixel x sits at (x + 0.5) / f - 0.5). Returns 0 or
+ * CC_ERR(ENOMEM); free with cc_hup_table_free().
+ */
+int cc_hup_table_init(CcHupTable *t, int w, int nc, int lw, int f);
+void cc_hup_table_free(CcHupTable *t);
 
 void cc_image_dsp_init_x86(CcImageDsp *dsp, unsigned flags);
 

@@ -55,14 +55,15 @@ typedef struct Blur {
     uint16_t *lo;       /* (nch + 1 + wrap, lh, lw) P channels, W, [wrap] */
     uint32_t *pre;      /* (nch + 1 + wrap, lh, ew) extended prefix sums */
     uint32_t *dsum;     /* (nch + 1 + wrap, lw) disc sums of one row */
+    float *rcp;         /* (lw) 255 / Wd of one row */
     uint8_t *blo;       /* (lh, lw * nc) blurred background, interleaved like the plane */
     uint8_t *wlo;       /* (lh, lw) light-wrap amount 0..255, or NULL */
     uint8_t *hrow[2];   /* (w * nc) horizontally upsampled low rows */
     int hrow_y[2];
     uint8_t *wrow[2];   /* (w) horizontally upsampled wrap rows */
     int wrow_y[2];
-    int *x0;            /* (w) left low-res neighbour */
-    uint16_t *wx;       /* (w) weight of the right neighbour, 0..256 */
+    CcHupTable hup;     /* horizontal upsampling of blo rows (nc channels) */
+    CcHupTable hupw;    /* same for wlo rows (one channel) */
 } Blur;
 
 typedef struct Plane {
@@ -156,14 +157,15 @@ static void blur_free(Blur *b)
     cc_free_aligned(b->lo);
     cc_free_aligned(b->pre);
     cc_free_aligned(b->dsum);
+    cc_free_aligned(b->rcp);
     cc_free_aligned(b->blo);
     cc_free_aligned(b->wlo);
     for (int i = 0; i < 2; i++) {
         cc_free_aligned(b->hrow[i]);
         cc_free_aligned(b->wrow[i]);
     }
-    free(b->x0);
-    free(b->wx);
+    cc_hup_table_free(&b->hup);
+    cc_hup_table_free(&b->hupw);
     memset(b, 0, sizeof(*b));
 }
 
@@ -290,7 +292,7 @@ static int blur_setup(Blur *b, const CcCompositor *c, const Plane *p)
     if (c->s.mode != CC_BG_BLUR) /* light wrap only: its own, smaller radius */
         radius = WRAP_RADIUS_OF_HEIGHT * c->h;
     int k = (int)floor(radius / (2.0 * DISC_TARGET) + 0.5);
-    k = CC_CLAMP(k, 1, 16);
+    k = CC_CLAMP(k, 2, 16); /* f >= 4: keeps the full-resolution work to two passes */
     b->fx = 2 * k / p->sx;
     b->fy = 2 * k / p->sy;
     b->lw = (p->w + b->fx - 1) / b->fx;
@@ -325,35 +327,26 @@ static int blur_setup(Blur *b, const CcCompositor *c, const Plane *p)
     b->accw = cc_alloc_aligned((size_t)p->w * sizeof(uint16_t) * 2);
     b->lo = cc_alloc_aligned(nall * lwh * sizeof(uint16_t));
     b->pre = cc_alloc_aligned((size_t)nall * b->lh * b->ew * sizeof(uint32_t));
-    b->dsum = cc_alloc_aligned((size_t)nall * b->lw * sizeof(uint32_t));
-    b->blo = cc_alloc_aligned(lwh * p->nc);
-    b->x0 = cc_calloc((size_t)p->w, sizeof(int));
-    b->wx = cc_calloc((size_t)p->w, sizeof(uint16_t));
+    b->dsum = cc_alloc_aligned((size_t)CC_MAX(nall, p->nc + 1) * b->lw * sizeof(uint32_t));
+    b->rcp = cc_alloc_aligned((size_t)b->lw * sizeof(float));
+    /* +32: the upsampler reads 16-byte windows and writes whole 16-byte blocks */
+    b->blo = cc_alloc_aligned(lwh * p->nc + 32);
     for (int i = 0; i < 2; i++) {
-        b->hrow[i] = cc_alloc_aligned((size_t)p->w * p->nc);
+        b->hrow[i] = cc_alloc_aligned((size_t)p->w * p->nc + 32);
         b->hrow_y[i] = -1;
         if (wrap)
-            b->wrow[i] = cc_alloc_aligned((size_t)p->w);
+            b->wrow[i] = cc_alloc_aligned((size_t)p->w + 32);
         b->wrow_y[i] = -1;
     }
     if (wrap)
-        b->wlo = cc_alloc_aligned(lwh);
-    if (!b->acc || !b->accw || !b->lo || !b->pre || !b->dsum || !b->blo || !b->x0 ||
-        !b->wx || !b->hrow[0] || !b->hrow[1] ||
-        (wrap && (!b->wlo || !b->wrow[0] || !b->wrow[1])))
+        b->wlo = cc_alloc_aligned(lwh + 32);
+    if (!b->acc || !b->accw || !b->lo || !b->pre || !b->dsum || !b->rcp || !b->blo ||
+        !b->hrow[0] || !b->hrow[1] || (wrap && (!b->wlo || !b->wrow[0] || !b->wrow[1])))
         return CC_ERR(ENOMEM);
     /* half-pixel centres: low-res coordinate of pixel x is (x + 0.5) / f - 0.5 */
-    for (int x = 0; x < p->w; x++) {
-        int num = 2 * x + 1 - b->fx, den = 2 * b->fx; /* coordinate = num / den */
-        int x0 = num < 0 ? 0 : num / den;
-        int wx = num < 0 ? 0 : ((num - x0 * den) * 256 + b->fx) / den;
-        if (x0 >= b->lw - 1) {
-            x0 = b->lw - 1;
-            wx = 0;
-        }
-        b->x0[x] = x0;
-        b->wx[x] = (uint16_t)wx;
-    }
+    if (cc_hup_table_init(&b->hup, p->w, p->nc, b->lw, b->fx) ||
+        (wrap && cc_hup_table_init(&b->hupw, p->w, 1, b->lw, b->fx)))
+        return CC_ERR(ENOMEM);
     return 0;
 }
 
@@ -581,34 +574,38 @@ int cc_compositor_set_background(CcCompositor *c, const CcFrame *img)
 /* ------------------------------------------------------------------ per-frame work */
 
 /* Mask of plane p expanded to one byte per sample (alpha bytes 255: kept). */
-static const uint8_t *mask_row(Plane *p, int y)
+static const uint8_t *mask_row(const CcCompositor *c, Plane *p, int y)
 {
     const uint8_t *m = p->mask + (size_t)y * p->mstride;
     if (p->nc == 1)
         return m;
-    uint8_t *d = p->mexp;
-    for (int x = 0; x < p->w; x++)
-        for (int k = 0; k < p->nc; k++)
-            *d++ = m[x];
-    if (p->alpha)
-        for (int x = 0; x < p->w; x++)
-            p->mexp[4 * x + 3] = 255;
+    c->dsp.expand_mask(p->mexp, m, p->w, p->nc, p->alpha);
     return p->mexp;
 }
 
-/* Weighted accumulation for nc > 1 (packed RGB, NV12 UV). */
-static void wacc_n(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
-                   int w, int nc, int shift, int first)
+/* out[X * nc + k] = sum of f pixels' channel k, X < nout (constant nc, f unroll) */
+static inline __attribute__((always_inline)) void hsum_k(uint32_t *out, const uint16_t *a,
+                                                         int nc, int f, int nout)
 {
-    const unsigned rnd = 1u << shift >> 1;
-    for (int x = 0; x < w; x++) {
-        unsigned wt = 256u - m[x];
+    for (int X = 0; X < nout; X++)
         for (int k = 0; k < nc; k++) {
-            unsigned v = (src[x * nc + k] * wt + rnd) >> shift;
-            acc[x * nc + k] = (uint16_t)(first ? v : acc[x * nc + k] + v);
+            uint32_t s = 0;
+            for (int j = 0; j < f; j++)
+                s += a[(X * f + j) * nc + k];
+            out[X * nc + k] = s;
         }
-        accw[x] = (uint16_t)(first ? wt : accw[x] + wt);
+}
+
+static void hsum(uint32_t *out, const uint16_t *a, int nc, int f, int nout)
+{
+#define HS(NC, F) case (NC) * 64 + (F): hsum_k(out, a, NC, F, nout); return;
+    switch (nc * 64 + f) {
+    HS(1, 2) HS(1, 3) HS(1, 4) HS(1, 6) HS(1, 8) HS(1, 16)
+    HS(2, 2) HS(2, 3) HS(2, 4) HS(2, 6) HS(2, 8) HS(2, 16)
+    HS(3, 4) HS(3, 8) HS(4, 4) HS(4, 8)
+    default: hsum_k(out, a, nc, f, nout);
     }
+#undef HS
 }
 
 /* Downsample: lo[ch][Y][X] = P16 (colour channels), W16, [box(255 - m)]. */
@@ -629,27 +626,42 @@ static void blur_downsample(CcCompositor *c, Plane *p)
             } else if (p->nc == 1) {
                 c->dsp.wacc1(b->acc, b->accw, src, m, p->w, b->shift, y == y0);
             } else {
-                wacc_n(b->acc, b->accw, src, m, p->w, p->nc, b->shift, y == y0);
+                c->dsp.waccn(b->acc, b->accw, src, m, p->w, p->nc, b->shift, y == y0);
             }
         }
-        size_t o = (size_t)Y * b->lw;
-        for (int X = 0; X < b->lw; X++) {
-            int x0 = X * b->fx, x1 = CC_MIN(x0 + b->fx, p->w);
-            uint32_t sw = 0;
-            for (int x = x0; x < x1; x++)
-                sw += b->accw[x];
-            wl[o + X] = (uint16_t)(((uint64_t)sw * b->mulw + 32768) >> 16);
-            if (b->wrap) {
-                /* sum of (255 - m) = sum of w - pixels; same 255 * mean scale as W */
-                uint32_t n = (uint32_t)(x1 - x0) * (uint32_t)(y1 - y0);
-                ll[o + X] = (uint16_t)(((uint64_t)(sw - n) * b->mulw + 32768) >> 16);
+        /* horizontal block sums (full blocks, then the partial last one), to 16 bits */
+        const int fx = b->fx, nc = p->nc, nch = b->nch, lw = b->lw, w = p->w;
+        const int full = w / fx;
+        const uint64_t mulp = b->mulp, mulw = b->mulw;
+        uint32_t *hs = b->dsum, *hw = b->dsum + (size_t)lw * nc; /* scratch */
+        hsum(hw, b->accw, 1, fx, full);
+        if (nch)
+            hsum(hs, b->acc, nc, fx, full);
+        if (full < lw) {
+            int n = w - full * fx;
+            hw[full] = 0;
+            for (int x = 0; x < n; x++)
+                hw[full] += b->accw[full * fx + x];
+            for (int k = 0; k < nc && nch; k++) {
+                hs[full * nc + k] = 0;
+                for (int x = 0; x < n; x++)
+                    hs[full * nc + k] += b->acc[(full * fx + x) * nc + k];
             }
-            for (int k = 0; k < b->nch; k++) {
-                uint32_t s = 0;
-                for (int x = x0; x < x1; x++)
-                    s += b->acc[x * p->nc + k];
-                b->lo[k * lwh + o + X] = (uint16_t)(((uint64_t)s * b->mulp + 32768) >> 16);
+        }
+        uint16_t *wrow = wl + (size_t)Y * lw, *lrow = ll + (size_t)Y * lw;
+        for (int X = 0; X < lw; X++)
+            wrow[X] = (uint16_t)((hw[X] * mulw + 32768) >> 16);
+        if (b->wrap) { /* sum of (255 - m) = sum of w - pixels; same scale as W */
+            uint32_t rows = (uint32_t)(y1 - y0);
+            for (int X = 0; X < lw; X++) {
+                uint32_t n = (uint32_t)CC_MIN(fx, w - X * fx) * rows;
+                lrow[X] = (uint16_t)(((hw[X] - n) * mulw + 32768) >> 16);
             }
+        }
+        for (int k = 0; k < nch; k++) {
+            uint16_t *lo = b->lo + k * lwh + (size_t)Y * lw;
+            for (int X = 0; X < lw; X++)
+                lo[X] = (uint16_t)((hs[X * nc + k] * mulp + 32768) >> 16);
         }
     }
 }
@@ -661,18 +673,20 @@ static void blur_disc(CcCompositor *c, Plane *p)
     int nall = b->nch + 1 + b->wrap;
     size_t lwh = (size_t)b->lw * b->lh;
     /* extended prefix rows: E[j] = sum of v[0 .. clamp(j - rs, 0, lw) - 1] */
+    const int rs = b->rs, lw = b->lw, ew = b->ew;
     for (int ch = 0; ch < nall; ch++)
         for (int Y = 0; Y < b->lh; Y++) {
-            const uint16_t *v = b->lo + ch * lwh + (size_t)Y * b->lw;
-            uint32_t *e = b->pre + ((size_t)ch * b->lh + Y) * b->ew;
-            for (int j = 0; j <= b->rs; j++)
+            const uint16_t *v = b->lo + ch * lwh + (size_t)Y * lw;
+            uint32_t *e = b->pre + ((size_t)ch * b->lh + Y) * ew;
+            for (int j = 0; j <= rs; j++)
                 e[j] = 0;
             uint32_t s = 0;
-            for (int x = 0; x < b->lw; x++) {
+            uint32_t *e1 = e + rs + 1;
+            for (int x = 0; x < lw; x++) {
                 s += v[x];
-                e[b->rs + 1 + x] = s;
+                e1[x] = s;
             }
-            for (int j = b->rs + 1 + b->lw; j < b->ew; j++)
+            for (int j = rs + 1 + lw; j < ew; j++)
                 e[j] = s;
         }
     uint32_t *wd = b->dsum + (size_t)b->nch * b->lw;
@@ -690,16 +704,32 @@ static void blur_disc(CcCompositor *c, Plane *p)
                 first = 0;
             }
         }
-        uint8_t *o = b->blo + (size_t)Y * b->lw * p->nc;
-        for (int X = 0; X < b->lw && b->nch; X++) {
-            float r = 255.0f / (float)wd[X];
-            for (int k = 0; k < b->nch; k++) {
-                float v = (float)b->dsum[(size_t)k * b->lw + X] * r + 0.5f;
-                o[X * p->nc + k] = (uint8_t)(v >= 255.0f ? 255.0f : v);
+        /* B = 255 * Pd / Wd; Pd, Wd < 2^31 (65280 per pixel times the disc area) */
+        const int nc = p->nc, nch = b->nch, lw = b->lw;
+        uint8_t *o = b->blo + (size_t)Y * lw * nc;
+        const int32_t *ds = (const int32_t *)b->dsum;
+        const int32_t *wdi = (const int32_t *)wd;
+        float *rcp = b->rcp;
+        if (nch)
+            for (int X = 0; X < lw; X++)
+                rcp[X] = 255.0f / (float)wdi[X];
+        for (int k = 0; k < nch; k++) {
+            const int32_t *d = ds + (size_t)k * lw;
+            if (nc == 1) {
+                for (int X = 0; X < lw; X++) {
+                    float v = (float)d[X] * rcp[X] + 0.5f;
+                    o[X] = (uint8_t)(int32_t)(v < 255.0f ? v : 255.0f);
+                }
+            } else {
+                for (int X = 0; X < lw; X++) {
+                    float v = (float)d[X] * rcp[X] + 0.5f;
+                    o[X * nc + k] = (uint8_t)(int32_t)(v < 255.0f ? v : 255.0f);
+                }
             }
-            if (p->alpha)
-                o[X * p->nc + 3] = 255;
         }
+        if (p->alpha)
+            for (int X = 0; X < lw; X++)
+                o[X * nc + 3] = 255;
         if (b->wrap) {
             /* background fraction around the pixel, 0..255 (disc mean of 255 - m) */
             const uint32_t *ls = wd + b->lw;
@@ -713,26 +743,15 @@ static void blur_disc(CcCompositor *c, Plane *p)
     }
 }
 
-/* Horizontal bilinear upsample of low row Y into a full-width plane row. */
-static void hup_row(const Blur *b, const uint8_t *lo, int nc, int w, uint8_t *dst)
-{
-    for (int x = 0; x < w; x++) {
-        const uint8_t *l = lo + (size_t)b->x0[x] * nc;
-        const uint8_t *r = b->x0[x] + 1 < b->lw ? l + nc : l;
-        unsigned wr = b->wx[x], wl = 256 - wr;
-        for (int k = 0; k < nc; k++)
-            dst[x * nc + k] = (uint8_t)((l[k] * wl + r[k] * wr + 128) >> 8);
-    }
-}
-
-static const uint8_t *cached_row(const Blur *b, uint8_t *rows[2], int tags[2], int Y,
-                                 int keep, const uint8_t *lo, int nc, int w)
+static const uint8_t *cached_row(const CcCompositor *c, const CcHupTable *t,
+                                 uint8_t *rows[2], int tags[2], int Y, int keep,
+                                 const uint8_t *lo, size_t row_bytes)
 {
     for (int i = 0; i < 2; i++)
         if (tags[i] == Y)
             return rows[i];
     int slot = tags[0] == keep ? 1 : 0;
-    hup_row(b, lo + (size_t)Y * b->lw * nc, nc, w, rows[slot]);
+    c->dsp.hup(rows[slot], lo + (size_t)Y * row_bytes, t);
     tags[slot] = Y;
     return rows[slot];
 }
@@ -762,8 +781,8 @@ static const uint8_t *wrap_mask(CcCompositor *c, Plane *p, int y)
     Blur *b = &p->b;
     int Y0, Y1, wy;
     vpos(b, y, &Y0, &Y1, &wy);
-    const uint8_t *r0 = cached_row(b, b->wrow, b->wrow_y, Y0, Y1, b->wlo, 1, p->w);
-    const uint8_t *r1 = cached_row(b, b->wrow, b->wrow_y, Y1, Y0, b->wlo, 1, p->w);
+    const uint8_t *r0 = cached_row(c, &b->hupw, b->wrow, b->wrow_y, Y0, Y1, b->wlo, b->lw);
+    const uint8_t *r1 = cached_row(c, &b->hupw, b->wrow, b->wrow_y, Y1, Y0, b->wlo, b->lw);
     unsigned lw = (unsigned)(c->s.light_wrap * 256.0f + 0.5f);
     const uint8_t *m = p->mask + (size_t)y * p->mstride;
     uint8_t *d = p->mexp;
@@ -792,14 +811,15 @@ static void composite_plane(CcCompositor *c, Plane *p)
     int n = p->w * p->nc;
     for (int y = 0; y < p->h; y++) {
         uint8_t *row = p->data + (size_t)y * p->stride;
-        const uint8_t *m = mask_row(p, y);
+        const uint8_t *m = mask_row(c, p, y);
         if (wrap)
             m = wrap_mask(c, p, y);
         if (blur) {
             int Y0, Y1, wy;
             vpos(b, y, &Y0, &Y1, &wy);
-            const uint8_t *a = cached_row(b, b->hrow, b->hrow_y, Y0, Y1, b->blo, p->nc, p->w);
-            const uint8_t *bb = cached_row(b, b->hrow, b->hrow_y, Y1, Y0, b->blo, p->nc, p->w);
+            size_t rb = (size_t)b->lw * p->nc;
+            const uint8_t *a = cached_row(c, &b->hup, b->hrow, b->hrow_y, Y0, Y1, b->blo, rb);
+            const uint8_t *bb = cached_row(c, &b->hup, b->hrow, b->hrow_y, Y1, Y0, b->blo, rb);
             c->dsp.blend_lerp(row, a, bb, wy, m, n);
         } else {
             const uint8_t *bg = c->s.mode == CC_BG_IMAGE ? p->bg + (size_t)y * n : p->bg;

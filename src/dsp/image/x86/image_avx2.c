@@ -100,3 +100,89 @@ void cc_span_add_avx2(uint32_t *out, const uint32_t *hi, const uint32_t *lo, int
     if (x < n)
         cc_span_add_c(out + x, hi + x, lo + x, n - x, first);
 }
+
+void cc_hup_avx2(uint8_t *dst, const uint8_t *lo, const CcHupTable *t)
+{
+    if (!t->simd_ok) {
+        cc_hup_c(dst, lo, t);
+        return;
+    }
+    const __m256i c256 = _mm256_set1_epi16(256);
+    const __m256i c128 = _mm256_set1_epi16(128);
+    for (int i = 0; i < t->nblk; i++) {
+        __m128i win = _mm_loadu_si128((const __m128i *)(lo + t->base[i]));
+        __m128i l = _mm_shuffle_epi8(win, _mm_loadu_si128((const __m128i *)(t->il + 16 * i)));
+        __m128i r = _mm_shuffle_epi8(win, _mm_loadu_si128((const __m128i *)(t->ir + 16 * i)));
+        __m256i wr = _mm256_loadu_si256((const __m256i *)(t->wt + 16 * i));
+        __m256i v = _mm256_add_epi16(
+            _mm256_mullo_epi16(_mm256_cvtepu8_epi16(l), _mm256_sub_epi16(c256, wr)),
+            _mm256_mullo_epi16(_mm256_cvtepu8_epi16(r), wr));
+        v = _mm256_srli_epi16(_mm256_add_epi16(v, c128), 8);
+        __m128i p = _mm_packus_epi16(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+        _mm_storeu_si128((__m128i *)(dst + 16 * i), p);
+    }
+}
+
+void cc_waccn_avx2(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
+                   int w, int nc, int shift, int first)
+{
+    if (nc == 1) {
+        cc_wacc1_avx2(acc, accw, src, m, w, shift, first);
+        return;
+    }
+    if (nc != 2 && nc != 4) {
+        cc_waccn_c(acc, accw, src, m, w, nc, shift, first);
+        return;
+    }
+    const __m128i dup = nc == 2
+        ? _mm_setr_epi8(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7)
+        : _mm_setr_epi8(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+    const __m256i c256 = _mm256_set1_epi16(256);
+    const __m128i c256h = _mm_set1_epi16(256);
+    const __m256i rnd = _mm256_set1_epi16((short)(1 << shift >> 1));
+    const __m128i sh = _mm_cvtsi32_si128(shift);
+    const int px = 16 / nc; /* pixels per iteration */
+    int x = 0;
+    for (; x + px <= w && x + 8 <= w; x += px) {
+        __m128i m8 = _mm_loadl_epi64((const __m128i *)(m + x)); /* reads 8 mask bytes */
+        __m256i s16 = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(src + x * nc)));
+        __m256i wt = _mm256_sub_epi16(c256, _mm256_cvtepu8_epi16(_mm_shuffle_epi8(m8, dup)));
+        __m256i p = _mm256_srl_epi16(_mm256_add_epi16(_mm256_mullo_epi16(s16, wt), rnd), sh);
+        __m128i ww = _mm_sub_epi16(c256h, _mm_cvtepu8_epi16(m8)); /* px lanes used */
+        if (!first) {
+            p = _mm256_add_epi16(p, _mm256_loadu_si256((const __m256i *)(acc + x * nc)));
+            ww = _mm_add_epi16(ww, _mm_loadu_si128((const __m128i *)(accw + x)));
+        }
+        _mm256_storeu_si256((__m256i *)(acc + x * nc), p);
+        if (nc == 2)
+            _mm_storeu_si128((__m128i *)(accw + x), ww);
+        else
+            _mm_storel_epi64((__m128i *)(accw + x), ww);
+    }
+    if (x < w)
+        cc_waccn_c(acc + x * nc, accw + x, src + x * nc, m + x, w - x, nc, shift, first);
+}
+
+void cc_expand_mask_avx2(uint8_t *dst, const uint8_t *m, int w, int nc, int alpha)
+{
+    int x = 0;
+    if (nc == 2) {
+        for (; x + 16 <= w; x += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(m + x));
+            _mm_storeu_si128((__m128i *)(dst + 2 * x), _mm_unpacklo_epi8(v, v));
+            _mm_storeu_si128((__m128i *)(dst + 2 * x + 16), _mm_unpackhi_epi8(v, v));
+        }
+    } else if (nc == 4) {
+        const __m128i a = alpha ? _mm_set1_epi32((int)0xFF000000u) : _mm_setzero_si128();
+        for (; x + 16 <= w; x += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(m + x));
+            __m128i lo = _mm_unpacklo_epi8(v, v), hi = _mm_unpackhi_epi8(v, v);
+            _mm_storeu_si128((__m128i *)(dst + 4 * x), _mm_or_si128(_mm_unpacklo_epi16(lo, lo), a));
+            _mm_storeu_si128((__m128i *)(dst + 4 * x + 16), _mm_or_si128(_mm_unpackhi_epi16(lo, lo), a));
+            _mm_storeu_si128((__m128i *)(dst + 4 * x + 32), _mm_or_si128(_mm_unpacklo_epi16(hi, hi), a));
+            _mm_storeu_si128((__m128i *)(dst + 4 * x + 48), _mm_or_si128(_mm_unpackhi_epi16(hi, hi), a));
+        }
+    }
+    if (x < w)
+        cc_expand_mask_c(dst + x * nc, m + x, w - x, nc, alpha);
+}

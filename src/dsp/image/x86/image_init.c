@@ -10,4 +10,7 @@ void cc_image_dsp_init_x86(CcImageDsp *dsp, unsigned flags)
     dsp->wacc1 = cc_wacc1_avx2;
     dsp->mask_down2x2 = cc_mask_down2x2_avx2;
     dsp->span_add = cc_span_add_avx2;
+    dsp->hup = cc_hup_avx2;
+    dsp->waccn = cc_waccn_avx2;
+    dsp->expand_mask = cc_expand_mask_avx2;
 }

@@ -4,11 +4,18 @@
 
 #include <stdint.h>
 
+#include "dsp/image/image.h"
+
 void cc_blend_lerp_avx2(uint8_t *dst, const uint8_t *a, const uint8_t *b, int wy,
                         const uint8_t *m, int n);
 void cc_wacc1_avx2(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
                    int n, int shift, int first);
 void cc_mask_down2x2_avx2(uint8_t *dst, const uint8_t *r0, const uint8_t *r1, int src_w);
 void cc_span_add_avx2(uint32_t *out, const uint32_t *hi, const uint32_t *lo, int n, int first);
+
+void cc_hup_avx2(uint8_t *dst, const uint8_t *lo, const CcHupTable *t);
+void cc_waccn_avx2(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
+                   int w, int nc, int shift, int first);
+void cc_expand_mask_avx2(uint8_t *dst, const uint8_t *m, int w, int nc, int alpha);
 
 #endif
