@@ -17,6 +17,9 @@ struct CcNnExec {
 /* Backends fill e (input, output, run, close, priv); on failure they free what they made. */
 int cc_nn_exec_ref_open(CcNnExec *e, int threads, int simd);
 int cc_nn_exec_xnn_open(CcNnExec *e, int threads);
+/* The xnn_runtime_t of an XNNPACK executor (NULL for others): for bench/nn_bench.c's
+ * bare-XNNPACK anchor only. */
+void *cc_nn_exec_xnn_runtime(const CcNnExec *e);
 
 /*
  * Portable kernels, C reference and SIMD variants behind one table (see exec_ref.c).

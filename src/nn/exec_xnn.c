@@ -60,6 +60,11 @@ static int xnn_run(CcNnExec *e)
     return 0;
 }
 
+void *cc_nn_exec_xnn_runtime(const CcNnExec *e)
+{
+    return e && e->run == xnn_run ? ((XnnExec *)e->priv)->runtime : NULL;
+}
+
 static void xnn_close(CcNnExec *e)
 {
     XnnExec *x = e->priv;
