@@ -729,9 +729,8 @@ static int output_connect(Live *L, Output *out)
     if (out->kind == OUT_NET) {
         av_dict_set(&opts, "rw_timeout", "3000000", 0);
         if (!strncmp(url, "srt://", 6))
-            av_dict_set(&opts, "connect_timeout", "2000", 0);
-        else
-            av_dict_set(&opts, "timeout", "3", 0);
+            av_dict_set(&opts, "connect_timeout", "2000", 0); /* ms */
+        /* (rtmp's "timeout" would mean listen mode; rw_timeout bounds the writes) */
     }
     if (!(out->ofmt->flags & AVFMT_NOFILE)) {
         if ((ret = avio_open2(&out->oc->pb, url, AVIO_FLAG_WRITE, NULL, &opts)) < 0) {
