@@ -16,13 +16,6 @@
 
 #include "common.h"
 
-static float inner_prod(const float *x, const float *y, int n)
-{
-    float s = 0;
-    for (int i = 0; i < n; i++)
-        s += x[i] * y[i];
-    return s;
-}
 
 static void dual_inner_prod(const float *x, const float *y1, const float *y2, int n,
                             float *xy1, float *xy2)
@@ -34,6 +27,34 @@ static void dual_inner_prod(const float *x, const float *y1, const float *y2, in
     }
     *xy1 = s1;
     *xy2 = s2;
+}
+
+/*
+ * out[t] = sum_j x[j] * y[t][j] for count <= 4 vectors: independent add chains (the sums are
+ * latency-bound otherwise), each in j order, so every result equals inner_prod()'s.
+ */
+static void inner_prod4(const float *x, const float *const *y, int count, int n, float *out)
+{
+    const float *y0 = y[0], *y1 = y[count > 1 ? 1 : 0], *y2 = y[count > 2 ? 2 : 0],
+                *y3 = y[count > 3 ? 3 : 0];
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (int i = 0; i < n; i++) {
+        float xi = x[i];
+        s0 += xi * y0[i];
+        s1 += xi * y1[i];
+        s2 += xi * y2[i];
+        s3 += xi * y3[i];
+    }
+    float r[4] = { s0, s1, s2, s3 };
+    for (int t = 0; t < count; t++)
+        out[t] = r[t];
+}
+
+/* Any number of inner products of x with y[t], four at a time. */
+static void inner_prods(const float *x, const float *const *y, int count, int n, float *out)
+{
+    for (int t = 0; t < count; t += 4)
+        inner_prod4(x, y + t, CC_MIN(4, count - t), n, out + t);
 }
 
 /* ac[k] = sum_i x[i] x[i-k], k = 0..lag; same split and order as the reference. */
@@ -170,13 +191,19 @@ void cc_pitch_search(const CcRnnKernels *k, const float *x_lp, const float *y, i
     k->xcorr(x_lp4, y_lp4, xcorr, len >> 2, max_pitch >> 2);
     find_best_pitch(xcorr, y_lp4, len >> 2, max_pitch >> 2, best_pitch);
     /* Finer search at 2x decimation, only near the two candidates. */
+    const float *ys[10];
+    int lags[10], nl = 0;
     for (int i = 0; i < max_pitch >> 1; i++) {
         xcorr[i] = 0;
         if (abs(i - 2 * best_pitch[0]) > 2 && abs(i - 2 * best_pitch[1]) > 2)
             continue;
-        float sum = inner_prod(x_lp, y + i, len >> 1);
-        xcorr[i] = CC_MAX(-1, sum);
+        lags[nl] = i;
+        ys[nl++] = y + i;
     }
+    float sums[10];
+    inner_prods(x_lp, ys, nl, len >> 1, sums);
+    for (int t = 0; t < nl; t++)
+        xcorr[lags[t]] = CC_MAX(-1, sums[t]);
     find_best_pitch(xcorr, y, len >> 1, max_pitch >> 1, best_pitch);
     /* Pseudo-interpolation. */
     int offset = 0;
@@ -226,16 +253,29 @@ float cc_pitch_remove_doubling(const float *x, int maxperiod, int minperiod, int
     best_xy = xy;
     best_yy = yy;
     g = g0 = pitch_gain(xy, xx, yy);
+    /* The candidate lags depend only on t0: compute all their correlations first. */
+    int t1s[16], t1bs[16], nk = 0;
+    const float *ys[32];
+    float xys[32];
     for (int k = 2; k <= 15; k++) {
-        int t1 = (2 * t0 + k) / (2 * k), t1b;
-        float g1, cont, thresh;
+        int t1 = (2 * t0 + k) / (2 * k);
         if (t1 < minperiod)
             break;
+        t1s[k] = t1;
         if (k == 2)
-            t1b = t1 + t0 > maxperiod ? t0 : t0 + t1;
+            t1bs[k] = t1 + t0 > maxperiod ? t0 : t0 + t1;
         else
-            t1b = (2 * second_check[k] * t0 + k) / (2 * k);
-        dual_inner_prod(x, &x[-t1], &x[-t1b], n, &xy, &xy2);
+            t1bs[k] = (2 * second_check[k] * t0 + k) / (2 * k);
+        ys[2 * nk] = x - t1;
+        ys[2 * nk + 1] = x - t1bs[k];
+        nk++;
+    }
+    inner_prods(x, ys, 2 * nk, n, xys);
+    for (int k = 2; k < 2 + nk; k++) {
+        int t1 = t1s[k], t1b = t1bs[k];
+        float g1, cont, thresh;
+        xy = xys[2 * (k - 2)];
+        xy2 = xys[2 * (k - 2) + 1];
         xy = .5f * (xy + xy2);
         yy = .5f * (yy_lookup[t1] + yy_lookup[t1b]);
         g1 = pitch_gain(xy, xx, yy);
@@ -265,8 +305,8 @@ float cc_pitch_remove_doubling(const float *x, int maxperiod, int minperiod, int
     else
         pg = best_xy / (best_yy + 1);
     float xc[3];
-    for (int k = 0; k < 3; k++)
-        xc[k] = inner_prod(x, x - (t + k - 1), n);
+    const float *yc[3] = { x - (t - 1), x - t, x - (t + 1) };
+    inner_prods(x, yc, 3, n, xc);
     int offset;
     if ((xc[2] - xc[0]) > .7f * (xc[1] - xc[0]))
         offset = 1;
