@@ -5,7 +5,7 @@
 //   const off = await openOfficial();            // server on 127.0.0.1 + Chromium
 //   await off.setModel(0);                       // 0 = general (256x256), 1 = landscape (256x144)
 //   const mask = await off.segment(rgb, w, h);   // Uint8Array w*h, the official mask, 8-bit
-//   const ms = await off.time(rgb, w, h, n);     // per-frame ms, n frames, after a warm-up
+//   const t = await off.time([rgb...], w, h, warm); // t.ms: per-frame ms after `warm` sends
 //   await off.close();
 //
 // Pixels reach the page over HTTP and go into a canvas with putImageData (opaque, so exact);
@@ -90,21 +90,23 @@ window.ccSegment = async (id, w, h) => {
     return [lo, hi]; });
   return { type: Object.prototype.toString.call(m), w: mw, h: mh, stats: st, rgba: b64(px) };
 };
-// Times n sends of the same frame; each is stopped only after one pixel of the returned mask
-// has been read back (send() resolves before the GL work ends).
-window.ccTime = async (id, w, h, warm, n) => {
-  const c = await loadImage(id, w, h);
+// Times one send per frame (frames loaded into canvases first, not timed), after WARM
+// untimed sends. Each is stopped only after one pixel of the returned mask has been read back:
+// send() resolves before the GL work ends.
+window.ccTime = async (ids, w, h, warm) => {
+  const cs = [];
+  for (const id of ids) cs.push(await loadImage(id, w, h));
   const probe = document.createElement('canvas'); probe.width = 1; probe.height = 1;
   const pctx = probe.getContext('2d', { willReadFrequently: true });
-  const once = async () => {
+  const once = async (c) => {
     await ss.send({ image: c });
-    pctx.drawImage(last.segmentationMask, 0, 0, 1, 1, 0, 0, 1, 1);
+    pctx.drawImage(last.segmentationMask, w >> 1, h >> 1, 1, 1, 0, 0, 1, 1);
     return pctx.getImageData(0, 0, 1, 1).data[0];
   };
-  for (let i = 0; i < warm; i++) await once();
+  for (let i = 0; i < warm; i++) await once(cs[i % cs.length]);
   const ms = [];
-  for (let i = 0; i < n; i++) { const t0 = performance.now(); await once(); ms.push(performance.now() - t0); }
-  return ms;
+  for (const c of cs) { const t0 = performance.now(); await once(c); ms.push(performance.now() - t0); }
+  return { ms, crossOriginIsolated: self.crossOriginIsolated === true, cores: navigator.hardwareConcurrency };
 };
 </script></body></html>`;
 
@@ -162,11 +164,12 @@ export async function openOfficial({ log = () => {} } = {}) {
       const rgba = Buffer.from(r.rgba, 'base64');
       return { rgba: new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.length), w: r.w, h: r.h, type: r.type, stats: r.stats };
     },
-    async time(rgb, w, h, warm, n) {
-      const id = put(rgb, w, h);
-      const ms = await page.evaluate(([i, ww, hh, a, b]) => window.ccTime(i, ww, hh, a, b), [id, w, h, warm, n]);
-      images.delete(id);
-      return ms;
+    // frames: array of RGB buffers, all w x h. Returns { ms: [per frame], crossOriginIsolated, cores }.
+    async time(frames, w, h, warm) {
+      const ids = frames.map((f) => put(f, w, h));
+      const r = await page.evaluate(([i, ww, hh, a]) => window.ccTime(i, ww, hh, a), [ids, w, h, warm]);
+      for (const id of ids) images.delete(id);
+      return r;
     },
     async close() {
       await ctx.close();
