@@ -45,14 +45,46 @@ static void conv1x1_c(float *out, const float *in, const float *w, const float *
             for (int k = 0; k < co; k++)
                 o[k] += a * wr[k];
         }
-        for (int k = 0; k < co; k++)
-            o[k] = clampf(o[k], lo, hi);
+        if (lo > -INFINITY || hi < INFINITY)
+            for (int k = 0; k < co; k++)
+                o[k] = clampf(o[k], lo, hi);
+    }
+}
+
+/* Depthwise: per output pixel, bias plus the kernel window, channel by channel. */
+static void dwconv_c(float *y, const float *x, const float *w, const float *bias, const CcNnDwParams *p)
+{
+    const int c = p->c;
+    const int clamp = p->lo > -INFINITY || p->hi < INFINITY;
+    for (int oy = 0; oy < p->oh; oy++) {
+        for (int ox = 0; ox < p->ow; ox++) {
+            float *o = y + ((size_t)oy * p->ow + ox) * c;
+            memcpy(o, bias, (size_t)c * sizeof(float));
+            for (int ky = 0; ky < p->kh; ky++) {
+                int iy = oy * p->sh - p->pad_top + ky;
+                if (iy < 0 || iy >= p->ih)
+                    continue;
+                for (int kx = 0; kx < p->kw; kx++) {
+                    int ix = ox * p->sw - p->pad_left + kx;
+                    if (ix < 0 || ix >= p->iw)
+                        continue;
+                    const float *xp = x + ((size_t)iy * p->iw + ix) * c;
+                    const float *wp = w + (size_t)(ky * p->kw + kx) * c;
+                    for (int ch = 0; ch < c; ch++)
+                        o[ch] += xp[ch] * wp[ch];
+                }
+            }
+            if (clamp)
+                for (int ch = 0; ch < c; ch++)
+                    o[ch] = clampf(o[ch], p->lo, p->hi);
+        }
     }
 }
 
 void cc_nn_kernels_init_c(CcNnKernels *k)
 {
     k->conv1x1 = conv1x1_c;
+    k->dwconv = dwconv_c;
 }
 
 /*
@@ -93,42 +125,22 @@ static void run_conv(const CcNnKernels *kt, const CcNnGraph *g, const CcNnOp *op
                     }
                 }
             }
-            for (int k = 0; k < co; k++)
-                o[k] = clampf(o[k], op->act_min, op->act_max);
+            if (op->act_min > -INFINITY || op->act_max < INFINITY)
+                for (int k = 0; k < co; k++)
+                    o[k] = clampf(o[k], op->act_min, op->act_max);
         }
     }
 }
 
-/* Depthwise: per output pixel, bias plus the kernel window, channel by channel. */
-static void run_dwconv(const CcNnGraph *g, const CcNnOp *op, float **buf)
+static void run_dwconv(const CcNnKernels *kt, const CcNnGraph *g, const CcNnOp *op, float **buf)
 {
     const CcNnTensor *xt = &g->tensors[op->in[0]], *yt = &g->tensors[op->out];
-    const float *x = buf[op->in[0]], *w = g->tensors[op->in[1]].data, *bias = g->tensors[op->in[2]].data;
-    float *y = buf[op->out];
-    const int kh = cc_nn_op_kh(g, op), kw = cc_nn_op_kw(g, op);
-    const int ih = xt->h, iw = xt->w, c = xt->c, oh = yt->h, ow = yt->w;
-    for (int oy = 0; oy < oh; oy++) {
-        for (int ox = 0; ox < ow; ox++) {
-            float *o = y + ((size_t)oy * ow + ox) * c;
-            memcpy(o, bias, (size_t)c * sizeof(float));
-            for (int ky = 0; ky < kh; ky++) {
-                int iy = oy * op->stride_h - op->pad_top + ky;
-                if (iy < 0 || iy >= ih)
-                    continue;
-                for (int kx = 0; kx < kw; kx++) {
-                    int ix = ox * op->stride_w - op->pad_left + kx;
-                    if (ix < 0 || ix >= iw)
-                        continue;
-                    const float *xp = x + ((size_t)iy * iw + ix) * c;
-                    const float *wp = w + (size_t)(ky * kw + kx) * c;
-                    for (int ch = 0; ch < c; ch++)
-                        o[ch] += xp[ch] * wp[ch];
-                }
-            }
-            for (int ch = 0; ch < c; ch++)
-                o[ch] = clampf(o[ch], op->act_min, op->act_max);
-        }
-    }
+    const CcNnDwParams p = {
+        .ih = xt->h, .iw = xt->w, .c = xt->c, .oh = yt->h, .ow = yt->w,
+        .kh = cc_nn_op_kh(g, op), .kw = cc_nn_op_kw(g, op), .sh = op->stride_h, .sw = op->stride_w,
+        .pad_top = op->pad_top, .pad_left = op->pad_left, .lo = op->act_min, .hi = op->act_max,
+    };
+    kt->dwconv(buf[op->out], buf[op->in[0]], g->tensors[op->in[1]].data, g->tensors[op->in[2]].data, &p);
 }
 
 /*
@@ -138,7 +150,7 @@ static void run_dwconv(const CcNnGraph *g, const CcNnOp *op, float **buf)
 static void run_deconv(const CcNnGraph *g, const CcNnOp *op, float **buf, const float *w)
 {
     const CcNnTensor *xt = &g->tensors[op->in[0]], *yt = &g->tensors[op->out];
-    const float *x = buf[op->in[0]], *bias = g->tensors[op->in[2]].data;
+    const float *x = buf[op->in[0]], *bias = g->tensors[op->in[2]].data, *wo = g->tensors[op->in[1]].data;
     float *y = buf[op->out];
     const int kh = cc_nn_op_kh(g, op), kw = cc_nn_op_kw(g, op);
     const int ih = xt->h, iw = xt->w, ci = xt->c, oh = yt->h, ow = yt->w, co = yt->c;
@@ -156,6 +168,18 @@ static void run_deconv(const CcNnGraph *g, const CcNnOp *op, float **buf, const 
                     if (ox < 0 || ox >= ow)
                         continue;
                     float *o = y + ((size_t)oy * ow + ox) * co;
+                    if (co < 8) {
+                        /* Few outputs (the models' last layer has one): dot products over
+                         * the input channels with the filter in its own [co][kh][kw][ci]. */
+                        for (int k = 0; k < co; k++) {
+                            const float *wr = wo + (((size_t)k * kh + ky) * kw + kx) * ci;
+                            float s = 0;
+                            for (int c = 0; c < ci; c++)
+                                s += xp[c] * wr[c];
+                            o[k] += s;
+                        }
+                        continue;
+                    }
                     const float *wp = w + (size_t)(ky * kw + kx) * ci * co;
                     for (int c = 0; c < ci; c++) {
                         const float a = xp[c];
@@ -291,7 +315,7 @@ static int ref_run(CcNnExec *e)
         const CcNnOp *op = &g->ops[i];
         switch (op->kind) {
         case CC_NN_OP_CONV2D: run_conv(&r->k, g, op, r->buf, r->packed[i]); break;
-        case CC_NN_OP_DWCONV2D: run_dwconv(g, op, r->buf); break;
+        case CC_NN_OP_DWCONV2D: run_dwconv(&r->k, g, op, r->buf); break;
         case CC_NN_OP_DECONV2D: run_deconv(g, op, r->buf, r->packed[i]); break;
         case CC_NN_OP_HARDSWISH: case CC_NN_OP_RELU: case CC_NN_OP_SIGMOID: run_unary(g, op, r->buf); break;
         case CC_NN_OP_MUL: case CC_NN_OP_ADD: run_binary(g, op, r->buf); break;

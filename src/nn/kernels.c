@@ -5,5 +5,9 @@
 void cc_nn_kernels_init(CcNnKernels *k, int simd)
 {
     cc_nn_kernels_init_c(k);
-    (void)simd;
+    if (!simd)
+        return;
+#if CC_ARCH_X86_64
+    cc_nn_kernels_init_x86(k);
+#endif
 }
