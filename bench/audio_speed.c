@@ -1,0 +1,107 @@
+/*
+ * Microseconds of CPU per 10 ms frame, one thread, 48 kHz mono:
+ *   ours (public API: edge conversion + RNNoise), the RNNoise frame alone with the best
+ *   kernels and with the C reference kernels, and the speexdsp engine through the same API.
+ * usage: audio_speed IN.wav MODEL.ccm   (IN: 48 kHz mono WAV; bench/audio_speed.sh makes it)
+ * Prints "name us_per_frame" lines; the script adds FFmpeg arnndn and the wasm reference.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cleancast/audio.h>
+
+#include "audio/model/rnnmodel.h"
+#include "audio/rnnoise.h"
+#include "wav.h"
+
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static double run_api(const CcDenoiseModel *m, int engine, const float *x, int64_t n, float *y)
+{
+    CcDenoiserSettings s;
+    cc_denoiser_default_settings(&s);
+    s.engine = (CcDenoiseEngine)engine;
+    CcDenoiser *d = NULL;
+    if (cc_denoiser_open(&d, m, &s) < 0)
+        return -1;
+    double t0 = cpu_s();
+    for (int64_t p = 0; p + 480 <= n; p += 480)
+        cc_denoiser_process(d, x + p, y + p, 480);
+    double t = cpu_s() - t0;
+    cc_denoiser_close(&d);
+    return t / (double)(n / 480) * 1e6;
+}
+
+static double run_core(const CcRnnModel *m, const CcRnnKernels *k, const float *x, int64_t n,
+                       float *y)
+{
+    CcRnnoise *st = malloc(sizeof(*st));
+    if (!st || cc_rnnoise_init(st, m, k) < 0)
+        return -1;
+    float in[480];
+    double t0 = cpu_s();
+    for (int64_t p = 0; p + 480 <= n; p += 480) {
+        for (int i = 0; i < 480; i++)
+            in[i] = x[p + i] * 32768.0f;
+        cc_rnnoise_process_frame(st, y + p, in, 0);
+    }
+    double t = cpu_s() - t0;
+    cc_rnnoise_free(st);
+    free(st);
+    return t / (double)(n / 480) * 1e6;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: audio_speed IN.wav MODEL.ccm\n");
+        return 2;
+    }
+    CcWav w;
+    char err[512];
+    if (cc_wav_read_file(argv[1], &w, err, sizeof(err)) < 0) {
+        fprintf(stderr, "audio_speed: %s\n", err);
+        return 1;
+    }
+    if (w.sample_rate != 48000 || w.channels != 1) {
+        fprintf(stderr, "audio_speed: need 48 kHz mono\n");
+        return 1;
+    }
+    CcDenoiseModel *model = NULL;
+    CcRnnModel *rm = NULL;
+    if (cc_denoise_model_open_file(&model, argv[2]) < 0 || cc_rnn_model_load_file(&rm, argv[2]) < 0) {
+        fprintf(stderr, "audio_speed: cannot load %s\n", argv[2]);
+        return 1;
+    }
+    float *y = malloc(sizeof(float) * (size_t)w.frames);
+    CcRnnKernels kc, kb;
+    cc_rnn_kernels_init_c(&kc);
+    cc_rnn_kernels_init(&kb);
+    double best[4] = { 1e9, 1e9, 1e9, 1e9 };
+    for (int rep = 0; rep < 3; rep++) { /* minimum of 3: least disturbed by the other core */
+        double v[4] = { run_api(model, CC_DENOISE_RNNOISE, w.samples, w.frames, y),
+                        run_core(rm, &kb, w.samples, w.frames, y),
+                        run_core(rm, &kc, w.samples, w.frames, y),
+                        run_api(NULL, CC_DENOISE_SPEEX, w.samples, w.frames, y) };
+        for (int i = 0; i < 4; i++)
+            if (v[i] >= 0 && v[i] < best[i])
+                best[i] = v[i];
+    }
+    printf("frames %lld\n", (long long)(w.frames / 480));
+    printf("ours_api_rnnoise %.1f\n", best[0]);
+    printf("ours_core_%s %.1f\n", kb.name, best[1]);
+    printf("ours_core_c %.1f\n", best[2]);
+    printf("ours_api_speex %.1f\n", best[3]);
+    free(y);
+    cc_rnn_model_free(&rm);
+    cc_denoise_model_close(&model);
+    cc_wav_free(&w);
+    return 0;
+}
