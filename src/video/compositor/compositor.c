@@ -35,7 +35,7 @@
 #include "video/compositor/compositor_internal.h"
 
 #define RADIUS_OF_HEIGHT 0.03
-#define DISC_TARGET 4.0
+#define DISC_TARGET 3.0
 #define MAX_DIM 16384
 #define WRAP_RADIUS_OF_HEIGHT 0.015
 
