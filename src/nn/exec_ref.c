@@ -21,6 +21,7 @@ typedef struct RefExec {
     CcNnKernels k;
     float **buf;    /* per tensor: activation buffer (owned) or static data (graph's) */
     float **packed; /* per op: repacked filter (owned) or NULL */
+    float *scratch; /* im2col rows of the general convolutions (owned) */
 } RefExec;
 
 static inline float clampf(float v, float lo, float hi)
@@ -88,10 +89,13 @@ void cc_nn_kernels_init_c(CcNnKernels *k)
 }
 
 /*
- * General convolution: for each output pixel, start from the bias and accumulate
- * in[iy][ix][c] * w[ky][kx][c][k] over the kernel window inside the input (zero padding).
+ * General convolution as im2col by output row: the kernel windows of one output row are
+ * gathered into scratch ([ow][kh][kw][ci], zeros where the window leaves the input), which
+ * makes the row one pointwise GEMM against the [kh][kw][ci][co] packed filter.
+ * scratch holds ow * kh * kw * ci floats (sized at open).
  */
-static void run_conv(const CcNnKernels *kt, const CcNnGraph *g, const CcNnOp *op, float **buf, const float *w)
+static void run_conv(const CcNnKernels *kt, const CcNnGraph *g, const CcNnOp *op, float **buf, const float *w,
+                     float *scratch)
 {
     const CcNnTensor *xt = &g->tensors[op->in[0]], *yt = &g->tensors[op->out];
     const float *x = buf[op->in[0]], *bias = g->tensors[op->in[2]].data;
@@ -102,33 +106,23 @@ static void run_conv(const CcNnKernels *kt, const CcNnGraph *g, const CcNnOp *op
         kt->conv1x1(y, x, w, bias, (size_t)oh * ow, ci, co, op->act_min, op->act_max);
         return;
     }
+    const size_t patch = (size_t)kh * kw * ci;
     for (int oy = 0; oy < oh; oy++) {
         for (int ox = 0; ox < ow; ox++) {
-            float *o = y + ((size_t)oy * ow + ox) * co;
-            for (int k = 0; k < co; k++)
-                o[k] = bias[k];
+            float *d = scratch + (size_t)ox * patch;
             for (int ky = 0; ky < kh; ky++) {
                 int iy = oy * op->stride_h - op->pad_top + ky;
-                if (iy < 0 || iy >= ih)
-                    continue;
-                for (int kx = 0; kx < kw; kx++) {
+                for (int kx = 0; kx < kw; kx++, d += ci) {
                     int ix = ox * op->stride_w - op->pad_left + kx;
-                    if (ix < 0 || ix >= iw)
-                        continue;
-                    const float *xp = x + ((size_t)iy * iw + ix) * ci;
-                    const float *wp = w + (size_t)(ky * kw + kx) * ci * co;
-                    for (int c = 0; c < ci; c++) {
-                        const float a = xp[c];
-                        const float *wr = wp + (size_t)c * co;
-                        for (int k = 0; k < co; k++)
-                            o[k] += a * wr[k];
-                    }
+                    if (iy < 0 || iy >= ih || ix < 0 || ix >= iw)
+                        memset(d, 0, (size_t)ci * sizeof(float));
+                    else
+                        memcpy(d, x + ((size_t)iy * iw + ix) * ci, (size_t)ci * sizeof(float));
                 }
             }
-            if (op->act_min > -INFINITY || op->act_max < INFINITY)
-                for (int k = 0; k < co; k++)
-                    o[k] = clampf(o[k], op->act_min, op->act_max);
         }
+        kt->conv1x1(y + (size_t)oy * ow * co, scratch, w, bias, (size_t)ow, (int)patch, co, op->act_min,
+                    op->act_max);
     }
 }
 
@@ -228,11 +222,20 @@ static void run_binary(const CcNnGraph *g, const CcNnOp *op, float **buf)
     const size_t aw = at->w == 1 ? 0 : (size_t)at->c, bw = bt->w == 1 ? 0 : (size_t)bt->c;
     const size_t ah = at->h == 1 ? 0 : (size_t)at->w * at->c, bh = bt->h == 1 ? 0 : (size_t)bt->w * bt->c;
     const int mul = op->kind == CC_NN_OP_MUL;
+    const int clamp = op->act_min > -INFINITY || op->act_max < INFINITY;
     for (int yy = 0; yy < h; yy++) {
         for (int xx = 0; xx < w; xx++) {
             const float *ap = a + yy * ah + xx * aw, *bp = b + yy * bh + xx * bw;
             float *o = y + ((size_t)yy * w + xx) * c;
-            if (mul)
+            if (ac && bc && !clamp) {
+                /* same channel count on both sides: plain vectorisable loops */
+                if (mul)
+                    for (int k = 0; k < c; k++)
+                        o[k] = ap[k] * bp[k];
+                else
+                    for (int k = 0; k < c; k++)
+                        o[k] = ap[k] + bp[k];
+            } else if (mul)
                 for (int k = 0; k < c; k++)
                     o[k] = clampf(ap[k * ac] * bp[k * bc], op->act_min, op->act_max);
             else
@@ -314,7 +317,7 @@ static int ref_run(CcNnExec *e)
     for (int i = 0; i < g->n_ops; i++) {
         const CcNnOp *op = &g->ops[i];
         switch (op->kind) {
-        case CC_NN_OP_CONV2D: run_conv(&r->k, g, op, r->buf, r->packed[i]); break;
+        case CC_NN_OP_CONV2D: run_conv(&r->k, g, op, r->buf, r->packed[i], r->scratch); break;
         case CC_NN_OP_DWCONV2D: run_dwconv(&r->k, g, op, r->buf); break;
         case CC_NN_OP_DECONV2D: run_deconv(g, op, r->buf, r->packed[i]); break;
         case CC_NN_OP_HARDSWISH: case CC_NN_OP_RELU: case CC_NN_OP_SIGMOID: run_unary(g, op, r->buf); break;
@@ -342,6 +345,7 @@ static void ref_close(CcNnExec *e)
             cc_free_aligned(r->packed[i]);
     free(r->buf);
     free(r->packed);
+    cc_free_aligned(r->scratch);
     free(r);
     e->priv = NULL;
 }
@@ -393,6 +397,15 @@ int cc_nn_exec_ref_open(CcNnExec *e, int threads, int simd)
                 goto nomem;
         }
     }
+    size_t scratch = 1;
+    for (int i = 0; i < g->n_ops; i++) {
+        const CcNnOp *op = &g->ops[i];
+        if (op->kind == CC_NN_OP_CONV2D)
+            scratch = CC_MAX(scratch, (size_t)g->tensors[op->out].w * g->tensors[op->in[1]].count /
+                                          (size_t)g->tensors[op->in[1]].dims[0]);
+    }
+    if (!(r->scratch = cc_alloc_aligned(scratch * sizeof(float))))
+        goto nomem;
     e->input = r->buf[g->input];
     e->output = r->buf[g->output];
     return 0;
