@@ -112,7 +112,8 @@ CC_API int cc_denoiser_flush(CcDenoiser *d, float *out, int max_frames);
 
 /**
  * Voice-activity probability 0..1 of the latest 10 ms frame processed (the largest over
- * channels). RNNoise only; the speex engine reports its own VAD decision as 0 or 1.
+ * channels). RNNoise: the network's VAD output (0 on frames too quiet to analyse); speex:
+ * the preprocessor's speech probability. Not smoothed; hosts that gate on it should add hold.
  */
 CC_API float cc_denoiser_vad(const CcDenoiser *d);
 
