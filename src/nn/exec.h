@@ -41,6 +41,8 @@ typedef struct CcNnKernels {
     void (*conv1x1)(float *out, const float *in, const float *w, const float *bias,
                     size_t n_pix, int ci, int co, float lo, float hi);
     void (*dwconv)(float *y, const float *x, const float *w, const float *bias, const CcNnDwParams *p);
+    void (*hardswish)(float *y, const float *x, size_t n);  /* x * relu6(x + 3) / 6 */
+    void (*clamp)(float *y, const float *x, size_t n, float lo, float hi);
 } CcNnKernels;
 
 void cc_nn_kernels_init_c(CcNnKernels *k);

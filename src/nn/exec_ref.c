@@ -22,6 +22,9 @@ typedef struct RefExec {
     float **buf;    /* per tensor: activation buffer (owned) or static data (graph's) */
     float **packed; /* per op: repacked filter (owned) or NULL */
     float *scratch; /* im2col rows of the general convolutions (owned) */
+    CcNnOp *ops;    /* the graph's ops, with RELUs folded into their producers */
+    uint8_t *skip;  /* per op: folded away (its output aliases its input) */
+    uint8_t *owned; /* per tensor: buf[] allocated here */
 } RefExec;
 
 static inline float clampf(float v, float lo, float hi)
@@ -82,8 +85,22 @@ static void dwconv_c(float *y, const float *x, const float *w, const float *bias
     }
 }
 
+static void hardswish_c(float *y, const float *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] = x[i] * clampf(x[i] + 3.0f, 0.0f, 6.0f) * (1.0f / 6.0f);
+}
+
+static void clamp_c(float *y, const float *x, size_t n, float lo, float hi)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] = clampf(x[i], lo, hi);
+}
+
 void cc_nn_kernels_init_c(CcNnKernels *k)
 {
+    k->hardswish = hardswish_c;
+    k->clamp = clamp_c;
     k->conv1x1 = conv1x1_c;
     k->dwconv = dwconv_c;
 }
@@ -190,23 +207,21 @@ static void run_deconv(const CcNnGraph *g, const CcNnOp *op, float **buf, const 
             y[i] = clampf(y[i], op->act_min, op->act_max);
 }
 
-static void run_unary(const CcNnGraph *g, const CcNnOp *op, float **buf)
+static void run_unary(const CcNnKernels *kt, const CcNnGraph *g, const CcNnOp *op, float **buf)
 {
     const float *x = buf[op->in[0]];
     float *y = buf[op->out];
     const size_t n = g->tensors[op->out].count;
     switch (op->kind) {
     case CC_NN_OP_HARDSWISH:
-        for (size_t i = 0; i < n; i++)
-            y[i] = x[i] * clampf(x[i] + 3.0f, 0.0f, 6.0f) * (1.0f / 6.0f);
+        kt->hardswish(y, x, n);
         break;
     case CC_NN_OP_SIGMOID:
         for (size_t i = 0; i < n; i++)
             y[i] = 1.0f / (1.0f + expf(-x[i]));
         break;
     default: /* RELU as a clamp */
-        for (size_t i = 0; i < n; i++)
-            y[i] = clampf(x[i], op->act_min, op->act_max);
+        kt->clamp(y, x, n, op->act_min, op->act_max);
         break;
     }
 }
@@ -315,12 +330,14 @@ static int ref_run(CcNnExec *e)
     RefExec *r = e->priv;
     const CcNnGraph *g = e->g;
     for (int i = 0; i < g->n_ops; i++) {
-        const CcNnOp *op = &g->ops[i];
+        const CcNnOp *op = &r->ops[i];
+        if (r->skip[i])
+            continue;
         switch (op->kind) {
         case CC_NN_OP_CONV2D: run_conv(&r->k, g, op, r->buf, r->packed[i], r->scratch); break;
         case CC_NN_OP_DWCONV2D: run_dwconv(&r->k, g, op, r->buf); break;
         case CC_NN_OP_DECONV2D: run_deconv(g, op, r->buf, r->packed[i]); break;
-        case CC_NN_OP_HARDSWISH: case CC_NN_OP_RELU: case CC_NN_OP_SIGMOID: run_unary(g, op, r->buf); break;
+        case CC_NN_OP_HARDSWISH: case CC_NN_OP_RELU: case CC_NN_OP_SIGMOID: run_unary(&r->k, g, op, r->buf); break;
         case CC_NN_OP_MUL: case CC_NN_OP_ADD: run_binary(g, op, r->buf); break;
         case CC_NN_OP_GAVGPOOL: run_gavgpool(g, op, r->buf); break;
         case CC_NN_OP_RESIZE: run_resize(g, op, r->buf); break;
@@ -336,15 +353,18 @@ static void ref_close(CcNnExec *e)
     if (!r)
         return;
     const CcNnGraph *g = e->g;
-    if (r->buf)
+    if (r->buf && r->owned)
         for (int i = 0; i < g->n_tensors; i++)
-            if (!g->tensors[i].data)
+            if (r->owned[i])
                 cc_free_aligned(r->buf[i]);
     if (r->packed)
         for (int i = 0; i < g->n_ops; i++)
             cc_free_aligned(r->packed[i]);
     free(r->buf);
     free(r->packed);
+    free(r->ops);
+    free(r->skip);
+    free(r->owned);
     cc_free_aligned(r->scratch);
     free(r);
     e->priv = NULL;
@@ -365,6 +385,38 @@ static float *repack(const CcNnTensor *f)
     return p;
 }
 
+/*
+ * RELU after an op that clamps anyway (conv, depthwise, deconv, add, mul) becomes that op's
+ * clamp when the op's output has no other reader and is not the graph output: one pass
+ * over the tensor less. The RELU is skipped and its output aliases its input.
+ */
+static void fold_relus(const CcNnGraph *g, RefExec *r)
+{
+    for (int i = 0; i < g->n_ops; i++) {
+        const CcNnOp *op = &g->ops[i];
+        int t = op->in[0];
+        if (op->kind != CC_NN_OP_RELU || t == g->input || t == g->output)
+            continue;
+        int producer = -1, readers = 0;
+        for (int j = 0; j < g->n_ops; j++) {
+            if (g->ops[j].out == t)
+                producer = j;
+            for (int k = 0; k < 3; k++)
+                readers += g->ops[j].in[k] == t;
+        }
+        if (producer < 0 || readers != 1)
+            continue;
+        CcNnOp *p = &r->ops[producer];
+        if (p->kind > CC_NN_OP_DECONV2D && p->kind != CC_NN_OP_ADD && p->kind != CC_NN_OP_MUL)
+            continue;
+        if (p->act_min != -INFINITY || p->act_max != INFINITY)
+            continue;
+        p->act_min = op->act_min;
+        p->act_max = op->act_max;
+        r->skip[i] = 1;
+    }
+}
+
 int cc_nn_exec_ref_open(CcNnExec *e, int threads, int simd)
 {
     (void)threads;
@@ -376,18 +428,33 @@ int cc_nn_exec_ref_open(CcNnExec *e, int threads, int simd)
     e->run = ref_run;
     e->close = ref_close;
     cc_nn_kernels_init(&r->k, simd);
+    const size_t n_ops = g->n_ops ? (size_t)g->n_ops : 1;
     r->buf = cc_calloc((size_t)g->n_tensors, sizeof(*r->buf));
-    r->packed = cc_calloc((size_t)g->n_ops ? (size_t)g->n_ops : 1, sizeof(*r->packed));
-    if (!r->buf || !r->packed)
+    r->owned = cc_calloc((size_t)g->n_tensors, 1);
+    r->packed = cc_calloc(n_ops, sizeof(*r->packed));
+    r->ops = cc_calloc(n_ops, sizeof(*r->ops));
+    r->skip = cc_calloc(n_ops, 1);
+    if (!r->buf || !r->owned || !r->packed || !r->ops || !r->skip)
         goto nomem;
-    /* Static data is the graph's; activations (the input and op outputs) get buffers. */
+    if (g->n_ops)
+        memcpy(r->ops, g->ops, (size_t)g->n_ops * sizeof(*r->ops));
+    fold_relus(g, r);
+    /* Static data is the graph's; activations (the input and op outputs) get buffers,
+     * except the outputs of folded ops, which alias their inputs. */
     for (int i = 0; i < g->n_tensors; i++)
         if (g->tensors[i].data)
             r->buf[i] = g->tensors[i].data;
     for (int i = -1; i < g->n_ops; i++) {
         int t = i < 0 ? g->input : g->ops[i].out;
-        if (!r->buf[t] && !(r->buf[t] = cc_alloc_aligned(g->tensors[t].count * sizeof(float))))
+        if (r->buf[t])
+            continue;
+        if (i >= 0 && r->skip[i]) {
+            r->buf[t] = r->buf[g->ops[i].in[0]];
+            continue;
+        }
+        if (!(r->buf[t] = cc_alloc_aligned(g->tensors[t].count * sizeof(float))))
             goto nomem;
+        r->owned[t] = 1;
     }
     for (int i = 0; i < g->n_ops; i++) {
         const CcNnOp *op = &g->ops[i];

@@ -108,6 +108,25 @@ int main(void)
                 cases++;
             }
     }
+    for (size_t n = 0; n <= 37; n++) {
+        float x[40], o1[41], o2[41];
+        fill(x, n, 8);
+        o1[n] = o2[n] = 12345;
+        if (s.hardswish != c.hardswish) {
+            c.hardswish(o1, x, n);
+            s.hardswish(o2, x, n);
+            CHECK_MSG(maxrel(o2, o1, n) < 1e-6 && o2[n] == 12345, "hardswish n %zu", n);
+            cases++;
+        }
+        if (s.clamp != c.clamp) {
+            for (int l = 0; l < 3; l++) {
+                c.clamp(o1, x, n, lims[l][0], lims[l][1]);
+                s.clamp(o2, x, n, lims[l][0], lims[l][1]);
+                CHECK_MSG(!memcmp(o1, o2, (n + 1) * sizeof(float)), "clamp n %zu limits %d", n, l);
+                cases++;
+            }
+        }
+    }
     printf("%d kernel cases, SIMD vs C\n", cases);
     return CC_TEST_RESULT();
 }

@@ -292,6 +292,54 @@ static void binary_case(CcNnOpKind kind, int h, int w, int c, int bh, int bw, in
     run_case(g, what);
 }
 
+/*
+ * conv -> RELU (the portable executor folds the RELU into the conv) and conv -> RELU where
+ * the conv output is read twice (no folding): compared with the conv reference clamped.
+ */
+static void relu_chain_case(int shared)
+{
+    CcNnGraph *g = cc_nn_graph_alloc(6, shared ? 3 : 2);
+    shape4(&g->tensors[0], 1, 6, 5, 8);
+    shape4(&g->tensors[1], 16, 1, 1, 8);
+    g->tensors[1].data = rand_data(g->tensors[1].count, -1, 1);
+    shape1(&g->tensors[2], 16);
+    g->tensors[2].data = rand_data(16, -1, 1);
+    shape4(&g->tensors[3], 1, 6, 5, 16);
+    shape4(&g->tensors[4], 1, 6, 5, 16);
+    shape4(&g->tensors[5], 1, 6, 5, 16);
+    g->ops[0] = (CcNnOp){.kind = CC_NN_OP_CONV2D, .in = {0, 1, 2}, .out = 3, .stride_h = 1, .stride_w = 1,
+                         .act_min = -INFINITY, .act_max = INFINITY};
+    g->ops[1] = (CcNnOp){.kind = CC_NN_OP_RELU, .in = {3, -1, -1}, .out = 4, .act_min = 0, .act_max = INFINITY};
+    if (shared) /* relu(conv) + conv: with conv = x, relu(x) + x = 2 max(x, 0) + min(x, 0) */
+        g->ops[2] = (CcNnOp){.kind = CC_NN_OP_ADD, .in = {4, 3, -1}, .out = 5, .act_min = -INFINITY,
+                             .act_max = INFINITY};
+    g->input = 0;
+    g->output = shared ? 5 : 4;
+    CHECK(cc_nn_graph_check(g) == 0);
+    float *x = rand_data(g->tensors[0].count, -4, 4);
+    double *ref = calloc(g->tensors[3].count, sizeof(double));
+    ref_conv(g, &g->ops[0], x, ref);
+    for (size_t i = 0; i < g->tensors[3].count; i++)
+        ref[i] = shared ? 2 * fmax(ref[i], 0) + fmin(ref[i], 0) : fmax(ref[i], 0);
+    for (int k = 0; k < 3; k++) {
+        CcNnExec *e = NULL;
+        int r = k < 2 ? cc_nn_exec_open_portable(&e, g, k) : cc_nn_exec_open(&e, g, CC_BACKEND_XNNPACK, 1);
+        if (r)
+            continue;
+        memcpy(cc_nn_exec_input(e), x, g->tensors[0].count * sizeof(float));
+        CHECK(cc_nn_exec_run(e) == 0);
+        double maxd = 0;
+        for (size_t i = 0; i < g->tensors[3].count; i++)
+            maxd = fmax(maxd, fabs(cc_nn_exec_output(e)[i] - ref[i]) / (1 + fabs(ref[i])));
+        CHECK_MSG(maxd <= 2e-5, "conv->relu chain (shared %d), executor %d: %g", shared, k, maxd);
+        cc_nn_exec_close(&e);
+    }
+    n_cases++;
+    free(ref);
+    cc_free_aligned(x);
+    cc_nn_graph_free(&g);
+}
+
 /* Graphs that cc_nn_graph_check must refuse. */
 static void reject_cases(void)
 {
@@ -384,6 +432,8 @@ int main(void)
     binary_case(CC_NN_OP_ADD, 6, 5, 24, 6, 5, 24, 4, 0, 0);
     binary_case(CC_NN_OP_ADD, 6, 5, 24, 0, 0, 0, 0, 1, 2);
     binary_case(CC_NN_OP_ADD, 6, 5, 3, 1, 5, 1, 4, 0, 1);
+    relu_chain_case(0);
+    relu_chain_case(1);
     reject_cases();
     printf("%d op cases\n", n_cases);
     return CC_TEST_RESULT();

@@ -14,6 +14,8 @@
 void cc_nn_conv1x1_avx2(float *out, const float *in, const float *w, const float *bias,
                         size_t n_pix, int ci, int co, float lo, float hi);
 void cc_nn_dwconv_avx2(float *y, const float *x, const float *w, const float *bias, const CcNnDwParams *p);
+void cc_nn_hardswish_avx2(float *y, const float *x, size_t n);
+void cc_nn_clamp_avx2(float *y, const float *x, size_t n, float lo, float hi);
 
 static inline float clampf(float v, float lo, float hi)
 {
@@ -122,4 +124,28 @@ void cc_nn_dwconv_avx2(float *y, const float *x, const float *w, const float *bi
             }
         }
     }
+}
+
+void cc_nn_hardswish_avx2(float *y, const float *x, size_t n)
+{
+    const __m256 three = _mm256_set1_ps(3.0f), six = _mm256_set1_ps(6.0f), zero = _mm256_setzero_ps();
+    const __m256 sixth = _mm256_set1_ps(1.0f / 6.0f);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_loadu_ps(x + i);
+        __m256 r = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(v, three), zero), six);
+        _mm256_storeu_ps(y + i, _mm256_mul_ps(_mm256_mul_ps(v, r), sixth));
+    }
+    for (; i < n; i++)
+        y[i] = x[i] * clampf(x[i] + 3.0f, 0.0f, 6.0f) * (1.0f / 6.0f);
+}
+
+void cc_nn_clamp_avx2(float *y, const float *x, size_t n, float lo, float hi)
+{
+    const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(y + i, _mm256_min_ps(_mm256_max_ps(_mm256_loadu_ps(x + i), vlo), vhi));
+    for (; i < n; i++)
+        y[i] = clampf(x[i], lo, hi);
 }
