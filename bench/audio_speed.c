@@ -39,7 +39,7 @@ static double run_api(const CcDenoiseModel *m, int engine, const float *x, int64
     return t / (double)(n / 480) * 1e6;
 }
 
-static double run_core(const CcRnnModel *m, const CcRnnKernels *k, const float *x, int64_t n,
+static double run_core(const CcRnnNet *m, const CcRnnKernels *k, const float *x, int64_t n,
                        float *y)
 {
     CcRnnoise *st = malloc(sizeof(*st));
@@ -76,7 +76,9 @@ int main(int argc, char **argv)
     }
     CcDenoiseModel *model = NULL;
     CcRnnModel *rm = NULL;
-    if (cc_denoise_model_open_file(&model, argv[2]) < 0 || cc_rnn_model_load_file(&rm, argv[2]) < 0) {
+    CcRnnNet net;
+    if (cc_denoise_model_open_file(&model, argv[2]) < 0 || cc_rnn_model_load_file(&rm, argv[2]) < 0 ||
+        cc_rnn_net_init(&net, rm) < 0) {
         fprintf(stderr, "audio_speed: cannot load %s\n", argv[2]);
         return 1;
     }
@@ -87,8 +89,8 @@ int main(int argc, char **argv)
     double best[4] = { 1e9, 1e9, 1e9, 1e9 };
     for (int rep = 0; rep < 3; rep++) { /* minimum of 3: least disturbed by the other core */
         double v[4] = { run_api(model, CC_DENOISE_RNNOISE, w.samples, w.frames, y),
-                        run_core(rm, &kb, w.samples, w.frames, y),
-                        run_core(rm, &kc, w.samples, w.frames, y),
+                        run_core(&net, &kb, w.samples, w.frames, y),
+                        run_core(&net, &kc, w.samples, w.frames, y),
                         run_api(NULL, CC_DENOISE_SPEEX, w.samples, w.frames, y) };
         for (int i = 0; i < 4; i++)
             if (v[i] >= 0 && v[i] < best[i])
@@ -100,6 +102,7 @@ int main(int argc, char **argv)
     printf("ours_core_c %.1f\n", best[2]);
     printf("ours_api_speex %.1f\n", best[3]);
     free(y);
+    cc_rnn_net_free(&net);
     cc_rnn_model_free(&rm);
     cc_denoise_model_close(&model);
     cc_wav_free(&w);

@@ -37,6 +37,7 @@
 
 struct CcDenoiseModel {
     CcRnnModel *rnn;
+    CcRnnNet net; /* float copy for inference */
 };
 
 struct CcDenoiser {
@@ -83,6 +84,8 @@ int cc_denoise_model_open_buffer(CcDenoiseModel **out, const uint8_t *buf, size_
     if (!m)
         return CC_ERR(ENOMEM);
     int ret = cc_rnn_model_load_any(&m->rnn, buf, size);
+    if (ret >= 0 && (ret = cc_rnn_net_init(&m->net, m->rnn)) < 0)
+        cc_rnn_model_free(&m->rnn);
     if (ret < 0) {
         free(m);
         return ret;
@@ -102,6 +105,8 @@ int cc_denoise_model_open_file(CcDenoiseModel **out, const char *path)
     if (!m)
         return CC_ERR(ENOMEM);
     int ret = cc_rnn_model_load_file(&m->rnn, path);
+    if (ret >= 0 && (ret = cc_rnn_net_init(&m->net, m->rnn)) < 0)
+        cc_rnn_model_free(&m->rnn);
     if (ret < 0) {
         free(m);
         return ret;
@@ -114,6 +119,7 @@ void cc_denoise_model_close(CcDenoiseModel **m)
 {
     if (!m || !*m)
         return;
+    cc_rnn_net_free(&(*m)->net);
     cc_rnn_model_free(&(*m)->rnn);
     free(*m);
     *m = NULL;
@@ -322,7 +328,7 @@ int cc_denoiser_open(CcDenoiser **out, const CcDenoiseModel *model, const CcDeno
             d->rn[c] = cc_alloc_aligned(sizeof(CcRnnoise));
             if (!d->rn[c])
                 goto fail;
-            ret = cc_rnnoise_init(d->rn[c], model->rnn, &d->k);
+            ret = cc_rnnoise_init(d->rn[c], &model->net, &d->k);
             if (ret < 0)
                 goto fail;
         }

@@ -5,15 +5,15 @@
 
 #include "cc_config.h"
 
-void cc_rnn_gemv_i8_c(float *acc, const int8_t *w, int rows, int cols, int stride,
-                      const float *x)
+void cc_rnn_gemv_c(float *acc, const float *w, int rows, int cols, int stride,
+                   const float *x)
 {
     /* Row by row: each acc[i] sees its terms in j order, like the reference's dot product. */
     for (int j = 0; j < rows; j++) {
-        const int8_t *row = w + (size_t)j * stride;
+        const float *row = w + (size_t)j * stride;
         float xj = x[j];
         for (int i = 0; i < cols; i++)
-            acc[i] += (float)row[i] * xj;
+            acc[i] += row[i] * xj;
     }
 }
 
@@ -46,7 +46,7 @@ void cc_rnn_xcorr_c(const float *x, const float *y, float *xcorr, int len, int m
 
 void cc_rnn_kernels_init_c(CcRnnKernels *k)
 {
-    k->gemv_i8 = cc_rnn_gemv_i8_c;
+    k->gemv = cc_rnn_gemv_c;
     k->xcorr = cc_rnn_xcorr_c;
     k->name = "c";
 }

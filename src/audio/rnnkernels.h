@@ -12,17 +12,17 @@
 typedef struct CcRnnKernels {
     /*
      * acc[i] += sum_{j < rows} w[j * stride + i] * x[j]  for i < cols, j in order.
-     * w: int8 weights (rows, stride) with cols <= stride; the 1/256 scale is applied later.
+     * w: the model's int8 weights as floats (rows, stride), cols <= stride; the 1/256 scale
+     * is applied later (so products equal the reference's int8 * float ones).
      */
-    void (*gemv_i8)(float *acc, const int8_t *w, int rows, int cols, int stride,
-                    const float *x);
+    void (*gemv)(float *acc, const float *w, int rows, int cols, int stride, const float *x);
     /* xcorr[i] = sum_{j < len} x[j] * y[i + j]  for i < max_lag, j in order. */
     void (*xcorr)(const float *x, const float *y, float *xcorr, int len, int max_lag);
     const char *name;
 } CcRnnKernels;
 
-void cc_rnn_gemv_i8_c(float *acc, const int8_t *w, int rows, int cols, int stride,
-                      const float *x);
+void cc_rnn_gemv_c(float *acc, const float *w, int rows, int cols, int stride,
+                   const float *x);
 void cc_rnn_xcorr_c(const float *x, const float *y, float *xcorr, int len, int max_lag);
 
 /* C reference only. */
@@ -32,8 +32,8 @@ void cc_rnn_kernels_init(CcRnnKernels *k);
 
 #if defined(__x86_64__) || defined(_M_X64)
 void cc_rnn_kernels_init_x86(CcRnnKernels *k);
-void cc_rnn_gemv_i8_avx2(float *acc, const int8_t *w, int rows, int cols, int stride,
-                         const float *x);
+void cc_rnn_gemv_avx2(float *acc, const float *w, int rows, int cols, int stride,
+                      const float *x);
 void cc_rnn_xcorr_avx2(const float *x, const float *y, float *xcorr, int len, int max_lag);
 #endif
 

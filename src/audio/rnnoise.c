@@ -99,12 +99,12 @@ static void activate(const CcRnnTables *t, float *v, int n, int act)
     }
 }
 
-static void dense(CcRnnoise *st, const CcRnnDense *l, float *out, const float *in)
+static void dense(CcRnnoise *st, const CcRnnLayerF *l, float *out, const float *in)
 {
     int n = l->nb_neurons;
     for (int i = 0; i < n; i++)
         out[i] = l->bias[i];
-    st->k->gemv_i8(out, l->input_weights, l->nb_inputs, n, n, in);
+    st->k->gemv(out, l->input_weights, l->nb_inputs, n, n, in);
     activate(&st->t, out, n, l->activation);
 }
 
@@ -113,20 +113,20 @@ static void dense(CcRnnoise *st, const CcRnnDense *l, float *out, const float *i
  *      h = act(Wh x + Uh (r .* s) + bh), s' = z .* s + (1 - z) .* h.
  * Weights of the three gates side by side in each row (stride 3N).
  */
-static void gru(CcRnnoise *st, const CcRnnGru *l, float *state, const float *in)
+static void gru(CcRnnoise *st, const CcRnnLayerF *l, float *state, const float *in)
 {
     int n = l->nb_neurons, m = l->nb_inputs, stride = 3 * n;
     float *acc = st->acc;          /* (3N): z, r, h pre-activations */
     float z[CC_RNN_MAX_NEURONS], rs[CC_RNN_MAX_NEURONS];
     for (int i = 0; i < stride; i++)
         acc[i] = l->bias[i];
-    st->k->gemv_i8(acc, l->input_weights, m, stride, stride, in);
-    st->k->gemv_i8(acc, l->recurrent_weights, n, 2 * n, stride, state);
+    st->k->gemv(acc, l->input_weights, m, stride, stride, in);
+    st->k->gemv(acc, l->recurrent_weights, n, 2 * n, stride, state);
     for (int i = 0; i < n; i++) {
         z[i] = sigmoid(&st->t, WEIGHT_SCALE * acc[i]);
         rs[i] = state[i] * sigmoid(&st->t, WEIGHT_SCALE * acc[n + i]);
     }
-    st->k->gemv_i8(acc + 2 * n, l->recurrent_weights + 2 * n, n, n, stride, rs);
+    st->k->gemv(acc + 2 * n, l->recurrent_weights + 2 * n, n, n, stride, rs);
     activate(&st->t, acc + 2 * n, n, l->activation);
     for (int i = 0; i < n; i++)
         state[i] = z[i] * state[i] + (1 - z[i]) * acc[2 * n + i];
@@ -134,7 +134,7 @@ static void gru(CcRnnoise *st, const CcRnnGru *l, float *state, const float *in)
 
 void cc_rnnoise_compute_rnn(CcRnnoise *st, float *gains, float *vad, const float *features)
 {
-    const CcRnnModel *md = st->model;
+    const CcRnnNet *md = st->net;
     float dense_out[CC_RNN_MAX_NEURONS];
     float cat[3 * CC_RNN_MAX_NEURONS];
     int nd = md->input_dense.nb_neurons, nv = md->vad_gru.nb_neurons;
@@ -402,8 +402,8 @@ float cc_rnnoise_process_frame(CcRnnoise *st, float *out, const float *in, float
 
 static int check_dense(const CcRnnDense *l, int in, int out)
 {
-    return l->nb_inputs == in && l->nb_neurons == out && l->nb_neurons <= CC_RNN_MAX_NEURONS &&
-           l->bias && l->input_weights;
+    return l->nb_inputs == in && l->nb_neurons == out && out > 0 &&
+           out <= CC_RNN_MAX_NEURONS && l->bias && l->input_weights;
 }
 
 static int check_gru(const CcRnnGru *l, int in)
@@ -412,21 +412,82 @@ static int check_gru(const CcRnnGru *l, int in)
            l->bias && l->input_weights && l->recurrent_weights;
 }
 
-int cc_rnnoise_init(CcRnnoise *st, const CcRnnModel *m, const CcRnnKernels *k)
+static float *convert(float **dst, const int8_t *src, size_t n)
 {
-    memset(st, 0, sizeof(*st));
-    if (!m || !k)
+    float *p = *dst;
+    for (size_t i = 0; i < n; i++)
+        p[i] = src[i];
+    *dst += n;
+    return p;
+}
+
+static void convert_dense(CcRnnLayerF *f, const CcRnnDense *l, float **dst)
+{
+    f->nb_inputs = l->nb_inputs;
+    f->nb_neurons = l->nb_neurons;
+    f->activation = l->activation;
+    f->bias = convert(dst, l->bias, (size_t)l->nb_neurons);
+    f->input_weights = convert(dst, l->input_weights, (size_t)l->nb_inputs * l->nb_neurons);
+    f->recurrent_weights = NULL;
+}
+
+static void convert_gru(CcRnnLayerF *f, const CcRnnGru *l, float **dst)
+{
+    size_t n3 = 3 * (size_t)l->nb_neurons;
+    f->nb_inputs = l->nb_inputs;
+    f->nb_neurons = l->nb_neurons;
+    f->activation = l->activation;
+    f->bias = convert(dst, l->bias, n3);
+    f->input_weights = convert(dst, l->input_weights, (size_t)l->nb_inputs * n3);
+    f->recurrent_weights = convert(dst, l->recurrent_weights, (size_t)l->nb_neurons * n3);
+}
+
+int cc_rnn_net_init(CcRnnNet *net, const CcRnnModel *m)
+{
+    memset(net, 0, sizeof(*net));
+    if (!m)
         return CC_ERR(EINVAL);
     int nd = m->input_dense.nb_neurons, nv = m->vad_gru.nb_neurons;
     int nn = m->noise_gru.nb_neurons, ndn = m->denoise_gru.nb_neurons;
-    if (!check_dense(&m->input_dense, NFEAT, nd) || nd <= 0 ||
-        !check_gru(&m->vad_gru, nd) || !check_gru(&m->noise_gru, nd + nv + NFEAT) ||
+    if (!check_dense(&m->input_dense, NFEAT, nd) || !check_gru(&m->vad_gru, nd) ||
+        !check_gru(&m->noise_gru, nd + nv + NFEAT) ||
         !check_gru(&m->denoise_gru, nv + nn + NFEAT) ||
         !check_dense(&m->denoise_output, ndn, BANDS) || !check_dense(&m->vad_output, nv, 1)) {
         cc_log(CC_LOG_ERROR, "rnnoise: model layer shapes do not fit the RNNoise topology");
         return CC_ERR_MODEL;
     }
-    st->model = m;
+    size_t total = 0;
+    const CcRnnDense *dl[3] = { &m->input_dense, &m->denoise_output, &m->vad_output };
+    const CcRnnGru *gl[3] = { &m->vad_gru, &m->noise_gru, &m->denoise_gru };
+    for (int i = 0; i < 3; i++) {
+        total += (size_t)dl[i]->nb_neurons * (1 + (size_t)dl[i]->nb_inputs);
+        total += 3 * (size_t)gl[i]->nb_neurons * (1 + (size_t)gl[i]->nb_inputs + gl[i]->nb_neurons);
+    }
+    net->storage = cc_alloc_aligned(total * sizeof(float));
+    if (!net->storage)
+        return CC_ERR(ENOMEM);
+    float *p = net->storage;
+    convert_dense(&net->input_dense, &m->input_dense, &p);
+    convert_gru(&net->vad_gru, &m->vad_gru, &p);
+    convert_gru(&net->noise_gru, &m->noise_gru, &p);
+    convert_gru(&net->denoise_gru, &m->denoise_gru, &p);
+    convert_dense(&net->denoise_output, &m->denoise_output, &p);
+    convert_dense(&net->vad_output, &m->vad_output, &p);
+    return 0;
+}
+
+void cc_rnn_net_free(CcRnnNet *net)
+{
+    cc_free_aligned(net->storage);
+    net->storage = NULL;
+}
+
+int cc_rnnoise_init(CcRnnoise *st, const CcRnnNet *net, const CcRnnKernels *k)
+{
+    memset(st, 0, sizeof(*st));
+    if (!net || !net->storage || !k)
+        return CC_ERR(EINVAL);
+    st->net = net;
     st->k = k;
     init_tables(&st->t);
     int ret = cc_rfft_init(&st->fft, WINDOW);

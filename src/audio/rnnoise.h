@@ -31,8 +31,26 @@ typedef struct CcRnnTables {
     float tansig[201];                        /* tanh(0.04 i) */
 } CcRnnTables;
 
+/* One layer with the model's int8 values as floats (exact), ready for the gemv kernel. */
+typedef struct CcRnnLayerF {
+    int nb_inputs, nb_neurons, activation;
+    const float *bias;              /* (nb_neurons); GRU: (3, nb_neurons) z, r, h */
+    const float *input_weights;     /* (nb_inputs, nb_neurons); GRU: (nb_inputs, 3 * nb_neurons) */
+    const float *recurrent_weights; /* GRU: (nb_neurons, 3 * nb_neurons); dense: NULL */
+} CcRnnLayerF;
+
+/* The network, converted once per model and shared read-only by every stream. */
+typedef struct CcRnnNet {
+    CcRnnLayerF input_dense, vad_gru, noise_gru, denoise_gru, denoise_output, vad_output;
+    float *storage; /* one allocation behind every array above */
+} CcRnnNet;
+
+/* Checks the shapes against the RNNoise topology and converts. 0, CC_ERR_MODEL, ENOMEM. */
+int cc_rnn_net_init(CcRnnNet *net, const CcRnnModel *m);
+void cc_rnn_net_free(CcRnnNet *net);
+
 typedef struct CcRnnoise {
-    const CcRnnModel *model;
+    const CcRnnNet *net;
     const CcRnnKernels *k;
     CcRnnTables t;
     CcRfft fft;                                    /* 960 real points */
@@ -56,8 +74,8 @@ typedef struct CcRnnoise {
     float acc[3 * CC_RNN_MAX_NEURONS];
 } CcRnnoise;
 
-/* model and k must outlive the state. 0, CC_ERR(ENOMEM) or CC_ERR_MODEL (bad shapes). */
-int cc_rnnoise_init(CcRnnoise *st, const CcRnnModel *model, const CcRnnKernels *k);
+/* net and k must outlive the state. 0 or CC_ERR(ENOMEM). */
+int cc_rnnoise_init(CcRnnoise *st, const CcRnnNet *net, const CcRnnKernels *k);
 void cc_rnnoise_free(CcRnnoise *st);
 /* Back to the just-initialised stream state. */
 void cc_rnnoise_reset(CcRnnoise *st);

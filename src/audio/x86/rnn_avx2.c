@@ -12,8 +12,8 @@
 
 #include "audio/rnnkernels.h"
 
-void cc_rnn_gemv_i8_avx2(float *acc, const int8_t *w, int rows, int cols, int stride,
-                         const float *x)
+void cc_rnn_gemv_avx2(float *acc, const float *w, int rows, int cols, int stride,
+                      const float *x)
 {
     int i = 0;
     /* 32 outputs at a time in registers across all rows. */
@@ -21,18 +21,12 @@ void cc_rnn_gemv_i8_avx2(float *acc, const int8_t *w, int rows, int cols, int st
         __m256 a0 = _mm256_loadu_ps(acc + i), a1 = _mm256_loadu_ps(acc + i + 8);
         __m256 a2 = _mm256_loadu_ps(acc + i + 16), a3 = _mm256_loadu_ps(acc + i + 24);
         for (int j = 0; j < rows; j++) {
-            const int8_t *row = w + (size_t)j * stride + i;
+            const float *row = w + (size_t)j * stride + i;
             __m256 xj = _mm256_set1_ps(x[j]);
-            __m256i q = _mm256_loadu_si256((const __m256i *)row);
-            __m128i lo = _mm256_castsi256_si128(q), hi = _mm256_extracti128_si256(q, 1);
-            __m256 w0 = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(lo));
-            __m256 w1 = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(lo, 8)));
-            __m256 w2 = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(hi));
-            __m256 w3 = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(hi, 8)));
-            a0 = _mm256_add_ps(a0, _mm256_mul_ps(w0, xj));
-            a1 = _mm256_add_ps(a1, _mm256_mul_ps(w1, xj));
-            a2 = _mm256_add_ps(a2, _mm256_mul_ps(w2, xj));
-            a3 = _mm256_add_ps(a3, _mm256_mul_ps(w3, xj));
+            a0 = _mm256_add_ps(a0, _mm256_mul_ps(_mm256_loadu_ps(row), xj));
+            a1 = _mm256_add_ps(a1, _mm256_mul_ps(_mm256_loadu_ps(row + 8), xj));
+            a2 = _mm256_add_ps(a2, _mm256_mul_ps(_mm256_loadu_ps(row + 16), xj));
+            a3 = _mm256_add_ps(a3, _mm256_mul_ps(_mm256_loadu_ps(row + 24), xj));
         }
         _mm256_storeu_ps(acc + i, a0);
         _mm256_storeu_ps(acc + i + 8, a1);
@@ -41,21 +35,18 @@ void cc_rnn_gemv_i8_avx2(float *acc, const int8_t *w, int rows, int cols, int st
     }
     for (; i + 8 <= cols; i += 8) {
         __m256 a0 = _mm256_loadu_ps(acc + i);
-        for (int j = 0; j < rows; j++) {
-            const int8_t *row = w + (size_t)j * stride + i;
-            __m128i q = _mm_loadl_epi64((const __m128i *)row);
-            __m256 w0 = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(q));
-            a0 = _mm256_add_ps(a0, _mm256_mul_ps(w0, _mm256_set1_ps(x[j])));
-        }
+        for (int j = 0; j < rows; j++)
+            a0 = _mm256_add_ps(a0, _mm256_mul_ps(_mm256_loadu_ps(w + (size_t)j * stride + i),
+                                                 _mm256_set1_ps(x[j])));
         _mm256_storeu_ps(acc + i, a0);
     }
     if (i < cols) {
         int n = cols - i;
         for (int j = 0; j < rows; j++) {
-            const int8_t *row = w + (size_t)j * stride + i;
+            const float *row = w + (size_t)j * stride + i;
             float xj = x[j];
             for (int t = 0; t < n; t++)
-                acc[i + t] += (float)row[t] * xj;
+                acc[i + t] += row[t] * xj;
         }
     }
 }

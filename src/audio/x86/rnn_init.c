@@ -7,7 +7,7 @@ void cc_rnn_kernels_init_x86(CcRnnKernels *k)
     __builtin_cpu_init();
     if (!__builtin_cpu_supports("avx2"))
         return;
-    k->gemv_i8 = cc_rnn_gemv_i8_avx2;
+    k->gemv = cc_rnn_gemv_avx2;
     k->xcorr = cc_rnn_xcorr_avx2;
     k->name = "avx2";
 #else
