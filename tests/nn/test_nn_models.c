@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cc_config.h"
 #include "common.h"
@@ -63,9 +64,9 @@ int main(void)
 {
     cc_test_log_to_stderr();
     char path[4096];
-    /* Executors to compare: XNNPACK (where built), portable SIMD, portable C. */
-    enum { N_EXEC = 3 };
-    const char *const exec_names[N_EXEC] = {"xnnpack", "portable-simd", "portable-c"};
+    /* Executors to compare: XNNPACK (where built), portable SIMD, portable C, XNNPACK on 2 threads. */
+    enum { N_EXEC = 4 };
+    const char *const exec_names[N_EXEC] = {"xnnpack", "portable-simd", "portable-c", "xnnpack-2threads"};
     int ran = 0;
     for (size_t m = 0; m < sizeof(models) / sizeof(models[0]); m++) {
         char rel[256];
@@ -93,6 +94,9 @@ int main(void)
             CHECK_MSG(r == 0, "xnnpack open: %s", cc_strerror(r));
         else
             CHECK(r == CC_ERR(ENOSYS));
+        r = cc_nn_exec_open(&ex[3], g, CC_BACKEND_XNNPACK, 2);
+        CHECK(CC_HAVE_XNNPACK ? r == 0 : r == CC_ERR(ENOSYS));
+        float *again = malloc(sizeof(float) * (size_t)(h * w));
         for (size_t i = 0; i < sizeof(images) / sizeof(images[0]); i++) {
             snprintf(rel, sizeof(rel), "data/images/%s", images[i]);
             cc_test_need(path, sizeof(path), rel);
@@ -107,6 +111,12 @@ int main(void)
                 r = cc_nn_exec_run(ex[k]);
                 CHECK_MSG(r == 0, "%s run: %s", exec_names[k], cc_strerror(r));
                 out[k] = cc_nn_exec_output(ex[k]);
+                /* Determinism: the same input again gives the same bytes. */
+                memcpy(again, out[k], sizeof(float) * (size_t)(h * w));
+                stretch(pix, iw, ih, cc_nn_exec_input(ex[k]), w, h);
+                CHECK(cc_nn_exec_run(ex[k]) == 0);
+                CHECK_MSG(!memcmp(again, out[k], sizeof(float) * (size_t)(h * w)), "%s: second run differs",
+                          exec_names[k]);
             }
             free(pix);
             const float *ref = out[0] ? out[0] : out[1];
@@ -137,6 +147,7 @@ int main(void)
         }
         for (int k = 0; k < N_EXEC; k++)
             cc_nn_exec_close(&ex[k]);
+        free(again);
         cc_nn_graph_free(&g);
     }
     printf("%d model/image pairs\n", ran);
