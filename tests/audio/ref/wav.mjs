@@ -34,6 +34,15 @@ export function readWav(file) {
   if (channels < 1 || fmt.align !== channels * bps) throw new WavError(`${file}: bad block align ${fmt.align} for ${channels} channels of ${bits} bits`);
   const n = Math.floor(data.length / fmt.align);
   const ch = Array.from({ length: channels }, () => new Float64Array(n));
+  if ((tag === 3 && bits === 32) || (tag === 1 && bits === 16)) {
+    // fast path: typed view on an aligned little-endian copy
+    const bytes = new Uint8Array(n * fmt.align);
+    bytes.set(data.subarray(0, n * fmt.align));
+    const v = tag === 3 ? new Float32Array(bytes.buffer) : new Int16Array(bytes.buffer);
+    const k = tag === 3 ? 32768 : 1;
+    for (let c = 0; c < channels; c++) { const o = ch[c]; for (let i = 0; i < n; i++) o[i] = v[i * channels + c] * k; }
+    return { rate: fmt.rate, channels: ch, format: tag === 3 ? 'f32' : 's16', bits };
+  }
   for (let i = 0; i < n; i++) {
     for (let c = 0; c < channels; c++) {
       const o = i * fmt.align + c * bps;
@@ -58,13 +67,13 @@ export function writeWav(file, rate, channels, format = 's16') {
   b.writeUInt16LE(format === 'f32' ? 3 : 1, 20); b.writeUInt16LE(nch, 22); b.writeUInt32LE(rate, 24);
   b.writeUInt32LE(rate * nch * bps, 28); b.writeUInt16LE(nch * bps, 32); b.writeUInt16LE(bps * 8, 34);
   b.write('data', 36, 'latin1'); b.writeUInt32LE(n * nch * bps, 40);
-  let o = 44;
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < nch; c++) {
-      const v = channels[c][i];
-      if (format === 'f32') { b.writeFloatLE(v / 32768, o); o += 4; }
-      else { b.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(v))), o); o += 2; }
-    }
+  const body = format === 'f32' ? new Float32Array(n * nch) : new Int16Array(n * nch);
+  for (let c = 0; c < nch; c++) {
+    const x = channels[c];
+    if (format === 'f32') for (let i = 0; i < n; i++) body[i * nch + c] = x[i] / 32768;
+    else for (let i = 0; i < n; i++) body[i * nch + c] = Math.max(-32768, Math.min(32767, Math.round(x[i])));
   }
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new WavError('big-endian host: not supported');
+  b.set(new Uint8Array(body.buffer), 44);
   fs.writeFileSync(file, b);
 }
