@@ -9,6 +9,7 @@ PKGS=(
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   libavdevice-dev libavfilter-dev
   ffmpeg sox imagemagick nodejs npm ca-certificates xz-utils binutils
+  nginx libnginx-mod-rtmp srt-tools pulseaudio pulseaudio-utils
 )
 
 missing=()

@@ -29,7 +29,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # probe FILE ENTRY: ffprobe value of one stream/format entry, e.g. probe f.mp4 v:0 codec_name
 probe() { ffprobe -v error -select_streams "$2" -show_entries "stream=$3" -of default=nw=1:nk=1 "$1" | head -1; }
 nb_streams() { ffprobe -v error -show_entries stream=index -of csv=p=0 "$1" | wc -l; }
-count_frames() { ffprobe -v error -select_streams "$2" -count_packets -show_entries stream=nb_read_packets -of default=nw=1:nk=1 "$1"; }
+count_frames() { ffprobe -v error -select_streams "$2" -count_packets -show_entries stream=nb_read_packets -of default=nw=1:nk=1 "$1" | head -1; }
 # Decoded duration of a stream, from the decoder's own timestamps.
 stream_duration() { ffprobe -v error -select_streams "$2" -show_entries packet=pts_time,duration_time -of csv=p=0 "$1" |
   awk -F, 'NR==1{min=$1} {if($1<min)min=$1; e=$1+$2; if(e>max)max=e} END{printf "%.4f\n", max-min}'; }

@@ -91,6 +91,7 @@ typedef struct Live {
     AVCodecContext *vdec;
     CcQueue q_vpkt;
     atomic_llong v_captured, v_dropped;
+    atomic_llong v_last_us, a_last_us;  /* monotonic time of the last delivery */
     /* mic */
     AVFormatContext *aic;
     int asi, a_is_file, channels;
@@ -317,6 +318,7 @@ static void capture_loop(Live *L, AVFormatContext *ic, int si, int is_file, CcQu
                 }
                 cp->frame = f;
                 cp->t_cap = now_us();
+                atomic_store(&L->v_last_us, cp->t_cap);
                 cc_stage_add(&L->st_vdec, (double)(cp->t_cap - t));
                 atomic_fetch_add(&L->v_captured, 1);
                 while (cc_queue_try_push(q, cp) < 0) {
@@ -348,6 +350,7 @@ static void capture_loop(Live *L, AVFormatContext *ic, int si, int is_file, CcQu
         cp->pkt = copy;
         cp->frame = NULL;
         cp->t_cap = now_us();
+        atomic_store(&L->a_last_us, cp->t_cap);
         atomic_fetch_add(&L->a_captured, 1);
         if (cc_queue_try_push(q, cp) < 0) {
             av_packet_free(&cp->pkt);
@@ -748,6 +751,8 @@ static int output_connect(Live *L, Output *out)
         av_dict_set(&mopts, "flvflags", "no_duration_filesize", 0);
     if (out->kind == OUT_PULSE) {
         av_dict_set(&mopts, "stream_name", "cleancast", 0);
+        if (strcmp(url, "default"))
+            av_dict_set(&mopts, "device", url, 0);
         av_dict_set(&mopts, "buffer_duration", "40", 0);
     }
     ret = avformat_write_header(out->oc, &mopts);
@@ -880,6 +885,12 @@ static void *output_thread(void *arg)
                 Output *out = &L->out[i];
                 if (!out->aenc)
                     continue;
+                /* A sound-server sink plays at its own pace and blocks when full: never let
+                   it build up delay; skip what is already too late for it. */
+                if (out->kind == OUT_PULSE && t - last_us > 150000) {
+                    out->dropped_while_down++;
+                    continue;
+                }
                 if (!out->asink_ready) {
                     AVChannelLayout lay;
                     av_channel_layout_default(&lay, L->channels);
@@ -925,6 +936,21 @@ static void *output_thread(void *arg)
 
 /* ------------------------------------------------------------------ main */
 
+/* Joins a capture thread; one stuck in a device read for 2 s is detached and its queue closed
+   so the rest of the pipeline can finish. Returns 1 when abandoned. */
+static int join_or_abandon(pthread_t th, CcQueue *q)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += 2;
+    if (pthread_timedjoin_np(th, NULL, &ts) == 0)
+        return 0;
+    pthread_detach(th);
+    cc_queue_close(q);
+    fprintf(stderr, "cleancast live: a device read did not return; leaving it\n");
+    return 1;
+}
+
 static void print_stats(Live *L, double wall_s)
 {
     cc_stage_print_header(stderr, "live stage");
@@ -946,7 +972,7 @@ static void print_stats(Live *L, double wall_s)
             (long long)atomic_load(&L->v_captured), (long long)atomic_load(&L->v_dropped),
             L->frames_out, (long long)atomic_load(&L->a_captured), wall_s, L->o->threads);
     for (int i = 0; i < L->n_out; i++)
-        fprintf(stderr, "output %s: %lld packets, %lld reconnects, %lld packets dropped while down\n",
+        fprintf(stderr, "output %s: %lld packets, %lld reconnects, %lld dropped (down or too late)\n",
                 L->out[i].dest, L->out[i].packets, L->out[i].reconnects, L->out[i].dropped_while_down);
 }
 
@@ -994,6 +1020,7 @@ int cc_media_live(int argc, char **argv)
     cc_queue_init(&L->q_apkt, AUDIO_PKT_QUEUE);
     cc_queue_init(&L->q_out, OUT_QUEUE);
     pthread_t th_cam, th_mic, th_v, th_a, th_out;
+    int cam_stuck = 0, mic_stuck = 0;
     int started_cam = 0, started_mic = 0, started_v = 0, started_a = 0, started_out = 0;
     int ret = 0;
     L->t0 = now_us();
@@ -1085,6 +1112,8 @@ int cc_media_live(int argc, char **argv)
 
     /* Start the clock now that devices and outputs are open. */
     L->t0 = now_us();
+    atomic_store(&L->v_last_us, L->t0);
+    atomic_store(&L->a_last_us, L->t0);
     started_out = !pthread_create(&th_out, NULL, output_thread, L);
     if (L->want_video) {
         started_v = !pthread_create(&th_v, NULL, video_thread, L);
@@ -1101,6 +1130,15 @@ int cc_media_live(int argc, char **argv)
         long long el = now_us() - L->t0;
         if (o.duration_s > 0 && el >= (long long)(o.duration_s * 1e6))
             atomic_store(&L->stop, 1);
+        /* A device that stops delivering (unplugged, sound server gone) may leave its read
+           blocked for good: notice the silence instead of waiting on it. */
+        long long now = now_us(), stall = 3000000;
+        if (L->want_video && now - atomic_load(&L->v_last_us) > stall)
+            live_fail(L, "camera '%s' delivered nothing for %.1f s (device gone?)", o.camera,
+                      (now - atomic_load(&L->v_last_us)) / 1e6);
+        if (L->want_audio && now - atomic_load(&L->a_last_us) > stall)
+            live_fail(L, "microphone '%s' delivered nothing for %.1f s (device gone?)", o.mic,
+                      (now - atomic_load(&L->a_last_us)) / 1e6);
         if (show && el - last_show > 500000) {
             last_show = el;
             fprintf(stderr, "\r%7.1f s  video %lld frames, %lld dropped  audio %lld packets ", el / 1e6,
@@ -1111,10 +1149,8 @@ int cc_media_live(int argc, char **argv)
     if (show)
         fputc('\n', stderr);
     /* Stop: capture threads end and close their queues; work threads drain them. */
-    if (started_cam)
-        pthread_join(th_cam, NULL);
-    if (started_mic)
-        pthread_join(th_mic, NULL);
+    cam_stuck = started_cam && join_or_abandon(th_cam, &L->q_vpkt);
+    mic_stuck = started_mic && join_or_abandon(th_mic, &L->q_apkt);
     if (started_v)
         pthread_join(th_v, NULL);
     if (started_a)
@@ -1162,13 +1198,18 @@ end:
     cc_media_aclean_close(&L->aclean);
     avcodec_free_context(&L->vdec);
     avcodec_free_context(&L->adec);
-    avformat_close_input(&L->vic);
-    avformat_close_input(&L->aic);
-    cc_queue_destroy(&L->q_vpkt);
-    cc_queue_destroy(&L->q_apkt);
-    cc_queue_destroy(&L->q_out);
-    pthread_mutex_destroy(&L->stats_lock);
+    /* An input whose read never returned is left open (its thread still uses it). */
+    if (!cam_stuck)
+        avformat_close_input(&L->vic);
+    if (!mic_stuck)
+        avformat_close_input(&L->aic);
     int status = (ret < 0 || atomic_load(&L->failed)) ? 1 : 0;
-    free(L);
+    if (!cam_stuck && !mic_stuck) { /* else a detached thread may still touch them */
+        cc_queue_destroy(&L->q_vpkt);
+        cc_queue_destroy(&L->q_apkt);
+        cc_queue_destroy(&L->q_out);
+        pthread_mutex_destroy(&L->stats_lock);
+        free(L);
+    }
     return status;
 }
