@@ -253,12 +253,46 @@ static void test_strength(const CcDenoiseModel *m, int engine)
         printf("engine %d strength %.2f: noise %+.1f dB\n", engine, st[k], db);
         CHECK_MSG(e < prev * (k ? 0.97 : 1.01), "engine %d: strength %.2f does not attenuate more "
                   "(%.1f dB)", engine, st[k], db);
+        if (k > 0 && k < 4) /* a limit, not a target: never more than strength x 40 dB */
+            CHECK_MSG(-db <= st[k] * CC_DENOISE_MAX_ATTEN_DB + 1.0, "engine %d: strength %.2f "
+                      "attenuates %.1f dB, beyond its limit", engine, st[k], -db);
         if (k == 4 && (real || engine == CC_DENOISE_SPEEX))
             CHECK_MSG(db < -10, "engine %d: full strength removes only %.1f dB of noise", engine,
                       -db);
         prev = e;
         cc_denoiser_close(&d);
     }
+    free(x);
+    free(y);
+}
+
+/* Switching to strength 0 mid-stream ramps to the exact delayed input within one frame. */
+static void test_switch(const CcDenoiseModel *m, int engine)
+{
+    int rate = 16000, frames = rate * 2, ch = 2;
+    float *x = synth(frames, ch, rate, 0.02f, 11), *y = malloc(sizeof(float) * frames * ch);
+    CcDenoiser *d = open_dn(m, engine, rate, ch, 1.0f);
+    if (!d)
+        goto end;
+    int lat = cc_denoiser_latency_samples(d), half = frames / 2;
+    cc_denoiser_process(d, x, y, half);
+    cc_denoiser_set_strength(d, 0.0f);
+    cc_denoiser_process(d, x + (size_t)half * ch, y + (size_t)half * ch, frames - half);
+    int exact_from = -1;
+    for (int i = frames - 1; i >= half; i--) {
+        if (memcmp(y + (size_t)i * ch, x + (size_t)(i - lat) * ch, sizeof(float) * ch))
+            break;
+        exact_from = i;
+    }
+    CHECK_MSG(exact_from >= 0 && exact_from <= half + rate / 100 + 1,
+              "engine %d: after set_strength(0) the output is the exact input only from %d "
+              "(switch at %d)", engine, exact_from, half);
+    float jump = 0;
+    for (int i = half - 1; i < half + rate / 50; i++)
+        jump = fmaxf(jump, fabsf(y[(size_t)(i + 1) * ch] - y[(size_t)i * ch]));
+    CHECK_MSG(jump < 0.5f, "engine %d: step of %g at the strength switch", engine, jump);
+    cc_denoiser_close(&d);
+end:
     free(x);
     free(y);
 }
@@ -438,6 +472,7 @@ int main(void)
             test_stream(m, engines[e], rates[i][0], rates[i][1]);
         test_strength(m, engines[e]);
         test_channels(m, engines[e], 3);
+        test_switch(m, engines[e]);
         test_nonfinite(m, engines[e]);
         test_extremes(m, engines[e]);
     }
