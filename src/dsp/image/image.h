@@ -40,7 +40,7 @@ typedef struct CcImageDsp {
     /*
      * Mask-weighted accumulation of one row of a one-channel plane, w = 256 - m:
      * p = (src[i]*w + (1 << shift >> 1)) >> shift; acc[i] = p (first) or acc[i] + p.
-     * accw[i] likewise gets w (not shifted). shift in 0..4.
+     * accw[i] likewise gets w (not shifted). shift in 0..5.
      */
     void (*wacc1)(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
                   int n, int shift, int first);
