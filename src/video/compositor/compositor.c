@@ -712,7 +712,7 @@ static void blur_disc(CcCompositor *c, Plane *p)
         float *rcp = b->rcp;
         if (nch)
             for (int X = 0; X < lw; X++)
-                rcp[X] = 255.0f / (float)wdi[X];
+                rcp[X] = wdi[X] > 0 ? 255.0f / (float)wdi[X] : 0.0f;
         for (int k = 0; k < nch; k++) {
             const int32_t *d = ds + (size_t)k * lw;
             if (nc == 1) {
