@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "matte_dsp.h"
 #include "pixfmt.h"
 
 #define WORK_MAX 480 /* widest working size of the guided filter */
@@ -46,6 +47,8 @@ struct CcMatte {
     float *arow[2], *brow[2]; /* (w) horizontally upsampled coefficient rows */
     int row_idx[2];
     float *luma;       /* (w) one full-resolution luma row */
+    float *ka;         /* (w) scratch */
+    CcMatteDsp dsp;
 };
 
 static void *falloc(size_t n)
@@ -60,7 +63,7 @@ void cc_matte_close(CcMatte **pm)
     CcMatte *m = *pm;
     float *bufs[] = { m->state, m->prev_in, m->guide, m->p, m->mI, m->mP, m->mII, m->mIP,
                       m->tmp, m->cum, m->A, m->B, m->wx, m->arow[0], m->arow[1],
-                      m->brow[0], m->brow[1], m->luma };
+                      m->brow[0], m->brow[1], m->luma, m->ka };
     for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
         cc_free_aligned(bufs[i]);
     cc_free_aligned(m->x0);
@@ -111,9 +114,11 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
         m->brow[i] = falloc((size_t)w);
     }
     m->luma = falloc((size_t)w);
+    m->ka = falloc((size_t)w);
+    cc_matte_dsp_init(&m->dsp);
     if (!m->state || !m->prev_in || !m->guide || !m->p || !m->mI || !m->mP || !m->mII ||
         !m->mIP || !m->tmp || !m->cum || !m->A || !m->B || !m->x0 || !m->wx || !m->arow[0] ||
-        !m->arow[1] || !m->brow[0] || !m->brow[1] || !m->luma) {
+        !m->arow[1] || !m->brow[0] || !m->brow[1] || !m->luma || !m->ka) {
         cc_matte_close(&m);
         return CC_ERR(ENOMEM);
     }
@@ -227,7 +232,7 @@ static void resize_f32(const float *src, int sw, int sh, float *dst, int dw, int
 
 /*
  * Box mean of radius r with the window clipped at the borders (divide by the count inside),
- * separable, via running prefix sums. src and dst may not alias; tmp (h, w).
+ * separable, O(1) per pixel with running sums. src and dst may not alias; tmp (h, w).
  */
 static void box_mean(const float *src, float *dst, float *tmp, float *cum, int w, int h, int r)
 {
@@ -237,25 +242,50 @@ static void box_mean(const float *src, float *dst, float *tmp, float *cum, int w
         cum[0] = 0.0f;
         for (int x = 0; x < w; x++)
             cum[x + 1] = cum[x] + s[x];
+        /* Interior (full window) vectorises; the borders divide by the clipped count. */
+        const float inv = 1.0f / (float)(2 * r + 1);
+        const int x_lo = CC_MIN(r, w), x_hi = CC_MAX(x_lo, w - r - 1);
+        for (int x = x_lo; x < x_hi; x++)
+            t[x] = (cum[x + r + 1] - cum[x - r]) * inv;
         for (int x = 0; x < w; x++) {
+            if (x == x_lo)
+                x = x_hi;
+            if (x >= w)
+                break;
             int lo = CC_MAX(0, x - r), hi = CC_MIN(w, x + r + 1);
             t[x] = (cum[hi] - cum[lo]) / (float)(hi - lo);
         }
     }
-    /* Vertical pass, row-wise accumulation keeps memory access sequential. */
-    float *acc = dst; /* dst rows are used as output only */
-    for (int y = 0; y < h; y++) {
-        int lo = CC_MAX(0, y - r), hi = CC_MIN(h, y + r + 1);
-        float *o = acc + (size_t)y * w;
-        memcpy(o, tmp + (size_t)lo * w, (size_t)w * sizeof(float));
-        for (int yy = lo + 1; yy < hi; yy++) {
-            const float *t = tmp + (size_t)yy * w;
-            for (int x = 0; x < w; x++)
-                o[x] += t[x];
-        }
-        float inv = 1.0f / (float)(hi - lo);
+    /* Vertical: a running column sum in dst's first row... kept in a separate accumulator row
+     * (the last row of dst is written last, so it serves as the accumulator until then). */
+    float *acc = dst + (size_t)(h - 1) * w;
+    memset(acc, 0, (size_t)w * sizeof(float));
+    for (int y = 0; y < CC_MIN(r, h); y++) {
+        const float *t = tmp + (size_t)y * w;
         for (int x = 0; x < w; x++)
-            o[x] *= inv;
+            acc[x] += t[x];
+    }
+    for (int y = 0; y < h; y++) {
+        int add = y + r, sub = y - r - 1;
+        if (add < h) {
+            const float *t = tmp + (size_t)add * w;
+            for (int x = 0; x < w; x++)
+                acc[x] += t[x];
+        }
+        if (sub >= 0) {
+            const float *t = tmp + (size_t)sub * w;
+            for (int x = 0; x < w; x++)
+                acc[x] -= t[x];
+        }
+        int lo = CC_MAX(0, y - r), hi = CC_MIN(h, y + r + 1);
+        float inv = 1.0f / (float)(hi - lo);
+        float *o = dst + (size_t)y * w;
+        if (y < h - 1)
+            for (int x = 0; x < w; x++)
+                o[x] = acc[x] * inv;
+        else
+            for (int x = 0; x < w; x++)
+                o[x] *= inv;
     }
 }
 
@@ -283,11 +313,50 @@ static void guided_coefficients(CcMatte *m)
     box_mean(m->mIP, m->B, m->tmp, m->cum, w, h, r);
 }
 
-static void hrow(const CcMatte *m, const float *src_row, float *dst)
+/*
+ * Horizontal half-pixel upsample of one working row by the integer factor f. Output x = f j + k
+ * sits at source position j + (k + 0.5) / f - 0.5, so the weights repeat with period f: the
+ * interior runs without index tables, the clamped borders use the tables.
+ */
+static inline __attribute__((always_inline)) void
+hrow_interior(const float *src, float *dst, int ww, int w, const int f, const float *t)
 {
-    for (int x = 0; x < m->w; x++) {
-        int x0 = m->x0[x];
-        float a = src_row[x0], b = src_row[x0 + (m->wx[x] > 0.0f)];
+    for (int j = 1; j < ww - 1; j++) {
+        const float a = src[j - 1], b = src[j], c = src[j + 1];
+        float *o = dst + (size_t)j * f;
+        if ((j + 1) * f <= w) {
+            for (int k = 0; k < f; k++)
+                o[k] = t[k] < 0.0f ? b + (b - a) * t[k] : b + (c - b) * t[k];
+        } else {
+            for (int k = 0; k < w - j * f; k++)
+                o[k] = t[k] < 0.0f ? b + (b - a) * t[k] : b + (c - b) * t[k];
+        }
+    }
+}
+
+static void hrow(const CcMatte *m, const float *src, float *dst)
+{
+    const int f = m->f, ww = m->ww, w = m->w;
+    if (f == 1) {
+        memcpy(dst, src, (size_t)w * sizeof(float));
+        return;
+    }
+    float t[64]; /* f <= 16384 / WORK_MAX + 1 */
+    for (int k = 0; k < f; k++)
+        t[k] = (k + 0.5f) / f - 0.5f;
+    const int first = CC_MIN(f, w), last = CC_MAX(f, (ww - 1) * f);
+    for (int x = 0; x < first; x++) {
+        float a = src[m->x0[x]], b = src[CC_MIN(m->x0[x] + 1, ww - 1)];
+        dst[x] = a + (b - a) * m->wx[x];
+    }
+    switch (f) { /* constant factors unroll: about 2 instructions per output */
+    case 2: hrow_interior(src, dst, ww, w, 2, t); break;
+    case 3: hrow_interior(src, dst, ww, w, 3, t); break;
+    case 4: hrow_interior(src, dst, ww, w, 4, t); break;
+    default: hrow_interior(src, dst, ww, w, f, t); break;
+    }
+    for (int x = last; x < w; x++) {
+        float a = src[m->x0[x]], b = src[CC_MIN(m->x0[x] + 1, ww - 1)];
         dst[x] = a + (b - a) * m->wx[x];
     }
 }
@@ -309,12 +378,20 @@ static int coef_row(CcMatte *m, int j)
     return s;
 }
 
-static inline uint8_t curve_u8(float a)
+/*
+ * Contrast 1.25 around 0.5 (a soft matte stays soft, a faint fringe goes to 0), folded with
+ * the luma normalisation into one multiply-add per pixel (matte_dsp.h).
+ */
+
+/* BT.601 luma bytes of an RGB row. */
+static void rgb_luma_u8(const CcFrame *f, int y, uint8_t *dst)
 {
-    /* Contrast 1.25 around 0.5: a soft matte stays soft, a faint fringe goes to 0. */
-    float v = (a - 0.5f) * 1.25f + 0.5f;
-    v = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
-    return (uint8_t)(v * 255.0f + 0.5f);
+    const uint8_t *row = f->data[0] + (size_t)y * f->stride[0];
+    const int px = f->format == CC_PIX_RGB24 ? 3 : 4, ri = f->format == CC_PIX_BGRA ? 2 : 0;
+    for (int x = 0; x < f->width; x++) {
+        const uint8_t *p = row + x * px;
+        dst[x] = (uint8_t)((77 * p[ri] + 150 * p[1] + 29 * p[2 - ri] + 128) >> 8);
+    }
 }
 
 void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const CcFrame *frame,
@@ -322,9 +399,14 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
 {
     steady(m, prob, tensor);
     resize_f32(m->state, m->mw, m->mh, m->p, m->ww, m->wh);
-    cc_frame_luma_downsample(frame, m->f, m->guide);
+    cc_frame_luma_downsample(frame, m->f, m->guide, m->ka, m->luma);
     guided_coefficients(m);
 
+    const int yuv = frame->format >= CC_PIX_I420;
+    const int step = frame->format == CC_PIX_YUYV ? 2 : 1;
+    const float y_off = yuv && !frame->full_range ? 16.0f : 0.0f;
+    const float y_mul = yuv && !frame->full_range ? 1.0f / 219.0f : 1.0f / 255.0f;
+    uint8_t *luma8 = (uint8_t *)m->luma;
     m->row_idx[0] = m->row_idx[1] = -1;
     for (int y = 0; y < m->h; y++) {
         float fy = (y + 0.5f) / m->f - 0.5f;
@@ -333,13 +415,12 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
         int j0 = CC_MIN((int)fy, m->wh - 1), j1 = CC_MIN(j0 + 1, m->wh - 1);
         float wy = CC_MIN(fy - j0, 1.0f);
         int s0 = coef_row(m, j0), s1 = coef_row(m, j1);
-        const float *a0 = m->arow[s0], *a1 = m->arow[s1], *b0 = m->brow[s0], *b1 = m->brow[s1];
-        cc_frame_luma_row(frame, y, m->luma);
-        uint8_t *o = mask->data + (size_t)y * mask->stride;
-        for (int x = 0; x < m->w; x++) {
-            float A = a0[x] + (a1[x] - a0[x]) * wy;
-            float B = b0[x] + (b1[x] - b0[x]) * wy;
-            o[x] = curve_u8(A * m->luma[x] + B);
+        const uint8_t *src = frame->data[0] + (size_t)y * frame->stride[0];
+        if (!yuv) {
+            rgb_luma_u8(frame, y, luma8);
+            src = luma8;
         }
+        m->dsp.apply_row_u8(m->arow[s0], m->arow[s1], m->brow[s0], m->brow[s1], wy, y_off, y_mul,
+                            src, yuv ? step : 1, mask->data + (size_t)y * mask->stride, m->w);
     }
 }

@@ -7,6 +7,7 @@
 #include "pixfmt.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "common.h"
 
@@ -95,85 +96,97 @@ static YuvCoef yuv_coef(const CcFrame *f)
     return c;
 }
 
-/* RGB (0..1) of pixel (x, y); coordinates are in range. */
-static inline void fetch_rgb(const CcFrame *f, const YuvCoef *k, int x, int y, float rgb[3])
+/* Half-pixel bilinear taps from a destination axis of n_dst onto a source axis of n_src. */
+typedef struct Tap {
+    int i0, i1;
+    float w;
+} Tap;
+
+static void make_taps(Tap *t, int n_dst, int n_src)
 {
-    const uint8_t *p;
-    int Y, U, V;
-    switch (f->format) {
-    case CC_PIX_RGBA:
-        p = f->data[0] + (size_t)y * f->stride[0] + (size_t)x * 4;
-        rgb[0] = p[0] * (1.0f / 255.0f); rgb[1] = p[1] * (1.0f / 255.0f); rgb[2] = p[2] * (1.0f / 255.0f);
-        return;
-    case CC_PIX_BGRA:
-        p = f->data[0] + (size_t)y * f->stride[0] + (size_t)x * 4;
-        rgb[0] = p[2] * (1.0f / 255.0f); rgb[1] = p[1] * (1.0f / 255.0f); rgb[2] = p[0] * (1.0f / 255.0f);
-        return;
-    case CC_PIX_RGB24:
-        p = f->data[0] + (size_t)y * f->stride[0] + (size_t)x * 3;
-        rgb[0] = p[0] * (1.0f / 255.0f); rgb[1] = p[1] * (1.0f / 255.0f); rgb[2] = p[2] * (1.0f / 255.0f);
-        return;
-    case CC_PIX_I420:
-        Y = f->data[0][(size_t)y * f->stride[0] + x];
-        U = f->data[1][(size_t)(y >> 1) * f->stride[1] + (x >> 1)];
-        V = f->data[2][(size_t)(y >> 1) * f->stride[2] + (x >> 1)];
-        break;
-    case CC_PIX_NV12:
-        Y = f->data[0][(size_t)y * f->stride[0] + x];
-        p = f->data[1] + (size_t)(y >> 1) * f->stride[1] + (size_t)(x >> 1) * 2;
-        U = p[0];
-        V = p[1];
-        break;
-    default: /* YUYV */
-        p = f->data[0] + (size_t)y * f->stride[0] + (size_t)(x >> 1) * 4;
-        Y = p[(x & 1) * 2];
-        U = p[1];
-        V = p[3];
-        break;
+    const float scale = (float)n_src / n_dst;
+    for (int i = 0; i < n_dst; i++) {
+        float f = (i + 0.5f) * scale - 0.5f;
+        if (f < 0.0f)
+            f = 0.0f;
+        int i0 = CC_MIN((int)f, n_src - 1);
+        t[i].i0 = i0;
+        t[i].i1 = CC_MIN(i0 + 1, n_src - 1);
+        t[i].w = CC_MIN(f - i0, 1.0f);
     }
-    float yy = (Y - k->y_off) * k->y_mul, u = (U - 128) * k->c_mul, v = (V - 128) * k->c_mul;
-    rgb[0] = CC_CLAMP(yy + k->rv * v, 0.0f, 1.0f);
-    rgb[1] = CC_CLAMP(yy + k->gu * u + k->gv * v, 0.0f, 1.0f);
-    rgb[2] = CC_CLAMP(yy + k->bu * u, 0.0f, 1.0f);
 }
 
+/*
+ * Packed RGB: interpolate the channels directly. YUV: interpolate each full-resolution
+ * source sample's Y, U, V (chroma read at its subsampled position, nearest), then convert
+ * once per output sample. The second is not the same as converting before interpolating
+ * only where the conversion clips, which the model does not notice.
+ */
 void cc_frame_to_tensor(const CcFrame *f, float *dst, int dst_w, int dst_h)
 {
     YuvCoef k = yuv_coef(f);
-    const float sx = (float)f->width / dst_w, sy = (float)f->height / dst_h;
+    Tap tx[1024], ty[1024];
+    if (dst_w > 1024 || dst_h > 1024)
+        return;
+    make_taps(tx, dst_w, f->width);
+    make_taps(ty, dst_h, f->height);
+    const int packed = f->format <= CC_PIX_RGB24;
+    const int px = f->format == CC_PIX_RGB24 ? 3 : 4, ri = f->format == CC_PIX_BGRA ? 2 : 0;
     for (int oy = 0; oy < dst_h; oy++) {
-        float fy = (oy + 0.5f) * sy - 0.5f;
-        if (fy < 0.0f)
-            fy = 0.0f;
-        int y0 = (int)fy;
-        if (y0 > f->height - 1)
-            y0 = f->height - 1;
-        int y1 = y0 + 1 < f->height ? y0 + 1 : f->height - 1;
-        float wy = fy - y0;
-        if (wy > 1.0f)
-            wy = 1.0f;
-        for (int ox = 0; ox < dst_w; ox++) {
-            float fx = (ox + 0.5f) * sx - 0.5f;
-            if (fx < 0.0f)
-                fx = 0.0f;
-            int x0 = (int)fx;
-            if (x0 > f->width - 1)
-                x0 = f->width - 1;
-            int x1 = x0 + 1 < f->width ? x0 + 1 : f->width - 1;
-            float wx = fx - x0;
-            if (wx > 1.0f)
-                wx = 1.0f;
-            float a[3], b[3], c[3], d[3];
-            fetch_rgb(f, &k, x0, y0, a);
-            fetch_rgb(f, &k, x1, y0, b);
-            fetch_rgb(f, &k, x0, y1, c);
-            fetch_rgb(f, &k, x1, y1, d);
-            float *o = dst + ((size_t)oy * dst_w + ox) * 3;
-            for (int ch = 0; ch < 3; ch++) {
-                float top = a[ch] + (b[ch] - a[ch]) * wx;
-                float bot = c[ch] + (d[ch] - c[ch]) * wx;
-                o[ch] = top + (bot - top) * wy;
+        const Tap vy = ty[oy];
+        float *o = dst + (size_t)oy * dst_w * 3;
+        if (packed) {
+            const uint8_t *r0 = f->data[0] + (size_t)vy.i0 * f->stride[0];
+            const uint8_t *r1 = f->data[0] + (size_t)vy.i1 * f->stride[0];
+            for (int ox = 0; ox < dst_w; ox++, o += 3) {
+                const Tap hx = tx[ox];
+                const uint8_t *a = r0 + hx.i0 * px, *b = r0 + hx.i1 * px;
+                const uint8_t *c = r1 + hx.i0 * px, *d = r1 + hx.i1 * px;
+                for (int ch = 0; ch < 3; ch++) {
+                    int ci = ch == 0 ? ri : ch == 2 ? 2 - ri : 1;
+                    float top = a[ci] + (b[ci] - a[ci]) * hx.w;
+                    float bot = c[ci] + (d[ci] - c[ci]) * hx.w;
+                    o[ch] = (top + (bot - top) * vy.w) * (1.0f / 255.0f);
+                }
             }
+            continue;
+        }
+        for (int ox = 0; ox < dst_w; ox++, o += 3) {
+            const Tap hx = tx[ox];
+            int xs[2] = { hx.i0, hx.i1 }, ys[2] = { vy.i0, vy.i1 };
+            float Y[4], U[4], V[4];
+            for (int j = 0; j < 4; j++) {
+                int x = xs[j & 1], y = ys[j >> 1];
+                const uint8_t *p;
+                switch (f->format) {
+                case CC_PIX_I420:
+                    Y[j] = f->data[0][(size_t)y * f->stride[0] + x];
+                    U[j] = f->data[1][(size_t)(y >> 1) * f->stride[1] + (x >> 1)];
+                    V[j] = f->data[2][(size_t)(y >> 1) * f->stride[2] + (x >> 1)];
+                    break;
+                case CC_PIX_NV12:
+                    Y[j] = f->data[0][(size_t)y * f->stride[0] + x];
+                    p = f->data[1] + (size_t)(y >> 1) * f->stride[1] + (size_t)(x >> 1) * 2;
+                    U[j] = p[0];
+                    V[j] = p[1];
+                    break;
+                default: /* YUYV */
+                    p = f->data[0] + (size_t)y * f->stride[0] + (size_t)(x >> 1) * 4;
+                    Y[j] = p[(x & 1) * 2];
+                    U[j] = p[1];
+                    V[j] = p[3];
+                    break;
+                }
+            }
+            float yt = Y[0] + (Y[1] - Y[0]) * hx.w, yb = Y[2] + (Y[3] - Y[2]) * hx.w;
+            float ut = U[0] + (U[1] - U[0]) * hx.w, ub = U[2] + (U[3] - U[2]) * hx.w;
+            float vt = V[0] + (V[1] - V[0]) * hx.w, vb = V[2] + (V[3] - V[2]) * hx.w;
+            float yy = (yt + (yb - yt) * vy.w - k.y_off) * k.y_mul;
+            float u = (ut + (ub - ut) * vy.w - 128.0f) * k.c_mul;
+            float v = (vt + (vb - vt) * vy.w - 128.0f) * k.c_mul;
+            o[0] = CC_CLAMP(yy + k.rv * v, 0.0f, 1.0f);
+            o[1] = CC_CLAMP(yy + k.gu * u + k.gv * v, 0.0f, 1.0f);
+            o[2] = CC_CLAMP(yy + k.bu * u, 0.0f, 1.0f);
         }
     }
 }
@@ -205,28 +218,47 @@ void cc_frame_luma_row(const CcFrame *f, int y, float *dst)
     }
 }
 
-void cc_frame_luma_downsample(const CcFrame *f, int factor, float *dst)
+void cc_frame_luma_downsample(const CcFrame *f, int factor, float *dst, float *colsumf, float *row)
 {
     const int w = f->width, h = f->height;
     const int dw = (w + factor - 1) / factor, dh = (h + factor - 1) / factor;
-    /* One luma row at a time: the caller's dst rows double as accumulators. */
-    float row_buf[16384];
+    const int yuv = f->format >= CC_PIX_I420;
+    const int step = f->format == CC_PIX_YUYV ? 2 : 1;
+    float off = 0.0f, mul = 1.0f / 255.0f;
+    if (yuv && !f->full_range) {
+        off = 16.0f;
+        mul = 1.0f / 219.0f;
+    }
+    /* Column sums over the block's rows first (vectorises), then horizontal block sums.
+     * Sums of at most a few hundred 8-bit values are exact in float. */
     for (int dy = 0; dy < dh; dy++) {
+        const int y_end = CC_MIN(h, (dy + 1) * factor), rows = y_end - dy * factor;
         float *out = dst + (size_t)dy * dw;
-        for (int dx = 0; dx < dw; dx++)
-            out[dx] = 0.0f;
-        int y_end = CC_MIN(h, (dy + 1) * factor), rows = y_end - dy * factor;
-        for (int y = dy * factor; y < y_end; y++) {
-            cc_frame_luma_row(f, y, row_buf);
-            for (int dx = 0; dx < dw; dx++) {
-                int x_end = CC_MIN(w, (dx + 1) * factor);
-                float s = 0.0f;
-                for (int x = dx * factor; x < x_end; x++)
-                    s += row_buf[x];
-                out[dx] += s / (x_end - dx * factor);
+        if (yuv) {
+            memset(colsumf, 0, (size_t)w * sizeof(float));
+            for (int y = dy * factor; y < y_end; y++) {
+                const uint8_t *src = f->data[0] + (size_t)y * f->stride[0];
+                if (step == 1)
+                    for (int x = 0; x < w; x++)
+                        colsumf[x] += src[x];
+                else
+                    for (int x = 0; x < w; x++)
+                        colsumf[x] += src[2 * x];
+            }
+        } else {
+            memset(colsumf, 0, (size_t)w * sizeof(float));
+            for (int y = dy * factor; y < y_end; y++) {
+                cc_frame_luma_row(f, y, row);
+                for (int x = 0; x < w; x++)
+                    colsumf[x] += row[x] * 255.0f;
             }
         }
-        for (int dx = 0; dx < dw; dx++)
-            out[dx] /= rows;
+        for (int dx = 0, x = 0; dx < dw; dx++) {
+            float sum = 0.0f;
+            int cols = 0;
+            for (; cols < factor && x < w; cols++, x++)
+                sum += colsumf[x];
+            out[dx] = (sum / (float)(cols * rows) - off) * mul;
+        }
     }
 }

@@ -21,8 +21,10 @@ void cc_frame_to_tensor(const CcFrame *f, float *dst, int dst_w, int dst_h);
 /*
  * Luma (0..1) of the frame box-averaged over factor x factor blocks:
  * dst (ceil(h / factor), ceil(w / factor)). For YUV this is the Y plane (range-normalised).
+ * scratch0, scratch1: w floats each.
  */
-void cc_frame_luma_downsample(const CcFrame *f, int factor, float *dst);
+void cc_frame_luma_downsample(const CcFrame *f, int factor, float *dst, float *scratch0,
+                              float *scratch1);
 
 /* Luma of one full-resolution row (0..1), dst (w). */
 void cc_frame_luma_row(const CcFrame *f, int y, float *dst);

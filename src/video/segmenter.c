@@ -55,7 +55,7 @@ int cc_seg_model_open_buffer(CcSegModel **out, const uint8_t *buf, size_t size)
     int ih, iw, ic, oh, ow, oc;
     cc_nn_graph_input_shape(m->graph, &ih, &iw, &ic);
     cc_nn_graph_output_shape(m->graph, &oh, &ow, &oc);
-    if (ic != 3 || oc != 1 || oh != ih || ow != iw || ih < 8 || iw < 8) {
+    if (ic != 3 || oc != 1 || oh != ih || ow != iw || ih < 8 || iw < 8 || ih > 1024 || iw > 1024) {
         cc_log(CC_LOG_ERROR,
                "segmentation model: input %dx%dx%d / output %dx%dx%d is not a person "
                "segmentation model (want HxWx3 in, HxWx1 out)", ih, iw, ic, oh, ow, oc);

@@ -831,33 +831,19 @@ static void composite_plane(CcCompositor *c, Plane *p)
 static void split_yuyv(CcCompositor *c, const CcFrame *f)
 {
     int cw = f->width / 2;
-    for (int y = 0; y < f->height; y++) {
-        const uint8_t *s = f->data[0] + (size_t)y * f->stride[0];
-        uint8_t *py = c->split[0] + (size_t)y * f->width;
-        uint8_t *pu = c->split[1] + (size_t)y * cw, *pv = c->split[2] + (size_t)y * cw;
-        for (int x = 0; x < cw; x++) {
-            py[2 * x] = s[4 * x];
-            pu[x] = s[4 * x + 1];
-            py[2 * x + 1] = s[4 * x + 2];
-            pv[x] = s[4 * x + 3];
-        }
-    }
+    for (int y = 0; y < f->height; y++)
+        c->dsp.yuyv_split(c->split[0] + (size_t)y * f->width, c->split[1] + (size_t)y * cw,
+                          c->split[2] + (size_t)y * cw, f->data[0] + (size_t)y * f->stride[0],
+                          cw);
 }
 
 static void merge_yuyv(CcCompositor *c, CcFrame *f)
 {
     int cw = f->width / 2;
-    for (int y = 0; y < f->height; y++) {
-        uint8_t *d = f->data[0] + (size_t)y * f->stride[0];
-        const uint8_t *py = c->split[0] + (size_t)y * f->width;
-        const uint8_t *pu = c->split[1] + (size_t)y * cw, *pv = c->split[2] + (size_t)y * cw;
-        for (int x = 0; x < cw; x++) {
-            d[4 * x] = py[2 * x];
-            d[4 * x + 1] = pu[x];
-            d[4 * x + 2] = py[2 * x + 1];
-            d[4 * x + 3] = pv[x];
-        }
-    }
+    for (int y = 0; y < f->height; y++)
+        c->dsp.yuyv_merge(f->data[0] + (size_t)y * f->stride[0],
+                          c->split[0] + (size_t)y * f->width, c->split[1] + (size_t)y * cw,
+                          c->split[2] + (size_t)y * cw, cw);
 }
 
 int cc_compositor_process(CcCompositor *c, CcFrame *frame, const CcMask *mask)
