@@ -105,6 +105,12 @@ int cc_cmd_process(int argc, char **argv)
         { "denoise-model", required_argument, NULL, O_IGNORE_ARG },
         { "stats", no_argument, NULL, O_IGNORE },
         { "progress", no_argument, NULL, O_IGNORE },
+        { "no-progress", no_argument, NULL, O_IGNORE },
+        { "quiet", no_argument, NULL, O_IGNORE },
+        { "raw", no_argument, NULL, O_IGNORE },
+        { "crf", required_argument, NULL, O_IGNORE_ARG },
+        { "preset", required_argument, NULL, O_IGNORE_ARG },
+        { "audio-bitrate", required_argument, NULL, O_IGNORE_ARG },
         { NULL, 0, NULL, 0 },
     };
     const char *out = NULL, *model_name = "general";

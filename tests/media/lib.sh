@@ -4,7 +4,7 @@ set -u
 CACHE=${CLEANCAST_CACHE:-$HOME/.cache/cleancast}
 export CLEANCAST_CACHE=$CACHE
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-BIN=$(realpath "${1:?usage: test.sh PATH/TO/cc-media-or-cleancast}")
+BIN=$(realpath "${1:?usage: test.sh PATH/TO/cleancast}")
 [ -x "$BIN" ] || { echo "no executable $BIN" >&2; exit 1; }
 WORK=$(mktemp -d /tmp/cc-media-test.XXXXXX)
 PIDS=()
