@@ -8,7 +8,7 @@ PKGS=(
   libxnnpack-dev libpthreadpool-dev libspeexdsp-dev
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   libavdevice-dev libavfilter-dev
-  ffmpeg sox imagemagick nodejs npm ca-certificates xz-utils binutils
+  ffmpeg sox imagemagick ca-certificates xz-utils binutils
   nginx libnginx-mod-rtmp srt-tools pulseaudio pulseaudio-utils
 )
 
@@ -16,6 +16,10 @@ missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed' || missing+=("$p")
 done
+# node and npm: Debian's packages unless the machine already has them (a NodeSource nodejs
+# ships its own npm and conflicts with Debian's npm package).
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "install-deps: installing ${missing[*]}"
