@@ -13,37 +13,6 @@
 
 #include "clean.h"
 
-/*
- * Weak references while the video and audio cores are being written: the CLI builds and
- * its plain paths (--background none --denoise off) run before they land; a cleaning
- * step asked for in a build without it is a clear error, not a link failure.
- */
-#ifdef CC_MEDIA_WEAK_CORE
-#pragma weak cc_seg_model_open_file
-#pragma weak cc_seg_model_close
-#pragma weak cc_segmenter_default_settings
-#pragma weak cc_segmenter_open
-#pragma weak cc_segmenter_process
-#pragma weak cc_segmenter_timings
-#pragma weak cc_segmenter_close
-#pragma weak cc_compositor_default_settings
-#pragma weak cc_compositor_open
-#pragma weak cc_compositor_set_background
-#pragma weak cc_compositor_process
-#pragma weak cc_compositor_close
-#pragma weak cc_denoise_model_open_file
-#pragma weak cc_denoise_model_close
-#pragma weak cc_denoiser_default_settings
-#pragma weak cc_denoiser_open
-#pragma weak cc_denoiser_process
-#pragma weak cc_denoiser_latency_samples
-#pragma weak cc_denoiser_flush
-#pragma weak cc_denoiser_vad
-#pragma weak cc_denoiser_close
-#define CORE_HAS(fn) ((fn) != NULL)
-#else
-#define CORE_HAS(fn) 1
-#endif
 
 struct CcMediaVideoCleaner {
     CcBackgroundMode mode;
@@ -134,11 +103,6 @@ int cc_media_vclean_open(CcMediaVideoCleaner **out, const CcMediaOptions *o)
     *out = c;
     if (c->mode == CC_BG_NONE)
         return 0;
-    if (!CORE_HAS(cc_segmenter_open) || !CORE_HAS(cc_compositor_open)) {
-        fprintf(stderr, "cleancast: this build has no video core yet (segmenter/compositor); "
-                        "use --background none\n");
-        return CC_ERR_UNSUPPORTED;
-    }
     int ret = cc_seg_model_open_file(&c->model, o->model_path);
     if (ret < 0) {
         fprintf(stderr, "cleancast: cannot load segmentation model '%s': %s\n", o->model_path,
@@ -311,10 +275,6 @@ int cc_media_aclean_open(CcMediaAudioCleaner **out, const CcMediaOptions *o, int
     c->compensate = compensate;
     if (o->denoise == CC_MEDIA_DENOISE_OFF)
         return 0;
-    if (!CORE_HAS(cc_denoiser_open)) {
-        fprintf(stderr, "cleancast: this build has no audio core yet (denoiser); use --denoise off\n");
-        return CC_ERR_UNSUPPORTED;
-    }
     if (channels < 1 || channels > 8) {
         fprintf(stderr, "cleancast: the denoiser takes 1 to 8 channels, this audio has %d "
                         "(use --denoise off)\n", channels);
