@@ -114,6 +114,30 @@ static void check_variant(const char *name, const CcImageDsp *ref, const CcImage
                 fprintf(stderr, "%s expand_mask differs: w %d nc %d alpha %d\n", name, w, nc, alpha);
         }
     }
+    /* YUYV split and merge */
+    for (int pairs = 0; pairs <= 40; pairs++) {
+        uint8_t src[4 * 40 + PAD], y0[80 + PAD], y1[80 + PAD], u0[40 + PAD], u1[40 + PAD];
+        uint8_t v0[40 + PAD], v1[40 + PAD], d0[4 * 40 + PAD], d1[4 * 40 + PAD];
+        fill_u8(src, sizeof(src));
+        memset(y0, 1, sizeof(y0)); memset(y1, 1, sizeof(y1));
+        memset(u0, 2, sizeof(u0)); memset(u1, 2, sizeof(u1));
+        memset(v0, 3, sizeof(v0)); memset(v1, 3, sizeof(v1));
+        ref->yuyv_split(y0, u0, v0, src, pairs);
+        v->yuyv_split(y1, u1, v1, src, pairs);
+        if (memcmp(y0, y1, sizeof(y0)) || memcmp(u0, u1, sizeof(u0)) || memcmp(v0, v1, sizeof(v0))) {
+            if (!fails++)
+                fprintf(stderr, "%s yuyv_split differs: pairs %d\n", name, pairs);
+        }
+        memset(d0, 9, sizeof(d0));
+        memset(d1, 9, sizeof(d1));
+        ref->yuyv_merge(d0, y0, u0, v0, pairs);
+        v->yuyv_merge(d1, y0, u0, v0, pairs);
+        if (memcmp(d0, d1, sizeof(d0)) || memcmp(d0, src, (size_t)4 * pairs)) {
+            if (!fails++)
+                fprintf(stderr, "%s yuyv_merge differs or does not invert split: pairs %d\n",
+                        name, pairs);
+        }
+    }
     /* table-driven upsampling for factors 1..9 and nc 1..4 (f = 1 exercises the
        fallback when a block needs more than a 16-byte window) */
     for (int nc = 1; nc <= 4; nc++)
@@ -162,7 +186,8 @@ int main(void)
     /* the C table must really be C */
     CHECK(ref.blend_lerp == cc_blend_lerp_c && ref.wacc1 == cc_wacc1_c &&
           ref.mask_down2x2 == cc_mask_down2x2_c && ref.span_add == cc_span_add_c &&
-          ref.hup == cc_hup_c && ref.waccn == cc_waccn_c && ref.expand_mask == cc_expand_mask_c);
+          ref.hup == cc_hup_c && ref.waccn == cc_waccn_c && ref.expand_mask == cc_expand_mask_c &&
+          ref.yuyv_split == cc_yuyv_split_c && ref.yuyv_merge == cc_yuyv_merge_c);
 
     /* the reference against a direct formula, so C itself can fail */
     uint8_t d = 200, a = 10, b = 250, m = 128;

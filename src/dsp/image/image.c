@@ -100,6 +100,27 @@ void cc_expand_mask_c(uint8_t *restrict dst, const uint8_t *restrict m, int w, i
             dst[x * nc + k] = alpha && k == 3 ? 255 : m[x];
 }
 
+void cc_yuyv_split_c(uint8_t *y, uint8_t *u, uint8_t *v, const uint8_t *src, int pairs)
+{
+    for (int x = 0; x < pairs; x++) {
+        y[2 * x] = src[4 * x];
+        u[x] = src[4 * x + 1];
+        y[2 * x + 1] = src[4 * x + 2];
+        v[x] = src[4 * x + 3];
+    }
+}
+
+void cc_yuyv_merge_c(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,
+                     int pairs)
+{
+    for (int x = 0; x < pairs; x++) {
+        dst[4 * x] = y[2 * x];
+        dst[4 * x + 1] = u[x];
+        dst[4 * x + 2] = y[2 * x + 1];
+        dst[4 * x + 3] = v[x];
+    }
+}
+
 void cc_hup_table_free(CcHupTable *t)
 {
     free(t->base);
@@ -179,6 +200,8 @@ void cc_image_dsp_init(CcImageDsp *dsp, unsigned flags)
     dsp->hup = cc_hup_c;
     dsp->waccn = cc_waccn_c;
     dsp->expand_mask = cc_expand_mask_c;
+    dsp->yuyv_split = cc_yuyv_split_c;
+    dsp->yuyv_merge = cc_yuyv_merge_c;
 #if CC_ARCH_X86_64
     cc_image_dsp_init_x86(dsp, flags);
 #else

@@ -62,6 +62,10 @@ typedef struct CcImageDsp {
                   int w, int nc, int shift, int first);
     /* dst[x * nc + k] = m[x]; with alpha (nc == 4) byte 3 of each pixel is 255. */
     void (*expand_mask)(uint8_t *dst, const uint8_t *m, int w, int nc, int alpha);
+    /* One YUYV row of 2 * pairs pixels to planar Y (2 * pairs), U, V (pairs), and back. */
+    void (*yuyv_split)(uint8_t *y, uint8_t *u, uint8_t *v, const uint8_t *src, int pairs);
+    void (*yuyv_merge)(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,
+                       int pairs);
 } CcImageDsp;
 
 enum {
@@ -85,6 +89,9 @@ void cc_hup_c(uint8_t *dst, const uint8_t *lo, const CcHupTable *t);
 void cc_waccn_c(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
                 int w, int nc, int shift, int first);
 void cc_expand_mask_c(uint8_t *dst, const uint8_t *m, int w, int nc, int alpha);
+void cc_yuyv_split_c(uint8_t *y, uint8_t *u, uint8_t *v, const uint8_t *src, int pairs);
+void cc_yuyv_merge_c(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,
+                     int pairs);
 
 /*
  * Build the table for w output pixels of nc channels from a low row of lw pixels with

@@ -4,6 +4,7 @@
 #endif
 
 #include <immintrin.h>
+#include <string.h>
 
 #include "dsp/image/image.h"
 #include "dsp/image/x86/image_x86.h"
@@ -185,4 +186,38 @@ void cc_expand_mask_avx2(uint8_t *dst, const uint8_t *m, int w, int nc, int alph
     }
     if (x < w)
         cc_expand_mask_c(dst + x * nc, m + x, w - x, nc, alpha);
+}
+
+/* 4 pixel pairs per 16 bytes: Y0 U0 Y1 V0 ... <-> Y0..Y7 | U0..U3 | V0..V3 */
+void cc_yuyv_split_avx2(uint8_t *y, uint8_t *u, uint8_t *v, const uint8_t *src, int pairs)
+{
+    const __m128i sh = _mm_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, 1, 5, 9, 13, 3, 7, 11, 15);
+    int x = 0;
+    for (; x + 4 <= pairs; x += 4) {
+        __m128i p = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(src + 4 * x)), sh);
+        _mm_storel_epi64((__m128i *)(y + 2 * x), p);
+        int uu = _mm_extract_epi32(p, 2), vv = _mm_extract_epi32(p, 3);
+        memcpy(u + x, &uu, 4);
+        memcpy(v + x, &vv, 4);
+    }
+    if (x < pairs)
+        cc_yuyv_split_c(y + 2 * x, u + x, v + x, src + 4 * x, pairs - x);
+}
+
+void cc_yuyv_merge_avx2(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,
+                        int pairs)
+{
+    const __m128i sh = _mm_setr_epi8(0, 8, 1, 12, 2, 9, 3, 13, 4, 10, 5, 14, 6, 11, 7, 15);
+    int x = 0;
+    for (; x + 4 <= pairs; x += 4) {
+        int uu, vv;
+        memcpy(&uu, u + x, 4);
+        memcpy(&vv, v + x, 4);
+        __m128i p = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)(y + 2 * x)),
+                                       _mm_unpacklo_epi32(_mm_cvtsi32_si128(uu),
+                                                          _mm_cvtsi32_si128(vv)));
+        _mm_storeu_si128((__m128i *)(dst + 4 * x), _mm_shuffle_epi8(p, sh));
+    }
+    if (x < pairs)
+        cc_yuyv_merge_c(dst + 4 * x, y + 2 * x, u + x, v + x, pairs - x);
 }

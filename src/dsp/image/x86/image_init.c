@@ -13,4 +13,6 @@ void cc_image_dsp_init_x86(CcImageDsp *dsp, unsigned flags)
     dsp->hup = cc_hup_avx2;
     dsp->waccn = cc_waccn_avx2;
     dsp->expand_mask = cc_expand_mask_avx2;
+    dsp->yuyv_split = cc_yuyv_split_avx2;
+    dsp->yuyv_merge = cc_yuyv_merge_avx2;
 }

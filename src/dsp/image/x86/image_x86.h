@@ -17,5 +17,8 @@ void cc_hup_avx2(uint8_t *dst, const uint8_t *lo, const CcHupTable *t);
 void cc_waccn_avx2(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
                    int w, int nc, int shift, int first);
 void cc_expand_mask_avx2(uint8_t *dst, const uint8_t *m, int w, int nc, int alpha);
+void cc_yuyv_split_avx2(uint8_t *y, uint8_t *u, uint8_t *v, const uint8_t *src, int pairs);
+void cc_yuyv_merge_avx2(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,
+                        int pairs);
 
 #endif
