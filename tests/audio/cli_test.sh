@@ -55,7 +55,7 @@ mk "sine=r=48000:d=0.1" -c:a pcm_mulaw "$T/mulaw.wav"; expect_err 1 "unsupported
 mk "sine=r=48000:d=0.1" -c:a adpcm_ms "$T/adpcm.wav";  expect_err 1 "unsupported WAV encoding" "$T/adpcm.wav" -o "$T/o.wav"
 mk "sine=r=4000:d=0.1" -c:a pcm_s16le "$T/r4k.wav";    expect_err 1 "outside 8000..192000" "$T/r4k.wav" -o "$T/o.wav"
 mk "aevalsrc=0|0|0|0|0|0|0|0|0:s=48000:d=0.1" -c:a pcm_s16le "$T/c9.wav"; expect_err 1 "at most 8" "$T/c9.wav" -o "$T/o.wav"
-expect_err 1 "cannot create a temporary file" "$T/in.wav" -o "$T/nodir/o.wav" --engine speex
+[ -f "$MODEL" ] && expect_err 1 "cannot create a temporary file" "$T/in.wav" -o "$T/nodir/o.wav"
 head -c 3000 /dev/urandom > "$T/bad.ccm";    expect_err 1 "cannot load model" "$T/in.wav" -o "$T/o.wav" --model "$T/bad.ccm"
 expect_err 1 "cannot load model" "$T/in.wav" -o "$T/o.wav" --model "$T/nomodel.ccm"
 # a failing run leaves an existing output alone
@@ -65,8 +65,14 @@ echo keep > "$T/keep.wav"
 ls "$T"/keep.wav.tmp* >/dev/null 2>&1 && fail "temporary file left behind"
 
 # --- formats in = formats out
+# A build without speexdsp has no speex engine and no resampler: 48 kHz rnnoise only.
+mk "sine=r=16000:d=0.1" -c:a pcm_s16le "$T/r16.wav"
+nospeex=0
+"$BIN" denoise "$T/r16.wav" -o "$T/o.wav" --engine speex 2>&1 | grep -q "no speexdsp" && nospeex=1
+rm -f "$T/o.wav"
 engines="speex"
-[ -f "$MODEL" ] && engines="rnnoise speex" || echo "no model: rnnoise cases skipped"
+[ $nospeex = 1 ] && { engines=""; echo "no speexdsp in this build: speex and resampling cases skipped"; }
+if [ -f "$MODEL" ]; then engines="rnnoise $engines"; else echo "no model: rnnoise cases skipped"; fi
 cases=(
   "48000 1 pcm_s16le"
   "44100 2 pcm_s24le"
@@ -79,6 +85,7 @@ cases=(
 for e in $engines; do
   for c in "${cases[@]}"; do
     set -- $c
+    [ $nospeex = 1 ] && [ "$1" != 48000 ] && continue
     in="$T/in_$1_$2_$3.wav"
     mk "anoisesrc=r=$1:a=0.05:d=0.73" -af "volume=1" -ac "$2" -c:a "$3" "$in"
     "$BIN" denoise "$in" -o "$T/o.wav" --engine $e 2>"$T/err.txt" || { fail "$e $c: exit $? $(cat "$T/err.txt")"; continue; }
