@@ -19,12 +19,12 @@
 
 typedef struct RefExec {
     CcNnKernels k;
-    float **buf;    /* per tensor: activation buffer (owned) or static data (graph's) */
+    float **buf;    /* per tensor: its place in the arena, or static data (graph's) */
     float **packed; /* per op: repacked filter (owned) or NULL */
     float *scratch; /* im2col rows of the general convolutions (owned) */
     CcNnOp *ops;    /* the graph's ops, with RELUs folded into their producers */
     uint8_t *skip;  /* per op: folded away (its output aliases its input) */
-    uint8_t *owned; /* per tensor: buf[] allocated here */
+    float *arena;   /* every activation tensor (owned) */
 } RefExec;
 
 static inline float clampf(float v, float lo, float hi)
@@ -353,10 +353,7 @@ static void ref_close(CcNnExec *e)
     if (!r)
         return;
     const CcNnGraph *g = e->g;
-    if (r->buf && r->owned)
-        for (int i = 0; i < g->n_tensors; i++)
-            if (r->owned[i])
-                cc_free_aligned(r->buf[i]);
+    cc_free_aligned(r->arena);
     if (r->packed)
         for (int i = 0; i < g->n_ops; i++)
             cc_free_aligned(r->packed[i]);
@@ -364,7 +361,6 @@ static void ref_close(CcNnExec *e)
     free(r->packed);
     free(r->ops);
     free(r->skip);
-    free(r->owned);
     cc_free_aligned(r->scratch);
     free(r);
     e->priv = NULL;
@@ -417,6 +413,76 @@ static void fold_relus(const CcNnGraph *g, RefExec *r)
     }
 }
 
+/*
+ * Activation memory plan: each tensor is live from the op that writes it to the last op
+ * that reads it (inclusive, so an op's output never overlaps its inputs); the graph input
+ * and output stay live for the whole run. A folded RELU's output shares its input's
+ * storage, whose life then covers both. Tensors are placed in creation order at the
+ * lowest 64-byte-aligned offset that overlaps no live-at-the-same-time tensor.
+ * Returns the arena size in floats; offset[t] in floats for every activation tensor.
+ */
+static size_t plan_arena(const CcNnGraph *g, const RefExec *r, size_t *offset)
+{
+    const int n = g->n_tensors;
+    int *root = cc_calloc((size_t)n, sizeof(int)), *first = cc_calloc((size_t)n, sizeof(int));
+    int *last = cc_calloc((size_t)n, sizeof(int)), *order = cc_calloc((size_t)g->n_ops + 1, sizeof(int));
+    size_t total = 0;
+    if (!root || !first || !last || !order)
+        goto out;
+    total = 16;
+    for (int t = 0; t < n; t++) {
+        root[t] = t;
+        first[t] = last[t] = -2;
+    }
+    int n_roots = 0;
+    for (int i = -1; i < g->n_ops; i++) {
+        int t = i < 0 ? g->input : g->ops[i].out;
+        if (i >= 0 && r->skip[i]) {
+            root[t] = root[g->ops[i].in[0]];
+            continue;
+        }
+        first[t] = last[t] = i;
+        order[n_roots++] = t;
+    }
+    for (int i = 0; i < g->n_ops; i++)
+        for (int k = 0; k < 3; k++) {
+            int t = g->ops[i].in[k];
+            if (t >= 0 && !g->tensors[t].data && last[root[t]] < i)
+                last[root[t]] = i;
+        }
+    last[root[g->input]] = g->n_ops;
+    last[root[g->output]] = g->n_ops;
+    first[root[g->input]] = -1;
+    for (int a = 0; a < n_roots; a++) {
+        int t = order[a];
+        size_t size = (g->tensors[t].count + 15) & ~(size_t)15, off = 0;
+        /* Move up past every placed, overlapping-in-time block that overlaps in space. */
+        for (int moved = 1; moved;) {
+            moved = 0;
+            for (int b = 0; b < a; b++) {
+                int u = order[b];
+                size_t usize = (g->tensors[u].count + 15) & ~(size_t)15;
+                if (last[u] < first[t] || last[t] < first[u])
+                    continue;
+                if (off < offset[u] + usize && offset[u] < off + size) {
+                    off = offset[u] + usize;
+                    moved = 1;
+                }
+            }
+        }
+        offset[t] = off;
+        total = CC_MAX(total, off + size);
+    }
+    for (int t = 0; t < n; t++)
+        offset[t] = offset[root[t]];
+out:
+    free(root);
+    free(first);
+    free(last);
+    free(order);
+    return total;
+}
+
 int cc_nn_exec_ref_open(CcNnExec *e, int threads, int simd)
 {
     (void)threads;
@@ -430,32 +496,33 @@ int cc_nn_exec_ref_open(CcNnExec *e, int threads, int simd)
     cc_nn_kernels_init(&r->k, simd);
     const size_t n_ops = g->n_ops ? (size_t)g->n_ops : 1;
     r->buf = cc_calloc((size_t)g->n_tensors, sizeof(*r->buf));
-    r->owned = cc_calloc((size_t)g->n_tensors, 1);
     r->packed = cc_calloc(n_ops, sizeof(*r->packed));
     r->ops = cc_calloc(n_ops, sizeof(*r->ops));
     r->skip = cc_calloc(n_ops, 1);
-    if (!r->buf || !r->owned || !r->packed || !r->ops || !r->skip)
+    if (!r->buf || !r->packed || !r->ops || !r->skip)
         goto nomem;
     if (g->n_ops)
         memcpy(r->ops, g->ops, (size_t)g->n_ops * sizeof(*r->ops));
     fold_relus(g, r);
-    /* Static data is the graph's; activations (the input and op outputs) get buffers,
-     * except the outputs of folded ops, which alias their inputs. */
+    /* Static data is the graph's; activations live in one arena (see plan_arena). */
     for (int i = 0; i < g->n_tensors; i++)
         if (g->tensors[i].data)
             r->buf[i] = g->tensors[i].data;
+    size_t *offset = cc_calloc((size_t)g->n_tensors, sizeof(size_t));
+    size_t arena_floats = offset ? plan_arena(g, r, offset) : 0;
+    if (!offset || !arena_floats || !(r->arena = cc_alloc_aligned(arena_floats * sizeof(float)))) {
+        free(offset);
+        goto nomem;
+    }
+    size_t all_floats = 0;
     for (int i = -1; i < g->n_ops; i++) {
         int t = i < 0 ? g->input : g->ops[i].out;
-        if (r->buf[t])
-            continue;
-        if (i >= 0 && r->skip[i]) {
-            r->buf[t] = r->buf[g->ops[i].in[0]];
-            continue;
-        }
-        if (!(r->buf[t] = cc_alloc_aligned(g->tensors[t].count * sizeof(float))))
-            goto nomem;
-        r->owned[t] = 1;
+        r->buf[t] = r->arena + offset[t];
+        all_floats += g->tensors[t].count;
     }
+    free(offset);
+    cc_log(CC_LOG_DEBUG, "nn: portable executor: %.2f MB of activations in a %.2f MB arena",
+           all_floats * 4e-6, arena_floats * 4e-6);
     for (int i = 0; i < g->n_ops; i++) {
         const CcNnOp *op = &g->ops[i];
         if (op->kind == CC_NN_OP_CONV2D || op->kind == CC_NN_OP_DECONV2D) {
