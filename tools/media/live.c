@@ -870,7 +870,7 @@ static void *output_thread(void *arg)
                 Output *out = &L->out[i];
                 if (!out->venc)
                     continue;
-                if (out->need_key || !out->up)
+                if (out->up && out->need_key) /* restart a (re)connected stream on a keyframe */
                     it->frame->pict_type = AV_PICTURE_TYPE_I;
                 encode_to(L, out, out->venc, out->vidx, it->frame);
                 it->frame->pict_type = AV_PICTURE_TYPE_NONE;
