@@ -40,6 +40,8 @@ static const short band_edge[BANDS] = {
 
 #define WEIGHT_SCALE (1.f / 256)
 
+
+
 static void init_tables(CcRnnTables *t)
 {
     for (int i = 0; i < FRAME; i++) {
@@ -55,6 +57,11 @@ static void init_tables(CcRnnTables *t)
         }
     for (int i = 0; i <= 200; i++)
         t->tansig[i] = (float)tanh(.04 * i);
+    for (int i = 0; i < BANDS - 1; i++) {
+        int size = EDGE(i + 1) - EDGE(i);
+        for (int j = 0; j < size; j++)
+            t->band_frac[EDGE(i) + j] = (float)j / size;
+    }
 }
 
 /* tanh by table (step 0.04) plus a first-order correction, saturating at |x| >= 8. */
@@ -156,13 +163,13 @@ void cc_rnnoise_compute_rnn(CcRnnoise *st, float *gains, float *vad, const float
 }
 
 /* Triangular bands: each bin's energy is split between the two nearest band centres. */
-static void band_energy(float *band, const CcCpx *X)
+static void band_energy(const float *frac_tab, float *band, const CcCpx *X)
 {
     float sum[BANDS] = { 0 };
     for (int i = 0; i < BANDS - 1; i++) {
         int size = EDGE(i + 1) - EDGE(i);
         for (int j = 0; j < size; j++) {
-            float frac = (float)j / size;
+            float frac = frac_tab[EDGE(i) + j];
             const CcCpx *x = &X[EDGE(i) + j];
             float tmp = x->re * x->re;
             tmp += x->im * x->im;
@@ -175,13 +182,13 @@ static void band_energy(float *band, const CcCpx *X)
     memcpy(band, sum, sizeof(sum));
 }
 
-static void band_corr(float *band, const CcCpx *X, const CcCpx *P)
+static void band_corr(const float *frac_tab, float *band, const CcCpx *X, const CcCpx *P)
 {
     float sum[BANDS] = { 0 };
     for (int i = 0; i < BANDS - 1; i++) {
         int size = EDGE(i + 1) - EDGE(i);
         for (int j = 0; j < size; j++) {
-            float frac = (float)j / size;
+            float frac = frac_tab[EDGE(i) + j];
             const CcCpx *x = &X[EDGE(i) + j], *p = &P[EDGE(i) + j];
             float tmp = x->re * p->re;
             tmp += x->im * p->im;
@@ -195,14 +202,14 @@ static void band_corr(float *band, const CcCpx *X, const CcCpx *P)
 }
 
 /* Per-bin gains interpolated linearly between band centres; bins above 20 kHz get 0. */
-static void interp_band_gain(float *g, const float *band)
+static void interp_band_gain(const float *frac_tab, float *g, const float *band)
 {
     for (int i = 0; i < FREQ; i++)
         g[i] = 0;
     for (int i = 0; i < BANDS - 1; i++) {
         int size = EDGE(i + 1) - EDGE(i);
         for (int j = 0; j < size; j++) {
-            float frac = (float)j / size;
+            float frac = frac_tab[EDGE(i) + j];
             g[EDGE(i) + j] = (1 - frac) * band[i] + frac * band[i + 1];
         }
     }
@@ -253,7 +260,7 @@ static int frame_features(CcRnnoise *st, float *Ex, float *Ep, float *Exp, float
     memcpy(st->analysis_mem, in, sizeof(float) * FRAME);
     apply_window(t, w);
     cc_rfft_forward(&st->fft, w, st->X, 1.0f / WINDOW);
-    band_energy(Ex, st->X);
+    band_energy(t->band_frac, Ex, st->X);
 
     /* pitch */
     memmove(st->pitch_buf, st->pitch_buf + FRAME, sizeof(float) * (CC_RNN_PITCH_BUF - FRAME));
@@ -271,8 +278,8 @@ static int frame_features(CcRnnoise *st, float *Ex, float *Ep, float *Exp, float
     memcpy(w, st->pitch_buf + CC_RNN_PITCH_BUF - WINDOW - pitch_index, sizeof(float) * WINDOW);
     apply_window(t, w);
     cc_rfft_forward(&st->fft, w, st->P, 1.0f / WINDOW);
-    band_energy(Ep, st->P);
-    band_corr(Exp, st->X, st->P);
+    band_energy(t->band_frac, Ep, st->P);
+    band_corr(t->band_frac, Exp, st->X, st->P);
     for (int i = 0; i < BANDS; i++)
         Exp[i] = (float)(Exp[i] / sqrt(.001 + Ex[i] * Ep[i]));
     dct(t, tmp, Exp);
@@ -350,15 +357,15 @@ static void pitch_filter(CcRnnoise *st, const float *Ex, const float *Ep, const 
         ri = (float)(ri * sqrt(Ex[i] / (1e-8 + Ep[i])));
         r[i] = ri;
     }
-    interp_band_gain(rf, r);
+    interp_band_gain(st->t.band_frac, rf, r);
     for (int i = 0; i < FREQ; i++) {
         X[i].re += rf[i] * P[i].re;
         X[i].im += rf[i] * P[i].im;
     }
-    band_energy(newE, X);
+    band_energy(st->t.band_frac, newE, X);
     for (int i = 0; i < BANDS; i++)
         norm[i] = (float)sqrt(Ex[i] / (1e-8 + newE[i]));
-    interp_band_gain(normf, norm);
+    interp_band_gain(st->t.band_frac, normf, norm);
     for (int i = 0; i < FREQ; i++) {
         X[i].re *= normf[i];
         X[i].im *= normf[i];
@@ -384,7 +391,7 @@ float cc_rnnoise_process_frame(CcRnnoise *st, float *out, const float *in, float
         if (gain_floor > 0)
             for (int i = 0; i < BANDS; i++)
                 g[i] = gain_floor + (1 - gain_floor) * g[i];
-        interp_band_gain(gf, g);
+        interp_band_gain(st->t.band_frac, gf, g);
         for (int i = 0; i < FREQ; i++) {
             st->X[i].re *= gf[i];
             st->X[i].im *= gf[i];

@@ -29,6 +29,7 @@ typedef struct CcRnnTables {
     float half_window[CC_RNN_FRAME];          /* Vorbis power-complementary window */
     float dct[CC_RNN_BANDS * CC_RNN_BANDS];   /* DCT-II basis, (band, coef) */
     float tansig[201];                        /* tanh(0.04 i) */
+    float band_frac[CC_RNN_FRAME];            /* (float)j / band size, per bin < 20 kHz */
 } CcRnnTables;
 
 /* One layer with the model's int8 values as floats (exact), ready for the gemv kernel. */
