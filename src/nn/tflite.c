@@ -496,8 +496,8 @@ static int parse_operator(Parser *p, const FbTable *t, int k, CcNnOp *op, int *e
         if (ins.len != 3)
             BAD("operator %d (%s): %u inputs (need input, filter, bias)", k, name, ins.len);
         /* MediaPipe's TfLiteTransposeConvParams: int32 padding (1 SAME, 2 VALID),
-         * stride_width, stride_height. */
-        if (custom.len < 12)
+         * stride_width, stride_height; exactly 12 bytes (the selfie models: 1, 2, 2). */
+        if (custom.len != 12)
             BAD("operator %d (%s): custom options are %u bytes (need 12)", k, name, custom.len);
         int32_t pad = (int32_t)rd32(fb->buf + custom.pos);
         int32_t sw = (int32_t)rd32(fb->buf + custom.pos + 4);
