@@ -204,6 +204,29 @@ enum {
 enum { TT_FLOAT32 = 0, TT_FLOAT16 = 1, TT_INT32 = 2 };
 enum { PAD_SAME = 0, PAD_VALID = 1 };
 
+/* Names of common builtin codes, for messages about ops we do not run. */
+static const char *builtin_name(int32_t code)
+{
+    static const char *const names[] = {
+        "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D", "DEPTH_TO_SPACE",
+        "DEQUANTIZE", "EMBEDDING_LOOKUP", "FLOOR", "FULLY_CONNECTED", "HASHTABLE_LOOKUP",
+        "L2_NORMALIZATION", "L2_POOL_2D", "LOCAL_RESPONSE_NORMALIZATION", "LOGISTIC", "LSH_PROJECTION",
+        "LSTM", "MAX_POOL_2D", "MUL", "RELU", "RELU_N1_TO_1", "RELU6", "RESHAPE", "RESIZE_BILINEAR",
+        "RNN", "SOFTMAX", "SPACE_TO_DEPTH", "SVDF", "TANH",
+    };
+    if (code >= 0 && code < (int32_t)(sizeof(names) / sizeof(names[0])))
+        return names[code];
+    switch (code) {
+    case 32: return "CUSTOM";
+    case 34: return "PAD";
+    case 40: return "MEAN";
+    case 41: return "SUB";
+    case 42: return "DIV";
+    case 117: return "HARD_SWISH";
+    default: return "?";
+    }
+}
+
 #define MAX_TENSORS 100000
 #define MAX_OPS 100000
 
@@ -612,7 +635,7 @@ static int parse_operator(Parser *p, const FbTable *t, int k, CcNnOp *op, int *e
         break;
     }
     default:
-        cc_log(CC_LOG_ERROR, "tflite: operator %d: builtin op %d is not supported", k, b);
+        cc_log(CC_LOG_ERROR, "tflite: operator %d: builtin op %d (%s) is not supported", k, b, builtin_name(b));
         return CC_ERR_UNSUPPORTED;
     }
     if (ins.len != n_in_need)

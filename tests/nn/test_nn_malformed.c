@@ -148,7 +148,7 @@ int main(void)
         CHECK(g->n_ops == 12); /* DEQUANTIZE folded */
         cc_nn_graph_free(&g);
     }
-    expect(TW_FULLY_CONNECTED, CC_ERR_UNSUPPORTED, "operator 2: builtin op 9 is not supported");
+    expect(TW_FULLY_CONNECTED, CC_ERR_UNSUPPORTED, "operator 2: builtin op 9 (FULLY_CONNECTED) is not supported");
     expect(TW_CUSTOM_FOO, CC_ERR_UNSUPPORTED, "operator 11: custom op 'Foo' is not supported");
     expect(TW_DILATION, CC_ERR_UNSUPPORTED, "dilation 2x2");
     expect(TW_TCONV_PADDING, CC_ERR_UNSUPPORTED, "padding mode 0");
