@@ -1,19 +1,22 @@
 #!/usr/bin/env node
-// Extracts the RNNoise 0.1 model (xiph, BSD-3-Clause) from an emscripten build of rnnoise
-// (a .wasm file) and writes it as our binary .ccm (see FORMAT.md) and FFmpeg's text .rnnn.
+// Extracts the RNNoise 0.1 model (xiph, BSD-3-Clause) from a build of rnnoise — an emscripten
+// .wasm, or an x86-64/aarch64 ELF shared object such as Debian obs-studio's obs-filters.so —
+// and writes it as our binary .ccm (see FORMAT.md) and FFmpeg's text .rnnn.
 //
-// How: parse the wasm binary (sections, active data segments) into a memory image, then look
-// for the layer structs of rnn.h by shape. With 32-bit pointers they are
+// How: parse the binary into a memory image (wasm: sections and active data segments; ELF:
+// PT_LOAD segments at their addresses with R_*_RELATIVE relocations applied), then look for
+// the layer structs of rnn.h by shape. With 32-bit pointers they are
 //   DenseLayer { i8 *bias; i8 *input_weights; int nb_inputs, nb_neurons, activation; }  20 bytes
 //   GRULayer   { i8 *bias; i8 *input_weights; i8 *recurrent_weights;
 //                int nb_inputs, nb_neurons, activation; }                                24 bytes
 //   RNNModel   { int input_dense_size; DenseLayer *input_dense; int vad_gru_size; ... }  48 bytes
+// and with 64-bit pointers (LP64) 32, 40 and 96 bytes (pointers 8-aligned).
 // A candidate counts only if every size fits the topology below and every pointer leads to an
 // array of the right length inside initialised memory. The model struct, when present, picks
 // the layers; otherwise each layer must be unique. No offsets are hard-coded.
 // Fails closed unless sha256 of the 87,503 weights in .rnnn order equals the pinned hash.
 //
-// usage: node extract.mjs --wasm FILE [--ccm OUT] [--rnnn OUT] [--raw OUT]
+// usage: node extract.mjs --input FILE [--ccm OUT] [--rnnn OUT] [--raw OUT]
 //                         [--expect-sha256 HEX] [--quiet]
 import fs from 'node:fs';
 import path from 'node:path';
@@ -87,6 +90,44 @@ function parseWasm(b) {
   return segments;
 }
 
+// ---- ELF64 (little endian) shared object --------------------------------------------------
+// Loads PT_LOAD segments at their virtual addresses and applies R_*_RELATIVE relocations
+// (the pointers inside the structs of a position-independent library are stored there).
+function parseElf(b) {
+  if (b.length < 64 || b.readUInt32BE(0) !== 0x7f454c46) fail('not an ELF file');
+  if (b[4] !== 2 || b[5] !== 1) fail('only 64-bit little-endian ELF is supported');
+  const machine = b.readUInt16LE(18);
+  const relative = { 62: 8, 183: 1027 }[machine]; // x86-64 R_X86_64_RELATIVE, aarch64 R_AARCH64_RELATIVE
+  if (!relative) fail(`unsupported ELF machine ${machine}`);
+  const num = (off) => Number(b.readBigUInt64LE(off));
+  const phoff = num(32), phentsize = b.readUInt16LE(54), phnum = b.readUInt16LE(56);
+  const shoff = num(40), shentsize = b.readUInt16LE(58), shnum = b.readUInt16LE(60);
+  if (phoff + phnum * phentsize > b.length || shoff + shnum * shentsize > b.length) fail('ELF header tables run past the end of the file');
+  const segments = [];
+  for (let i = 0; i < phnum; i++) {
+    const o = phoff + i * phentsize;
+    if (b.readUInt32LE(o) !== 1) continue; // PT_LOAD
+    const off = num(o + 8), vaddr = num(o + 16), filesz = num(o + 32);
+    if (off + filesz > b.length) fail(`ELF segment ${i} runs past the end of the file`);
+    segments.push({ addr: vaddr, bytes: Buffer.from(b.subarray(off, off + filesz)) });
+  }
+  if (!segments.length) fail('ELF file without loadable segments');
+  const relocs = [];
+  for (let i = 0; i < shnum; i++) {
+    const o = shoff + i * shentsize;
+    if (b.readUInt32LE(o + 4) !== 4) continue; // SHT_RELA
+    const off = num(o + 24), size = num(o + 32), ent = num(o + 56) || 24;
+    if (off + size > b.length) fail(`ELF section ${i} runs past the end of the file`);
+    for (let r = off; r + 24 <= off + size; r += ent)
+      if (Number(b.readBigUInt64LE(r + 8) & 0xffffffffn) === relative) relocs.push([num(r), num(r + 16)]);
+  }
+  for (const [where, value] of relocs) {
+    const s = segments.find((x) => where >= x.addr && where + 8 <= x.addr + x.bytes.length);
+    if (s) s.bytes.writeBigUInt64LE(BigInt(value), where - s.addr);
+  }
+  return segments;
+}
+
 function memoryImage(segments) {
   const top = Math.max(...segments.map((s) => s.addr + s.bytes.length));
   if (top > 256 << 20) fail(`data segments reach address ${top}: implausible`);
@@ -97,33 +138,44 @@ function memoryImage(segments) {
 }
 
 // ---- search by shape ----------------------------------------------------------------------
+// Struct layouts for a pointer size P (4: wasm32, 8: LP64): pointers first, then three ints.
+function layouts(P) {
+  return {
+    dense: { size: P === 8 ? 32 : 20, ptrs: ['bias', 'input_weights'], ints: 2 * P },
+    gru: { size: P === 8 ? 40 : 24, ptrs: ['bias', 'input_weights', 'recurrent_weights'], ints: 3 * P },
+    model: { stride: P === 8 ? 16 : 8, ptrOff: P === 8 ? 8 : 4 },
+  };
+}
+
 function findModel(img) {
   const { mem, defined, top } = img;
+  const P = img.ptrSize || 4;
+  const L = layouts(P);
+  const rdPtr = (a) => (P === 8 ? Number(mem.readBigUInt64LE(a)) : mem.readUInt32LE(a));
   const arrayOk = (ptr, len) => ptr > 0 && ptr + len <= top && defined.subarray(ptr, ptr + len).every((x) => x);
   const cands = TOPOLOGY.map(() => []);
   for (let a = 0; a + 20 <= top; a += 4) {
     if (!defined[a]) continue;
     TOPOLOGY.forEach((l, li) => {
-      const g = l.kind === 'gru';
-      const n = g ? 6 : 5;
-      if (a + 4 * n > top) return;
-      const w = []; for (let k = 0; k < n; k++) w.push(mem.readUInt32LE(a + 4 * k));
-      const [nin, nn, act] = w.slice(n - 3);
+      const lay = L[l.kind];
+      if (a % P || a + lay.size > top) return;
+      const nin = mem.readUInt32LE(a + lay.ints), nn = mem.readUInt32LE(a + lay.ints + 4), act = mem.readUInt32LE(a + lay.ints + 8);
       if (nin !== l.nin || nn !== l.nn || act !== l.act) return;
       const sz = arraySizes(l);
-      const ptrs = { bias: w[0], input_weights: w[1] };
-      if (g) ptrs.recurrent_weights = w[2];
+      const ptrs = {};
+      lay.ptrs.forEach((k, i) => { ptrs[k] = rdPtr(a + P * i); });
       for (const k of Object.keys(sz)) if (!arrayOk(ptrs[k], sz[k])) return;
       cands[li].push({ addr: a, ptrs });
     });
   }
-  // The model struct: {size, pointer} pairs pointing at one candidate of each layer.
+  // The model struct: {int size, pointer} pairs pointing at one candidate of each layer.
   const models = [];
-  for (let a = 0; a + 48 <= top; a += 4) {
+  const ms = L.model.stride;
+  for (let a = 0; a + ms * TOPOLOGY.length <= top; a += P) {
     if (mem.readUInt32LE(a) !== TOPOLOGY[0].nn) continue;
     const pick = [];
     for (let li = 0; li < TOPOLOGY.length; li++) {
-      const size = mem.readUInt32LE(a + 8 * li), ptr = mem.readUInt32LE(a + 8 * li + 4);
+      const size = mem.readUInt32LE(a + ms * li), ptr = rdPtr(a + ms * li + L.model.ptrOff);
       const c = size === TOPOLOGY[li].nn && cands[li].find((x) => x.addr === ptr);
       if (!c) break;
       pick.push(c);
@@ -220,8 +272,12 @@ function writeAtomic(file, data) {
   fs.renameSync(tmp, file);
 }
 
-export function extract(wasmBytes) {
-  const img = memoryImage(parseWasm(wasmBytes));
+// Accepts a wasm module (32-bit pointers) or an ELF64 shared object (64-bit pointers,
+// relocations applied), e.g. Debian obs-studio's obs-filters.so.
+export function extract(bytes) {
+  const isElf = bytes.length >= 4 && bytes.readUInt32BE(0) === 0x7f454c46;
+  const img = memoryImage(isElf ? parseElf(bytes) : parseWasm(bytes));
+  img.ptrSize = isElf ? 8 : 4;
   const found = findModel(img);
   const weights = weightsInRnnnOrder(found.layers);
   const sha = crypto.createHash('sha256').update(weights).digest('hex');
@@ -233,15 +289,15 @@ function main(argv) {
   const opt = { expect: PINNED_SHA256 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = () => { if (i + 1 >= argv.length) fail(`${a} needs a value`); return argv[++i]; };
-    if (a === '--wasm') opt.wasm = v();
+    if (a === '--input' || a === '--wasm') opt.wasm = v();
     else if (a === '--ccm') opt.ccm = v();
     else if (a === '--rnnn') opt.rnnn = v();
     else if (a === '--raw') opt.raw = v();
     else if (a === '--expect-sha256') opt.expect = v().toLowerCase();
     else if (a === '--quiet') opt.quiet = true;
-    else fail(`unknown argument ${a} (usage: --wasm FILE [--ccm OUT] [--rnnn OUT] [--raw OUT] [--expect-sha256 HEX] [--quiet])`);
+    else fail(`unknown argument ${a} (usage: --input FILE [--ccm OUT] [--rnnn OUT] [--raw OUT] [--expect-sha256 HEX] [--quiet])`);
   }
-  if (!opt.wasm) fail('missing --wasm FILE');
+  if (!opt.wasm) fail('missing --input FILE (a .wasm or ELF .so holding rnnoise)');
   let bytes;
   try { bytes = fs.readFileSync(opt.wasm); } catch (e) { fail(`cannot read ${opt.wasm}: ${e.message}`); }
   const r = extract(bytes);

@@ -31,16 +31,21 @@ cp "$wasm" "$tmp/flip.wasm"
 off=$((size - 30000))
 orig=$(od -An -tu1 -j "$off" -N1 "$tmp/flip.wasm" | tr -d ' ')
 printf "$(printf '\\%03o' $(( (orig + 1) % 256 )))" | dd of="$tmp/flip.wasm" bs=1 seek="$off" conv=notrunc status=none
-expect_refusal "one byte changed at $off" --wasm "$tmp/flip.wasm"
+expect_refusal "one byte changed at $off" --input "$tmp/flip.wasm"
 head -c $((size - 20000)) "$wasm" > "$tmp/trunc.wasm"
-expect_refusal "truncated" --wasm "$tmp/trunc.wasm"
+expect_refusal "truncated" --input "$tmp/trunc.wasm"
 head -c 8 "$wasm" > "$tmp/hdr.wasm"
-expect_refusal "header only" --wasm "$tmp/hdr.wasm"
+expect_refusal "header only" --input "$tmp/hdr.wasm"
 echo "not wasm" > "$tmp/text.wasm"
-expect_refusal "not wasm" --wasm "$tmp/text.wasm"
-expect_refusal "other pinned hash" --wasm "$wasm" --expect-sha256 0000000000000000000000000000000000000000000000000000000000000000
-expect_refusal "missing file" --wasm "$tmp/nonexistent.wasm"
-if $x --quiet --wasm "$wasm" --ccm "$tmp/ok.ccm" --rnnn "$tmp/ok.rnnn" && [ -s "$tmp/ok.ccm" ] && [ -s "$tmp/ok.rnnn" ]; then
+expect_refusal "not wasm" --input "$tmp/text.wasm"
+expect_refusal "other pinned hash" --input "$wasm" --expect-sha256 0000000000000000000000000000000000000000000000000000000000000000
+expect_refusal "missing file" --input "$tmp/nonexistent.wasm"
+so=$cache/models/obs-filters/obs-filters.so
+if [ -f "$so" ]; then
+  head -c 150000 "$so" > "$tmp/trunc.so"
+  expect_refusal "truncated ELF" --input "$tmp/trunc.so"
+fi
+if $x --quiet --input "$wasm" --ccm "$tmp/ok.ccm" --rnnn "$tmp/ok.rnnn" && [ -s "$tmp/ok.ccm" ] && [ -s "$tmp/ok.rnnn" ]; then
   echo "ok: intact package extracted"
 else
   echo "FAIL: intact package refused"; fail=1

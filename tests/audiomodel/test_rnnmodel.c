@@ -3,8 +3,9 @@
  * weights whose sha256 (in .rnnn order) is the pinned hash of xiph's rnn_data.c v0.1.1; the
  * struct fields point where the .rnnn order says; our writers reproduce the files written by
  * models/rnnoise/extract.mjs byte for byte; write -> read round-trips.
- * With --jitsi NODE EXTRACT_MJS: runs the extractor on the second source
- * (@jitsi/rnnoise-wasm@0.2.1 dist/rnnoise.wasm) and checks it yields the same weights.
+ * With --cross NODE EXTRACT_MJS REL: runs the extractor on another source in the cache
+ * ($CLEANCAST_CACHE/REL: @jitsi/rnnoise-wasm@0.2.1 dist/rnnoise.wasm, Debian obs-studio's
+ * obs-filters.so) and checks it yields the same weights.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,10 +48,10 @@ static void check_layout(const CcRnnModel *m)
     CHECK(o == CC_RNN_WEIGHT_COUNT);
 }
 
-static int jitsi(const char *node, const char *extract)
+static int cross(const char *node, const char *extract, const char *rel)
 {
-    char wasm[4096], ccm_path[4096], tmp[] = "/tmp/cc_rnn_jitsi_XXXXXX";
-    cc_test_need(wasm, sizeof(wasm), "models/jitsi-rnnoise-wasm/dist/rnnoise.wasm");
+    char wasm[4096], ccm_path[4096], tmp[] = "/tmp/cc_rnn_cross_XXXXXX";
+    cc_test_need(wasm, sizeof(wasm), rel);
     cc_test_need(ccm_path, sizeof(ccm_path), "models/rnnoise.ccm");
     int fd = mkstemp(tmp);
     CHECK(fd >= 0);
@@ -58,9 +59,9 @@ static int jitsi(const char *node, const char *extract)
         return 1;
     close(fd);
     char cmd[16384];
-    snprintf(cmd, sizeof(cmd), "'%s' '%s' --quiet --wasm '%s' --ccm '%s'", node, extract, wasm, tmp);
+    snprintf(cmd, sizeof(cmd), "'%s' '%s' --quiet --input '%s' --ccm '%s'", node, extract, wasm, tmp);
     int rc = system(cmd);
-    CHECK_MSG(rc == 0, "extractor failed on the jitsi wasm: %s", cmd);
+    CHECK_MSG(rc == 0, "extractor failed on %s: %s", rel, cmd);
     uint8_t *a = NULL, *b = NULL;
     size_t na = 0, nb = 0;
     CcRnnModel *mj = NULL, *me = NULL;
@@ -71,7 +72,7 @@ static int jitsi(const char *node, const char *extract)
             CHECK(!memcmp(mj->storage, me->storage, CC_RNN_WEIGHT_COUNT));
             char hex[65];
             cc_test_sha256_hex(mj->storage, mj->storage_size, hex);
-            CHECK_MSG(!strcmp(hex, PINNED), "jitsi weights sha256 %s", hex);
+            CHECK_MSG(!strcmp(hex, PINNED), "%s: weights sha256 %s", rel, hex);
         }
     }
     unlink(tmp);
@@ -85,8 +86,8 @@ static int jitsi(const char *node, const char *extract)
 int main(int argc, char **argv)
 {
     cc_test_log_to_stderr();
-    if (argc == 4 && !strcmp(argv[1], "--jitsi"))
-        return jitsi(argv[2], argv[3]);
+    if (argc == 5 && !strcmp(argv[1], "--cross"))
+        return cross(argv[2], argv[3], argv[4]);
 
     char ccm_path[4096], rnnn_path[4096];
     cc_test_need(ccm_path, sizeof(ccm_path), "models/rnnoise.ccm");
