@@ -44,6 +44,10 @@ int main(int argc, char **argv)
            "refined %.4f\n", e[1].frames, cc_seg_score_iou(&e[1].score),
            cc_seg_score_iou(&e[0].score), cc_seg_score_boundary_f(&e[1].score),
            cc_seg_score_boundary_f(&e[0].score));
+    printf("franck halo (mean mask 4-10 px outside the person) raw %.4f refined %.4f | bite "
+           "(mean missing mask 4-10 px inside) raw %.4f refined %.4f\n",
+           cc_seg_score_halo(&e[1].score), cc_seg_score_halo(&e[0].score),
+           cc_seg_score_bite(&e[1].score), cc_seg_score_bite(&e[0].score));
     int i = 3;
     for (; i < argc && strcmp(argv[i], "--"); i++) {
         for (int raw = 1; raw >= 0; raw--) {

@@ -13,8 +13,9 @@
  *    per pixel a = cov(I, p) / (var(I) + eps), b = mean(p) - a mean(I) over a box of radius r;
  *    a and b are box-averaged once more and upsampled to full resolution, where
  *    alpha = A * I + B follows the full-resolution edges of the frame.
- * 3. A gentle contrast curve around 0.5 removes the semi-transparent fringe (halo) the filter
- *    leaves where the guide is flat, without moving the 0.5 contour.
+ * 3. A contrast curve around 0.5 (gain 2.5) removes the semi-transparent fringe (halo) the
+ *    filter leaves where the guide is flat, without moving the 0.5 contour; what stays soft is
+ *    what the guide says is an edge.
  */
 #include "matte.h"
 
@@ -86,10 +87,13 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
         m->f = 1;
     m->ww = (w + m->f - 1) / m->f;
     m->wh = (h + m->f - 1) / m->f;
-    /* Default radius: ~1.2% of the frame diagonal, in working pixels, at least 2. */
-    float radius_px = edge_radius > 0.0f ? edge_radius : 0.012f * sqrtf((float)w * w + (float)h * h);
+    /* Default radius: 1% of the frame diagonal, in working pixels, at least 2. Radius, eps and
+     * the contrast of matte_dsp.h were chosen on franck 0-80 s and the webcam clips
+     * (bench/seg_quality): larger radii or eps leave a halo of old background around the
+     * person, a softer curve flickers more. */
+    float radius_px = edge_radius > 0.0f ? edge_radius : 0.010f * sqrtf((float)w * w + (float)h * h);
     m->r = CC_MAX(2, (int)lrintf(radius_px / m->f));
-    m->eps = 1e-3f;
+    m->eps = 1e-4f;
     smoothing = CC_CLAMP(smoothing, 0.0f, 1.0f);
     m->kmin = 1.0f - 0.85f * smoothing;
     m->gain_motion = 12.0f;
@@ -379,7 +383,8 @@ static int coef_row(CcMatte *m, int j)
 }
 
 /*
- * Contrast 1.25 around 0.5 (a soft matte stays soft, a faint fringe goes to 0), folded with
+* Contrast 2.5 around 0.5 (edges stay soft over ~0.4 of the probability range, a faint
+ * fringe goes to 0), folded with
  * the luma normalisation into one multiply-add per pixel (matte_dsp.h).
  */
 

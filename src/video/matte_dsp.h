@@ -9,8 +9,8 @@
 typedef struct CcMatteDsp {
     /*
      * One output row of the mask: A = a0 + (a1 - a0) wy, B = b0 + (b1 - b0) wy (per pixel),
-     * out = clamp(A * g * y + (B - A * g * y_off - 0.5) * 318.75 + 128) truncated to u8,
-     * g = y_mul * 318.75, y = luma bytes y8[x * step] (step 1 or 2).
+     * out = clamp((A * (y - y_off) * y_mul + B - 0.5) * G + 128) truncated to u8,
+     * G = CC_MATTE_CURVE_GAIN, y = luma bytes y8[x * step] (step 1 or 2).
      */
     void (*apply_row_u8)(const float *a0, const float *a1, const float *b0, const float *b1,
                          float wy, float y_off, float y_mul, const uint8_t *y8, int step,
@@ -31,6 +31,6 @@ void cc_matte_apply_row_u8_avx2(const float *a0, const float *a1, const float *b
                                 const float *b1, float wy, float y_off, float y_mul,
                                 const uint8_t *y8, int step, uint8_t *out, int w);
 
-#define CC_MATTE_CURVE_GAIN (1.25f * 255.0f)
+#define CC_MATTE_CURVE_GAIN (2.5f * 255.0f)
 
 #endif

@@ -90,6 +90,41 @@ static void match(const uint8_t *a, const uint8_t *b, int w, int h, int tol, dou
         }
 }
 
+/* Chebyshev distance of every pixel to the nearest label change of gt (two-pass chamfer). */
+static void edge_distance(const uint8_t *gt, int w, int h, int *d)
+{
+    const int inf = 1 << 20;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            int i = y * w + x;
+            int edge = (x > 0 && gt[i - 1] != gt[i]) || (y > 0 && gt[i - w] != gt[i]) ||
+                       (x + 1 < w && gt[i + 1] != gt[i]) || (y + 1 < h && gt[i + w] != gt[i]);
+            d[i] = edge ? 0 : inf;
+        }
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            int i = y * w + x, v = d[i];
+            if (x > 0 && d[i - 1] + 1 < v) v = d[i - 1] + 1;
+            if (y > 0) {
+                for (int dx = -1; dx <= 1; dx++)
+                    if (x + dx >= 0 && x + dx < w && d[i - w + dx] + 1 < v)
+                        v = d[i - w + dx] + 1;
+            }
+            d[i] = v;
+        }
+    for (int y = h - 1; y >= 0; y--)
+        for (int x = w - 1; x >= 0; x--) {
+            int i = y * w + x, v = d[i];
+            if (x + 1 < w && d[i + 1] + 1 < v) v = d[i + 1] + 1;
+            if (y + 1 < h) {
+                for (int dx = -1; dx <= 1; dx++)
+                    if (x + dx >= 0 && x + dx < w && d[i + w + dx] + 1 < v)
+                        v = d[i + w + dx] + 1;
+            }
+            d[i] = v;
+        }
+}
+
 void cc_seg_score_add(CcSegScore *s, const uint8_t *mask, const uint8_t *gt, const uint8_t *ignore,
                       int w, int h, int tol_px)
 {
@@ -102,6 +137,20 @@ void cc_seg_score_add(CcSegScore *s, const uint8_t *mask, const uint8_t *gt, con
         s->inter += pred[i] && gt[i];
         s->uni += pred[i] || gt[i];
     }
+    int *dist = malloc(sizeof(int) * n);
+    edge_distance(gt, w, h, dist);
+    for (size_t i = 0; i < n; i++) {
+        if (dist[i] < 4 || dist[i] > 10)
+            continue;
+        if (gt[i]) {
+            s->bite_sum += (255 - mask[i]) / 255.0;
+            s->bite_n += 1;
+        } else {
+            s->halo_sum += mask[i] / 255.0;
+            s->halo_n += 1;
+        }
+    }
+    free(dist);
     boundary(pred, w, h, bp);
     boundary(gt, w, h, bg);
     match(bp, bg, w, h, tol_px, &s->bp_hit, &s->bp_n);
@@ -121,6 +170,16 @@ double cc_seg_score_boundary_f(const CcSegScore *s)
     double p = s->bp_n > 0 ? s->bp_hit / s->bp_n : 0.0;
     double r = s->br_n > 0 ? s->br_hit / s->br_n : 0.0;
     return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
+}
+
+double cc_seg_score_halo(const CcSegScore *s)
+{
+    return s->halo_n > 0 ? s->halo_sum / s->halo_n : 0.0;
+}
+
+double cc_seg_score_bite(const CcSegScore *s)
+{
+    return s->bite_n > 0 ? s->bite_sum / s->bite_n : 0.0;
 }
 
 double cc_mask_mean_abs_diff(const uint8_t *a, const uint8_t *b, const uint8_t *region, int n)

@@ -17,6 +17,8 @@ typedef struct CcSegScore {
     double inter, uni;        /* IoU = inter / uni (accumulate over frames) */
     double bp_hit, bp_n;      /* boundary precision */
     double br_hit, br_n;      /* boundary recall */
+    double halo_sum, halo_n;  /* mask over true background 4..10 px outside the person */
+    double bite_sum, bite_n;  /* 1 - mask over the person 4..10 px inside its edge */
 } CcSegScore;
 
 /* Adds one frame: mask (h, w) thresholded at 128, gt/ignore as above, boundary tolerance tol_px. */
@@ -24,6 +26,10 @@ void cc_seg_score_add(CcSegScore *s, const uint8_t *mask, const uint8_t *gt, con
                       int w, int h, int tol_px);
 double cc_seg_score_iou(const CcSegScore *s);
 double cc_seg_score_boundary_f(const CcSegScore *s);
+/* Mean mask (0..1) on background just outside the person: a halo of the old background. */
+double cc_seg_score_halo(const CcSegScore *s);
+/* Mean missing mask (0..1) just inside the person: bitten-off edges. */
+double cc_seg_score_bite(const CcSegScore *s);
 
 /* Mean |a - b| / 255 over pixels where region is nonzero (region NULL: all). */
 double cc_mask_mean_abs_diff(const uint8_t *a, const uint8_t *b, const uint8_t *region, int n);

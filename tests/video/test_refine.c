@@ -3,7 +3,8 @@
  *  - franck 0-80 s (blue screen, chroma-key truth with a 4 px ignore band): refined IoU and
  *    boundary F-score at least raw's;
  *  - webcam clips cap12/cap13: frame-to-frame flicker over still pixels clearly lower than raw
- *    (at most 80 % of it).
+ *    (at most 70 % of it);
+ *  - halo: the refined mask leaves no more old background just outside the person than raw.
  */
 #include <stdio.h>
 
@@ -46,7 +47,12 @@ int main(void)
     double bf_raw = cc_seg_score_boundary_f(&raw.score), bf_ref = cc_seg_score_boundary_f(&ref.score);
     printf("franck %d frames: IoU raw %.5f refined %.5f; boundary F raw %.4f refined %.4f\n",
            raw.frames, iou_raw, iou_ref, bf_raw, bf_ref);
+    double halo_raw = cc_seg_score_halo(&raw.score), halo_ref = cc_seg_score_halo(&ref.score);
+    printf("franck halo (mean mask 4-10 px outside): raw %.4f refined %.4f; bite (4-10 px "
+           "inside): raw %.4f refined %.4f\n", halo_raw, halo_ref, cc_seg_score_bite(&raw.score),
+           cc_seg_score_bite(&ref.score));
     CHECK(raw.frames == 80 && ref.frames == 80);
+    CHECK(halo_ref <= halo_raw);
     CHECK_MSG(iou_raw > 0.85, "raw IoU %.4f is implausibly low: truth or reader broken", iou_raw);
     CHECK(iou_ref >= iou_raw);
     CHECK(bf_ref >= bf_raw);
@@ -60,7 +66,7 @@ int main(void)
                ref.flicker, ref.flicker / raw.flicker, raw.flicker_all, ref.flicker_all);
         CHECK(raw.frames == 125);
         CHECK(raw.flicker > 0);
-        CHECK(ref.flicker <= 0.8 * raw.flicker);
+        CHECK(ref.flicker <= 0.7 * raw.flicker);
     }
     cc_seg_model_close(&model);
     return CC_TEST_RESULT();
