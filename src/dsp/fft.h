@@ -3,7 +3,7 @@
  * size n built on a complex FFT of n/2. Our own so that the core builds for wasm with no
  * dependency. RNNoise uses n = 960 (480 complex = 4*4*2*3*5).
  *
- * Plans are immutable after init except for their scratch buffer: one plan per thread.
+ * Plans are immutable after init except for their work buffers: one plan per thread.
  * Nothing is allocated by the transforms.
  */
 #ifndef CC_DSP_FFT_H
@@ -16,11 +16,12 @@ typedef struct CcCpx {
 #define CC_FFT_MAX_FACTORS 32
 
 typedef struct CcFft {
-    int n;                              /* complex points */
+    int n;                               /* complex points */
     int nfactors;
-    int factors[2 * CC_FFT_MAX_FACTORS]; /* (radix, remaining length) pairs */
-    CcCpx *tw;                          /* (n) exp(-2*pi*i*k/n) */
-    CcCpx *scratch;                     /* (max radix) for the generic butterfly */
+    int factors[CC_FFT_MAX_FACTORS];     /* radix of each stage, in order */
+    float *tw_re, *tw_im;                /* per stage, (L/p, p-1): exp(-2 pi i j s / L) */
+    float *w_re, *w_im;                  /* (n) exp(-2 pi i k / n), for generic radices */
+    float *buf;                          /* (4, n) split re/im ping-pong buffers */
 } CcFft;
 
 /* n >= 1. 0 or CC_ERR(ENOMEM) / CC_ERR(EINVAL). */
@@ -28,13 +29,18 @@ int cc_fft_init(CcFft *f, int n);
 void cc_fft_free(CcFft *f);
 /* out[k] = sum_j in[j] exp(-2*pi*i*j*k/n), unscaled. in != out. */
 void cc_fft_forward(CcFft *f, const CcCpx *in, CcCpx *out);
+/*
+ * Same on split arrays: (re, im) in, result returned as pointers into the plan's buffers
+ * (valid until the next call). re/im are read only.
+ */
+void cc_fft_forward_split(CcFft *f, const float *re, const float *im, const float **out_re,
+                          const float **out_im);
 
 typedef struct CcRfft {
     int n;       /* real points, even */
     CcFft half;  /* n/2 complex points */
-    CcCpx *rtw;  /* (n/2) exp(-2*pi*i*k/n) */
-    CcCpx *buf;  /* (n/2) work */
-    CcCpx *buf2; /* (n/2) work */
+    float *rtw_re, *rtw_im; /* (n/2) exp(-2*pi*i*k/n) */
+    float *zr, *zi;         /* (n/2) work */
 } CcRfft;
 
 int cc_rfft_init(CcRfft *f, int n);
