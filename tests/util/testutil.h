@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #define CC_TEST_SKIP 77
+#define CC_TEST_CLAMP(x, lo, hi) ((x) < (lo) ? (lo) : (x) > (hi) ? (hi) : (x))
 
 /* $CLEANCAST_CACHE or $HOME/.cache/cleancast */
 const char *cc_test_cache_dir(void);
