@@ -8,7 +8,7 @@ PKGS=(
   libxnnpack-dev libpthreadpool-dev libspeexdsp-dev
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   libavdevice-dev libavfilter-dev
-  ffmpeg sox imagemagick ca-certificates xz-utils binutils
+  ffmpeg sox imagemagick ca-certificates xz-utils binutils python3 openssl
   nginx libnginx-mod-rtmp srt-tools pulseaudio pulseaudio-utils
 )
 
