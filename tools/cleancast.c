@@ -14,7 +14,7 @@ typedef struct Command {
 
 static const Command commands[] = {
     { "mask", cc_cmd_mask, "write the person mask of an image as a PGM" },
-    { "process", cc_cmd_process, "blur, replace or remove the background of an image" },
+    { "process", cc_cmd_process, "blur, replace or remove the background of an image or video file" },
     { "denoise", cc_cmd_denoise, "remove noise from speech in a WAV file" },
     { "live", cc_cmd_live, "clean a camera and microphone live to a file, stream or virtual device" },
 };
