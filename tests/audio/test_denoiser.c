@@ -311,6 +311,63 @@ end:
     free(y);
 }
 
+/*
+ * Strength is a limit, not a gate: on real noisy speech, no 10 ms frame (onsets included)
+ * loses more than the limit, here strength 0.5 = 20 dB (+3 dB for window smearing).
+ */
+static void test_no_gating(const CcDenoiseModel *m)
+{
+    char sp[4096], nz[4096];
+    if (!cc_test_cache_path(sp, sizeof(sp), "data/speech/allison_vm_options_16k.wav") ||
+        !cc_test_cache_path(nz, sizeof(nz), "data/noise/opensfx_applause_44k.wav")) {
+        printf("no-gating: material missing, skipped\n");
+        return;
+    }
+    CcWav ws, wn;
+    char err[256];
+    if (cc_wav_read_file(sp, &ws, err, sizeof(err)) < 0) {
+        CHECK_MSG(0, "%s", err);
+        return;
+    }
+    if (cc_wav_read_file(nz, &wn, err, sizeof(err)) < 0) {
+        CHECK_MSG(0, "%s", err);
+        cc_wav_free(&ws);
+        return;
+    }
+    int frames = (int)ws.frames;
+    float *x = malloc(sizeof(float) * frames), *y = malloc(sizeof(float) * frames);
+    for (int i = 0; i < frames; i++)
+        x[i] = ws.samples[(size_t)i * ws.channels] +
+               0.1f * wn.samples[(size_t)(i % wn.frames) * wn.channels];
+    CcDenoiser *d = open_dn(m, CC_DENOISE_RNNOISE, 48000, 1, 0.5f);
+    static const int blk[] = { 480 };
+    double worst = 0;
+    int worst_at = -1;
+    if (d) {
+        int lat = cc_denoiser_latency_samples(d);
+        run(d, x, y, frames, 1, blk, 1);
+        for (int f = 0; (f + 1) * 480 + lat <= frames; f++) {
+            double ein = energy(x, f * 480, (f + 1) * 480);
+            double eout = energy(y, f * 480 + lat, (f + 1) * 480 + lat);
+            if (ein < 480 * 1e-6) /* below -60 dBFS: nothing to keep */
+                continue;
+            double db = 10 * log10((eout + 1e-20) / ein);
+            if (db < worst) {
+                worst = db;
+                worst_at = f;
+            }
+        }
+        cc_denoiser_close(&d);
+    }
+    printf("no-gating: strength 0.5, largest per-frame loss %.1f dB (frame %d)\n", -worst,
+           worst_at);
+    CHECK_MSG(worst > -23.0, "strength 0.5 removed %.1f dB from frame %d", -worst, worst_at);
+    free(x);
+    free(y);
+    cc_wav_free(&ws);
+    cc_wav_free(&wn);
+}
+
 /* Each channel of a multichannel stream equals that signal denoised alone. */
 static void test_channels(const CcDenoiseModel *m, int engine, int ch)
 {
@@ -490,8 +547,10 @@ int main(void)
         test_nonfinite(m, engines[e]);
         test_extremes(m, engines[e]);
     }
-    if (m)
+    if (m) {
         test_vad(m);
+        test_no_gating(m);
+    }
     cc_denoise_model_close(&m);
     if (ne == 0)
         return CC_TEST_SKIP;
