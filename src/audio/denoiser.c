@@ -343,6 +343,10 @@ int cc_denoiser_open(CcDenoiser **out, const CcDenoiseModel *model, const CcDeno
 #endif
     cc_denoiser_set_strength(d, s->strength);
     cc_denoiser_reset(d);
+#if CC_HAVE_SPEEXDSP
+    if (s->engine == CC_DENOISE_SPEEX && !d->sp[ch - 1])
+        goto fail;
+#endif
     cc_log(CC_LOG_DEBUG, "denoiser: %s, %d Hz x %d, engine %d Hz, latency %d samples, "
            "kernels %s", s->engine == CC_DENOISE_RNNOISE ? "rnnoise" : "speex", d->rate, ch,
            d->engine_rate, d->latency, s->engine == CC_DENOISE_RNNOISE ? d->k.name : "-");
@@ -362,13 +366,16 @@ void cc_denoiser_reset(CcDenoiser *d)
         if (d->rn[c])
             cc_rnnoise_reset(d->rn[c]);
 #if CC_HAVE_SPEEXDSP
-    if (d->sp[0]) {
+    if (d->s.engine == CC_DENOISE_SPEEX) {
         for (int c = 0; c < ch; c++) {
-            speex_preprocess_state_destroy(d->sp[c]);
+            if (d->sp[c])
+                speex_preprocess_state_destroy(d->sp[c]);
             d->sp[c] = NULL;
         }
         /* Re-creating allocates, but reset is not a per-frame call. */
-        open_speex_states(d);
+        if (open_speex_states(d) < 0)
+            cc_log(CC_LOG_ERROR, "denoiser: out of memory re-creating the speex states; "
+                   "output is silence");
     }
     for (int c = 0; c < ch; c++) {
         if (d->rs_in[c]) {
@@ -449,6 +456,9 @@ static void run_frames(CcDenoiser *d, int *n_out)
                 vad = CC_MAX(vad, prob / 100.0f);
             }
 #endif
+            else { /* no engine state (a failed re-creation in reset): silence, not junk */
+                memset(out, 0, sizeof(float) * (size_t)f);
+            }
         }
         d->vad = vad;
         done += f;
