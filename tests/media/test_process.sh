@@ -55,6 +55,16 @@ sub_rel() { python3 -c "print(round($(ffprobe -v error -select_streams s:0 -show
 run src.mp4 -o out.webm $ARGS 2>err.txt || fail "webm: exit $? $(cat err.txt)"
 check_output out.webm vp9 opus 2
 
+# A 1 s hole in the input's audio (packets missing, timestamps jump) is filled, so the voice after
+# it stays on its flash instead of moving 1 s early.
+ffmpeg -v error -y -i src.mp4 -map 0:v -map 0:a -c:v copy -af "aselect='not(between(t\,2.5\,3.5))'" -c:a aac gap.mkv
+run gap.mkv -o gap_out.mp4 $ARGS 2>err.txt || fail "gap: $(cat err.txt)"
+grep -q "filled with silence" err.txt || fail "the audio hole was not reported"
+python3 "$HERE/avsync.py" gap_out.mp4 | python3 -c "
+import json, sys; r = json.load(sys.stdin); o = [x for x in r['offsets']]
+print('offsets after an audio hole:', o); sys.exit(0 if len(o) == 3 and all(abs(x - $src_off / 1000) < 0.02 for x in o) else 1)" \
+  && pass "audio hole filled, sync kept after it" || fail "sync lost after an audio hole"
+
 # The cleaning is really applied, frame by frame: a colour background replaces the corners, not
 # the person; the denoised audio keeps the voice and lowers the noise bed between words.
 run src.mp4 -o green.mp4 --background color:00FF00 --progress 2>err.txt || fail "color: $(cat err.txt)"

@@ -73,6 +73,8 @@ typedef struct Proc {
     CcAudioSink sink;
     int audio_started;
     long long audio_in_samples, audio_out_samples;
+    int64_t audio_next_in;          /* expected pts of the next decoded sample, 1/rate */
+    long long audio_gap_samples, audio_overlap_samples;
 
     pthread_mutex_t mux_lock;
     AVPacket *vpkt, *apkt;
@@ -405,6 +407,29 @@ static int setup_audio(Proc *p)
     return p->aframe ? 0 : AVERROR(ENOMEM);
 }
 
+#define CC_MEDIA_MIN(a, b) ((a) < (b) ? (a) : (b))
+
+/* Pushes `frames` samples of silence through the denoiser and the encoder (an input gap). */
+static int feed_silence(Proc *p, int frames)
+{
+    int nch = p->adec->ch_layout.nb_channels;
+    float *zero = calloc(4800 * (size_t)nch, sizeof(float));
+    float *out = malloc(4800 * (size_t)nch * sizeof(float));
+    int ret = zero && out ? 0 : AVERROR(ENOMEM);
+    while (!ret && frames > 0) {
+        int n = frames < 4800 ? frames : 4800;
+        int m = cc_media_aclean_process(p->aclean, zero, out, n);
+        if (m < 0)
+            ret = m;
+        else if (m > 0)
+            ret = cc_audio_sink_write(&p->sink, out, m, emit_audio, p);
+        frames -= n;
+    }
+    free(zero);
+    free(out);
+    return ret;
+}
+
 /* Decoded audio -> interleaved float at the stream's rate and layout -> denoise -> encoder. */
 static int process_audio_frame(Proc *p, AVFrame *f)
 {
@@ -429,6 +454,29 @@ static int process_audio_frame(Proc *p, AVFrame *f)
             return ret;
         }
         p->audio_started = 1;
+        p->audio_next_in = f->best_effort_timestamp == AV_NOPTS_VALUE ? 0
+                         : av_rescale_q(f->best_effort_timestamp, p->ic->streams[p->ai]->time_base,
+                                        (AVRational){ 1, p->adec->sample_rate });
+    }
+    /* Keep audio on its timestamps: a hole in the input (lost packets, a cut) becomes silence,
+       an overlap is trimmed, so everything after it stays aligned with the video. */
+    int trim = 0;
+    if (f && f->best_effort_timestamp != AV_NOPTS_VALUE) {
+        int rate = p->adec->sample_rate;
+        int64_t pts = av_rescale_q(f->best_effort_timestamp, p->ic->streams[p->ai]->time_base,
+                                   (AVRational){ 1, rate });
+        int64_t d = pts - p->audio_next_in;
+        if (d > rate / 50 && d < (int64_t)rate * 3600) {
+            if ((ret = feed_silence(p, (int)CC_MEDIA_MIN(d, (int64_t)INT32_MAX))) < 0)
+                return ret;
+            p->audio_gap_samples += d;
+        } else if (d < -(rate / 50)) {
+            trim = (int)CC_MEDIA_MIN(-d, (int64_t)f->nb_samples);
+            p->audio_overlap_samples += trim;
+        }
+        p->audio_next_in = pts + f->nb_samples;
+    } else if (f) {
+        p->audio_next_in += f->nb_samples;
     }
     int cap = f ? swr_get_out_samples(p->swr_in, f->nb_samples) : swr_get_out_samples(p->swr_in, 0);
     if (cap < 0)
@@ -448,6 +496,11 @@ static int process_audio_frame(Proc *p, AVFrame *f)
     if (n < 0) {
         fail(p, "audio conversion failed: %s", av_err2str(n));
         return n;
+    }
+    if (trim > 0 && n > 0) {
+        int k = trim < n ? trim : n;
+        memmove(p->abuf, p->abuf + (size_t)k * nch, (size_t)(n - k) * nch * sizeof(float));
+        n -= k;
     }
     p->audio_in_samples += n;
     long long t = now_us();
@@ -747,6 +800,11 @@ int cc_media_process(const char *in, const char *out, int argc, char **argv)
                     wall > 0 ? p->frames_out / wall : 0, wall > 0 ? media / wall : 0);
         if (o.stats)
             print_stats(p, wall);
+        if (p->audio_gap_samples || p->audio_overlap_samples)
+            fprintf(stderr, "cleancast: warning: the input's audio has holes or overlaps: %.0f ms "
+                    "filled with silence, %.0f ms trimmed, to stay aligned with the video\n",
+                    p->audio_gap_samples * 1000.0 / p->adec->sample_rate,
+                    p->audio_overlap_samples * 1000.0 / p->adec->sample_rate);
     }
 end:
     if (p->vthread_started) {
