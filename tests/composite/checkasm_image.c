@@ -80,8 +80,11 @@ static void check_variant(const char *name, const CcImageDsp *ref, const CcImage
                 lo[i] = rnd() * 131u;
                 o0[i] = o1[i] = rnd();
             }
-            ref->span_add(o0 + off, hi + off, lo + off, n, first);
-            v->span_add(o1 + off, hi + off, lo + off, n, first);
+            uint32_t wa = rnd() % 17, wb = 16 - wa;
+            ref->span_add(o0 + off, hi + off + 1, lo + off + 1, hi + off + 2, lo + off, wa, wb,
+                          n, first);
+            v->span_add(o1 + off, hi + off + 1, lo + off + 1, hi + off + 2, lo + off, wa, wb,
+                        n, first);
             if (memcmp(o0, o1, sizeof(o0))) {
                 if (!fails++)
                     fprintf(stderr, "%s span_add differs: n %d first %d\n", name, n, first);

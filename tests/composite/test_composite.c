@@ -330,6 +330,36 @@ static void test_blur_basic(void)
 }
 
 /*
+ * Strength is continuous: in steps of 0.05 the amount of blur never jumps or drops by
+ * more than a little (the disc has anti-aliased edges; the downsampling factor changes
+ * at a few strengths without a visible step).
+ */
+static void test_strength_smooth(void)
+{
+    int w = 640, h = 360;
+    uint8_t *pic = t_picture(w, h, 3);
+    CcMask m = {w, h, calloc((size_t)w * h, 1), w};
+    double prev = 0;
+    for (int i = 1; i <= 20; i++) {
+        float st = i * 0.05f;
+        CcCompositor *c = open_mode(CC_BG_BLUR, st, 0.0f);
+        TFrame t;
+        tf_alloc(&t, CC_PIX_RGB24, w, h, 0);
+        tf_from_rgb(&t, pic);
+        CHECK(cc_compositor_process(c, &t.f, &m) == 0);
+        double d = mad_rgb(t.buf[0], pic, (size_t)w * h);
+        if (i > 1)
+            CHECK_MSG(d - prev > -0.3 && d - prev < 1.5, "strength %.2f: blur %.3f after %.3f",
+                      st, d, prev);
+        prev = d;
+        tf_free(&t);
+        cc_compositor_close(&c);
+    }
+    free(m.data);
+    free(pic);
+}
+
+/*
  * No bleed: a bright person (left) next to a dark background (right). The blurred
  * background right next to the edge stays dark. An unweighted blur of the same radius
  * would lift it towards the mean of the disc (about half way).
@@ -675,7 +705,8 @@ int main(int argc, char **argv)
 {
     static const struct { const char *name; void (*fn)(void); } cases[] = {
         {"formats", test_formats}, {"mask-full", test_mask_full}, {"color", test_color},
-        {"image", test_image}, {"blur", test_blur_basic}, {"no-bleed", test_no_bleed},
+        {"image", test_image}, {"blur", test_blur_basic},
+        {"strength-smooth", test_strength_smooth}, {"no-bleed", test_no_bleed},
         {"yuv-vs-rgb", test_yuv_vs_rgb}, {"light-wrap", test_light_wrap},
         {"transparent", test_transparent}, {"bad-args", test_bad_args},
         {"c-vs-simd", test_c_vs_simd}, {"random", test_random},

@@ -57,14 +57,13 @@ void cc_mask_down2x2_c(uint8_t *dst, const uint8_t *r0, const uint8_t *r1, int s
         dst[x] = (uint8_t)((r0[2 * x] + r1[2 * x] + 1) >> 1);
 }
 
-void cc_span_add_c(uint32_t *out, const uint32_t *hi, const uint32_t *lo, int n, int first)
+void cc_span_add_c(uint32_t *out, const uint32_t *hi, const uint32_t *lo, const uint32_t *hi2,
+                   const uint32_t *lo2, uint32_t wa, uint32_t wb, int n, int first)
 {
-    if (first)
-        for (int x = 0; x < n; x++)
-            out[x] = hi[x] - lo[x];
-    else
-        for (int x = 0; x < n; x++)
-            out[x] += hi[x] - lo[x];
+    for (int x = 0; x < n; x++) {
+        uint32_t v = wa * (hi[x] - lo[x]) + wb * (hi2[x] - lo2[x]);
+        out[x] = first ? v : out[x] + v;
+    }
 }
 
 void cc_hup_c(uint8_t *dst, const uint8_t *lo, const CcHupTable *t)

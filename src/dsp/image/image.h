@@ -50,8 +50,14 @@ typedef struct CcImageDsp {
      * r1 may equal r0 (last row of an odd height), giving (2a+2b+2)>>2 = (a+b+1)>>1.
      */
     void (*mask_down2x2)(uint8_t *dst, const uint8_t *r0, const uint8_t *r1, int src_w);
-    /* Disc blur span: out[x] = (first ? 0 : out[x]) + hi[x] - lo[x] for x < n (mod 2^32). */
-    void (*span_add)(uint32_t *out, const uint32_t *hi, const uint32_t *lo, int n, int first);
+    /*
+     * Disc blur row with an anti-aliased edge, from prefix sums (mod 2^32):
+     * out[x] = (first ? 0 : out[x]) + wa * (hi[x] - lo[x]) + wb * (hi2[x] - lo2[x]), x < n.
+     * (hi - lo is a span of width 2s + 1, hi2 - lo2 the span one wider each side.)
+     */
+    void (*span_add)(uint32_t *out, const uint32_t *hi, const uint32_t *lo,
+                     const uint32_t *hi2, const uint32_t *lo2, uint32_t wa, uint32_t wb,
+                     int n, int first);
     /* See CcHupTable. */
     void (*hup)(uint8_t *dst, const uint8_t *lo, const CcHupTable *t);
     /*
@@ -84,7 +90,8 @@ void cc_blend_lerp_c(uint8_t *dst, const uint8_t *a, const uint8_t *b, int wy,
 void cc_wacc1_c(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
                 int n, int shift, int first);
 void cc_mask_down2x2_c(uint8_t *dst, const uint8_t *r0, const uint8_t *r1, int src_w);
-void cc_span_add_c(uint32_t *out, const uint32_t *hi, const uint32_t *lo, int n, int first);
+void cc_span_add_c(uint32_t *out, const uint32_t *hi, const uint32_t *lo, const uint32_t *hi2,
+                   const uint32_t *lo2, uint32_t wa, uint32_t wb, int n, int first);
 void cc_hup_c(uint8_t *dst, const uint8_t *lo, const CcHupTable *t);
 void cc_waccn_c(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
                 int w, int nc, int shift, int first);

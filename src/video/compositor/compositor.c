@@ -45,11 +45,12 @@ typedef struct Blur {
     int shift;          /* per-pixel product shift so fy rows fit uint16 */
     int rs;             /* disc rows: dy in -rs..rs */
     int nch;            /* blurred colour channels (alpha is not) */
-    int ew;             /* extended prefix row length: lw + 2 rs + 1 */
+    int ew;             /* extended prefix row length: lw + 2 (rs + 1) + 1 */
     int wrap;           /* 1: an extra channel carries box(255 - m) for light wrap */
     uint32_t mulp, mulw; /* 16.16 block normalisers */
     int *span;          /* (2 rs + 1) half-width of the disc on row dy */
-    uint32_t disc_area; /* pixels in the disc */
+    uint8_t *wa, *wb;   /* (2 rs + 1) weights of row dy's spans s and s + 1, in 1/16 */
+    uint32_t disc_area; /* disc weight in 1/16 pixel */
     uint16_t *acc;      /* (w * nc) vertical sums of one block row */
     uint16_t *accw;     /* (w) */
     uint16_t *lo;       /* (nch + 1 + wrap, lh, lw) P channels, W, [wrap] */
@@ -152,6 +153,8 @@ void cc_compositor_set_cpu_flags(CcCompositor *c, unsigned flags)
 static void blur_free(Blur *b)
 {
     free(b->span);
+    free(b->wa);
+    free(b->wb);
     cc_free_aligned(b->acc);
     cc_free_aligned(b->accw);
     cc_free_aligned(b->lo);
@@ -309,18 +312,38 @@ static int blur_setup(Blur *b, const CcCompositor *c, const Plane *p)
     b->mulp = (uint32_t)floor(65536.0 * (1 << b->shift) / blk + 0.5);
     b->mulw = (uint32_t)floor(65536.0 * 255.0 / blk + 0.5);
     double rl = radius / (2.0 * k); /* low-resolution disc radius */
-    b->rs = (int)floor(rl + 0.5);
+    /*
+     * Anti-aliased disc of radius r = rl + 0.5 (for whole rl: the pixels within rl + 0.5):
+     * row dy has half-width h = sqrt(r^2 - dy^2) and vertical coverage
+     * cov = clamp(r + 0.5 - |dy|, 0, 1). It sums span floor(h) with weight
+     * cov * (1 - frac(h)) and span floor(h) + 1 with cov * frac(h), in 1/16 steps, so the
+     * kernel grows smoothly with the strength instead of by whole pixels.
+     */
+    double r = rl + 0.5;
+    b->rs = (int)floor(r + 0.5);
     b->span = cc_calloc((size_t)(2 * b->rs + 1), sizeof(int));
-    if (!b->span)
+    b->wa = cc_calloc((size_t)(2 * b->rs + 1), 1);
+    b->wb = cc_calloc((size_t)(2 * b->rs + 1), 1);
+    if (!b->span || !b->wa || !b->wb)
         return CC_ERR(ENOMEM);
     b->disc_area = 0;
     for (int dy = -b->rs; dy <= b->rs; dy++) {
-        double r2 = (rl + 0.5) * (rl + 0.5) - (double)dy * dy;
-        int s = r2 > 0.0 ? (int)floor(sqrt(r2)) : 0;
-        b->span[dy + b->rs] = CC_MIN(s, b->rs);
-        b->disc_area += 2u * b->span[dy + b->rs] + 1u;
+        double r2 = r * r - (double)dy * dy;
+        double hw = r2 > 0.0 ? sqrt(r2) : 0.0;
+        double cov = CC_CLAMP(r + 0.5 - abs(dy), 0.0, 1.0);
+        int s = CC_MIN((int)floor(hw), b->rs);
+        double fr = CC_MIN(hw - s, 1.0);
+        int wa = (int)floor(16.0 * cov * (1.0 - fr) + 0.5), wb = (int)floor(16.0 * cov * fr + 0.5);
+        b->span[dy + b->rs] = s;
+        b->wa[dy + b->rs] = (uint8_t)wa;
+        b->wb[dy + b->rs] = (uint8_t)wb;
+        b->disc_area += (uint32_t)wa * (2u * s + 1u) + (uint32_t)wb * (2u * s + 3u);
     }
-    b->ew = b->lw + 2 * b->rs + 1;
+    if (!b->disc_area) { /* cannot happen (row 0 has cov 1), but never divide by 0 */
+        b->wa[b->rs] = 16;
+        b->disc_area = 16;
+    }
+    b->ew = b->lw + 2 * (b->rs + 1) + 1;
     int nall = b->nch + 1 + wrap;
     size_t lwh = (size_t)b->lw * b->lh;
     b->acc = cc_alloc_aligned((size_t)p->w * p->nc * sizeof(uint16_t));
@@ -672,8 +695,9 @@ static void blur_disc(CcCompositor *c, Plane *p)
     Blur *b = &p->b;
     int nall = b->nch + 1 + b->wrap;
     size_t lwh = (size_t)b->lw * b->lh;
-    /* extended prefix rows: E[j] = sum of v[0 .. clamp(j - rs, 0, lw) - 1] */
-    const int rs = b->rs, lw = b->lw, ew = b->ew;
+    /* extended prefix rows: E[j] = sum of v[0 .. clamp(j - pad, 0, lw) - 1], pad = rs + 1,
+       so spans up to rs + 1 wide need no clamping (outside the frame adds nothing) */
+    const int rs = b->rs + 1, lw = b->lw, ew = b->ew;
     for (int ch = 0; ch < nall; ch++)
         for (int Y = 0; Y < b->lh; Y++) {
             const uint16_t *v = b->lo + ch * lwh + (size_t)Y * lw;
@@ -699,8 +723,12 @@ static void blur_disc(CcCompositor *c, Plane *p)
                 if (yy < 0 || yy >= b->lh)
                     continue;
                 int s = b->span[dy + b->rs];
-                const uint32_t *e = b->pre + ((size_t)ch * b->lh + yy) * b->ew + b->rs;
-                c->dsp.span_add(out, e + s + 1, e - s, b->lw, first);
+                uint32_t wa = b->wa[dy + b->rs], wb = b->wb[dy + b->rs];
+                if (!wa && !wb)
+                    continue;
+                const uint32_t *e = b->pre + ((size_t)ch * b->lh + yy) * b->ew + b->rs + 1;
+                c->dsp.span_add(out, e + s + 1, e - s, e + s + 2, e - s - 1, wa, wb, b->lw,
+                                first);
                 first = 0;
             }
         }
@@ -734,7 +762,7 @@ static void blur_disc(CcCompositor *c, Plane *p)
             /* background fraction around the pixel, 0..255 (disc mean of 255 - m) */
             const uint32_t *ls = wd + b->lw;
             uint8_t *wo = b->wlo + (size_t)Y * b->lw;
-            double norm = 1.0 / (255.0 * b->disc_area);
+            double norm = 1.0 / (255.0 * b->disc_area); /* area in 1/16 pixels */
             for (int X = 0; X < b->lw; X++) {
                 double v = ls[X] * norm + 0.5;
                 wo[X] = (uint8_t)(v >= 255.0 ? 255 : v);

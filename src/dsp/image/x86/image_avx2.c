@@ -88,18 +88,24 @@ void cc_mask_down2x2_avx2(uint8_t *dst, const uint8_t *r0, const uint8_t *r1, in
         cc_mask_down2x2_c(dst + x, r0 + 2 * x, r1 + 2 * x, src_w - 2 * x);
 }
 
-void cc_span_add_avx2(uint32_t *out, const uint32_t *hi, const uint32_t *lo, int n, int first)
+void cc_span_add_avx2(uint32_t *out, const uint32_t *hi, const uint32_t *lo,
+                      const uint32_t *hi2, const uint32_t *lo2, uint32_t wa, uint32_t wb,
+                      int n, int first)
 {
+    const __m256i va = _mm256_set1_epi32((int)wa), vb = _mm256_set1_epi32((int)wb);
     int x = 0;
     for (; x + 8 <= n; x += 8) {
         __m256i d = _mm256_sub_epi32(_mm256_loadu_si256((const __m256i *)(hi + x)),
                                      _mm256_loadu_si256((const __m256i *)(lo + x)));
+        __m256i e = _mm256_sub_epi32(_mm256_loadu_si256((const __m256i *)(hi2 + x)),
+                                     _mm256_loadu_si256((const __m256i *)(lo2 + x)));
+        d = _mm256_add_epi32(_mm256_mullo_epi32(d, va), _mm256_mullo_epi32(e, vb));
         if (!first)
             d = _mm256_add_epi32(d, _mm256_loadu_si256((const __m256i *)(out + x)));
         _mm256_storeu_si256((__m256i *)(out + x), d);
     }
     if (x < n)
-        cc_span_add_c(out + x, hi + x, lo + x, n - x, first);
+        cc_span_add_c(out + x, hi + x, lo + x, hi2 + x, lo2 + x, wa, wb, n - x, first);
 }
 
 void cc_hup_avx2(uint8_t *dst, const uint8_t *lo, const CcHupTable *t)

@@ -11,7 +11,9 @@ void cc_blend_lerp_avx2(uint8_t *dst, const uint8_t *a, const uint8_t *b, int wy
 void cc_wacc1_avx2(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
                    int n, int shift, int first);
 void cc_mask_down2x2_avx2(uint8_t *dst, const uint8_t *r0, const uint8_t *r1, int src_w);
-void cc_span_add_avx2(uint32_t *out, const uint32_t *hi, const uint32_t *lo, int n, int first);
+void cc_span_add_avx2(uint32_t *out, const uint32_t *hi, const uint32_t *lo,
+                      const uint32_t *hi2, const uint32_t *lo2, uint32_t wa, uint32_t wb,
+                      int n, int first);
 
 void cc_hup_avx2(uint8_t *dst, const uint8_t *lo, const CcHupTable *t);
 void cc_waccn_avx2(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
