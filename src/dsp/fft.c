@@ -41,6 +41,13 @@ int cc_fft_init(CcFft *f, int n)
         rest /= p;
         f->factors[nf++] = p;
     }
+    /* Largest radices (5, 3) first, where the stride r = n / L is long and the inner loops
+       vectorise; the cheap radix-4 stages take the short strides at the end. */
+    for (int i = 0; i < nf / 2; i++) {
+        int t = f->factors[i];
+        f->factors[i] = f->factors[nf - 1 - i];
+        f->factors[nf - 1 - i] = t;
+    }
     f->nfactors = nf;
     size_t ntw = 0;
     for (int q = 0, l = 1; q < nf; q++) {
