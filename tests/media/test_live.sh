@@ -36,6 +36,19 @@ python3 -c "import sys; sys.exit(0 if 2.5 < float('${d:-0}') < 5 else 1)" && pas
 ffmpeg -v error -xerror -i rec.mp4 -f null - 2>dec.txt || fail "rec.mp4 does not play: $(head -2 dec.txt)"
 ls -a | grep -q '\.part' && fail "temporary file left: $(ls -a | grep part)"
 
+# The pixel formats webcams deliver (raw YUYV, NV12, MJPEG), each cleaned in its own format:
+# the colour background must land on the corners, not on the person.
+for fmt in yuyv422 nv12 mjpeg; do
+  if [ $fmt = mjpeg ]; then ffmpeg -v error -y -i src.mp4 -t 2 -an -c:v mjpeg -q:v 3 cam_$fmt.avi; cam=cam_$fmt.avi
+  else ffmpeg -v error -y -i src.mp4 -t 2 -an -c:v rawvideo -pix_fmt $fmt cam_$fmt.nut; cam=cam_$fmt.nut; fi
+  timeout 30 "$BIN" live --camera $cam -o cam_$fmt.mkv --background color:00FF00 --denoise off 2>cerr.txt
+  ffmpeg -v error -y -i cam_$fmt.mkv -vf "select=eq(n\,25),scale=40:30" -frames:v 1 -f rawvideo -pix_fmt rgb24 c.raw
+  python3 -c "
+import sys; d=open('c.raw','rb').read(); px=lambda x,y: d[3*(y*40+x):3*(y*40+x)+3]
+k, c = px(1,1), px(20,15); sys.exit(0 if len(d) == 3600 and k[1] > 180 and k[0] < 80 and not (c[1] > 180 and c[0] < 80) else 1)" \
+    && pass "camera as $fmt: cleaned" || fail "camera as $fmt: $(tail -2 cerr.txt)"
+done
+
 # A camera that ends (file standing in for an unplugged device ends) -> clean exit, output kept.
 timeout 30 "$BIN" live --camera src.mp4 -o ended.mkv $ARGS 2>err3.txt; rc=$?
 grep -q "ended" err3.txt && [ -f ended.mkv ] && pass "camera end: $(grep -m1 ended err3.txt)" || fail "camera end: rc=$rc $(cat err3.txt)"
