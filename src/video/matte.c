@@ -138,6 +138,11 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     return 0;
 }
 
+int cc_matte_work_width(const CcMatte *m)
+{
+    return m->ww;
+}
+
 void cc_matte_reset(CcMatte *m)
 {
     m->have_state = 0;
@@ -322,42 +327,51 @@ static void guided_coefficients(CcMatte *m)
  * sits at source position j + (k + 0.5) / f - 0.5, so the weights repeat with period f: the
  * interior runs without index tables, the clamped borders use the tables.
  */
-static inline __attribute__((always_inline)) void
-hrow_interior(const float *src, float *dst, int ww, int w, const int f, const float *t)
-{
-    for (int j = 1; j < ww - 1; j++) {
-        const float a = src[j - 1], b = src[j], c = src[j + 1];
-        float *o = dst + (size_t)j * f;
-        if ((j + 1) * f <= w) {
-            for (int k = 0; k < f; k++)
-                o[k] = t[k] < 0.0f ? b + (b - a) * t[k] : b + (c - b) * t[k];
-        } else {
-            for (int k = 0; k < w - j * f; k++)
-                o[k] = t[k] < 0.0f ? b + (b - a) * t[k] : b + (c - b) * t[k];
-        }
-    }
-}
-
-static void hrow(const CcMatte *m, const float *src, float *dst)
+void cc_matte_upsample_row(const CcMatte *m, const float *src, float *dst)
 {
     const int f = m->f, ww = m->ww, w = m->w;
     if (f == 1) {
         memcpy(dst, src, (size_t)w * sizeof(float));
         return;
     }
+    /* Phase k of each block: offset t_k < 0 for k < f / 2 (left neighbour), else right. */
     float t[64]; /* f <= 16384 / WORK_MAX + 1 */
     for (int k = 0; k < f; k++)
         t[k] = (k + 0.5f) / f - 0.5f;
-    const int first = CC_MIN(f, w), last = CC_MAX(f, (ww - 1) * f);
+    const int kh = f / 2;
+    /* Blocks j = 1 .. j_end - 1 are whole and have both neighbours; the rest use the tables. */
+    const int j_end = CC_MIN(ww - 1, w / f);
+    const int first = CC_MIN(f, w), last = CC_MAX(f, j_end * f);
     for (int x = 0; x < first; x++) {
         float a = src[m->x0[x]], b = src[CC_MIN(m->x0[x] + 1, ww - 1)];
         dst[x] = a + (b - a) * m->wx[x];
     }
-    switch (f) { /* constant factors unroll: about 2 instructions per output */
-    case 2: hrow_interior(src, dst, ww, w, 2, t); break;
-    case 3: hrow_interior(src, dst, ww, w, 3, t); break;
-    case 4: hrow_interior(src, dst, ww, w, 4, t); break;
-    default: hrow_interior(src, dst, ww, w, f, t); break;
+    if (f == 4) { /* 1080p-class frames: written out, the loop overhead was most of the cost */
+        for (int j = 1; j < j_end; j++) {
+            const float b = src[j], dl = b - src[j - 1], dr = src[j + 1] - b;
+            float *o = dst + (size_t)j * 4;
+            o[0] = b - 0.375f * dl;
+            o[1] = b - 0.125f * dl;
+            o[2] = b + 0.125f * dr;
+            o[3] = b + 0.375f * dr;
+        }
+    } else if (f == 3) { /* 720p-class */
+        for (int j = 1; j < j_end; j++) {
+            const float b = src[j], dl = b - src[j - 1], dr = src[j + 1] - b;
+            float *o = dst + (size_t)j * 3;
+            o[0] = b - (1.0f / 3.0f) * dl;
+            o[1] = b;
+            o[2] = b + (1.0f / 3.0f) * dr;
+        }
+    } else {
+        for (int j = 1; j < j_end; j++) {
+            const float b = src[j], dl = b - src[j - 1], dr = src[j + 1] - b;
+            float *o = dst + (size_t)j * f;
+            for (int k = 0; k < kh; k++)
+                o[k] = b + dl * t[k];
+            for (int k = kh; k < f; k++)
+                o[k] = b + dr * t[k];
+        }
     }
     for (int x = last; x < w; x++) {
         float a = src[m->x0[x]], b = src[CC_MIN(m->x0[x] + 1, ww - 1)];
@@ -376,8 +390,8 @@ static int coef_row(CcMatte *m, int j)
         s = 0;
     else if (m->row_idx[1] == -1)
         s = 1;
-    hrow(m, m->A + (size_t)j * m->ww, m->arow[s]);
-    hrow(m, m->B + (size_t)j * m->ww, m->brow[s]);
+    cc_matte_upsample_row(m, m->A + (size_t)j * m->ww, m->arow[s]);
+    cc_matte_upsample_row(m, m->B + (size_t)j * m->ww, m->brow[s]);
     m->row_idx[s] = j;
     return s;
 }
