@@ -43,7 +43,8 @@ void cc_nn_graph_output_shape(const CcNnGraph *g, int *h, int *w, int *c);
 
 /*
  * Open an executor on g (g must outlive it). backend CC_BACKEND_AUTO picks XNNPACK where
- * built; threads >= 1. Returns CC_ERR(ENOSYS) for a backend not built in.
+ * built and falls back to the portable executor (with a warning) if XNNPACK refuses the
+ * CPU or the graph; threads >= 1. Returns CC_ERR(ENOSYS) for a backend not built in.
  */
 int cc_nn_exec_open(CcNnExec **out, const CcNnGraph *g, CcBackend backend, int threads);
 /* Which backend the executor really runs (never AUTO). */

@@ -12,7 +12,8 @@ static int exec_open(CcNnExec **out, const CcNnGraph *g, CcBackend backend, int 
     *out = NULL;
     if (!g || threads < 1 || threads > 256)
         return CC_ERR(EINVAL);
-    if (backend == CC_BACKEND_AUTO)
+    const int is_auto = backend == CC_BACKEND_AUTO;
+    if (is_auto)
         backend = CC_HAVE_XNNPACK ? CC_BACKEND_XNNPACK : CC_BACKEND_PORTABLE;
     CcNnExec *e = cc_calloc(1, sizeof(*e));
     if (!e)
@@ -36,6 +37,12 @@ static int exec_open(CcNnExec **out, const CcNnGraph *g, CcBackend backend, int 
         cc_log(CC_LOG_ERROR, "nn: unknown backend %d", (int)backend);
         r = CC_ERR(EINVAL);
         break;
+    }
+    if (r && is_auto && backend == CC_BACKEND_XNNPACK && r != CC_ERR(ENOMEM)) {
+        /* AUTO: a CPU or graph XNNPACK refuses still runs, on the portable executor. */
+        cc_log(CC_LOG_WARNING, "nn: XNNPACK failed (%s), using the portable executor", cc_strerror(r));
+        *e = (CcNnExec){.g = g, .backend = CC_BACKEND_PORTABLE};
+        r = cc_nn_exec_ref_open(e, threads, simd);
     }
     if (r) {
         free(e);

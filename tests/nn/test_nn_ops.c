@@ -432,6 +432,26 @@ int main(void)
     binary_case(CC_NN_OP_ADD, 6, 5, 24, 6, 5, 24, 4, 0, 0);
     binary_case(CC_NN_OP_ADD, 6, 5, 24, 0, 0, 0, 0, 1, 2);
     binary_case(CC_NN_OP_ADD, 6, 5, 3, 1, 5, 1, 4, 0, 1);
+    {
+        /* No ops: XNNPACK refuses (input is output); AUTO falls back to the portable executor. */
+        CcNnGraph *g = cc_nn_graph_alloc(1, 0);
+        shape4(&g->tensors[0], 1, 2, 3, 4);
+        g->input = g->output = 0;
+        CHECK(cc_nn_graph_check(g) == 0);
+        CcNnExec *e = NULL;
+        if (CC_HAVE_XNNPACK)
+            CHECK(cc_nn_exec_open(&e, g, CC_BACKEND_XNNPACK, 1) == CC_ERR_UNSUPPORTED && !e);
+        CHECK(cc_nn_exec_open(&e, g, CC_BACKEND_AUTO, 1) == 0);
+        if (e) {
+            CHECK(cc_nn_exec_backend(e) == CC_BACKEND_PORTABLE);
+            cc_nn_exec_input(e)[5] = 7;
+            CHECK(cc_nn_exec_run(e) == 0 && cc_nn_exec_output(e)[5] == 7);
+            cc_nn_exec_close(&e);
+        }
+        CHECK(cc_nn_exec_open(&e, g, CC_BACKEND_PORTABLE, 0) == CC_ERR(EINVAL) && !e);
+        CHECK(cc_nn_exec_open(&e, g, (CcBackend)9, 1) == CC_ERR(EINVAL) && !e);
+        cc_nn_graph_free(&g);
+    }
     relu_chain_case(0);
     relu_chain_case(1);
     reject_cases();
