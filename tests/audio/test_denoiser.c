@@ -368,6 +368,59 @@ static void test_no_gating(const CcDenoiseModel *m)
     cc_wav_free(&wn);
 }
 
+/* Misuse and odd sequences: random blocks (0 included), strengths (NaN, <0, >1), resets,
+   flushes mid-stream, bursts of NaN/Inf/huge samples. Output must stay finite and bounded. */
+static void test_stress(const CcDenoiseModel *m, int engine)
+{
+    static const int rates[] = { 48000, 44100, 16000, 8000, 192000 };
+    unsigned seed = 4242;
+    float *x = malloc(sizeof(float) * 3000 * 8), *y = malloc(sizeof(float) * 3000 * 8);
+    for (int trial = 0; trial < 6; trial++) {
+        seed = seed * 1103515245u + 12345u;
+        int rate = rates[(seed >> 8) % 5], ch = 1 + (int)((seed >> 16) % 8);
+        if (!rate_ok(rate))
+            rate = 48000;
+        CcDenoiser *d = open_dn(m, engine, rate, ch, 0.7f);
+        if (!d)
+            continue;
+        int ok = 1;
+        for (int it = 0; it < 60 && ok; it++) {
+            seed = seed * 1103515245u + 12345u;
+            int n = (int)((seed >> 8) % 3001), what = (int)((seed >> 20) % 16);
+            rng = seed;
+            for (int i = 0; i < n * ch; i++)
+                x[i] = 0.3f * frand();
+            if (what == 0 && n > 10)
+                for (int i = 0; i < 10 * ch; i++)
+                    x[i] = (i % 3) ? NAN : (i % 2 ? INFINITY : 1e38f);
+            if (what == 1)
+                cc_denoiser_set_strength(d, NAN);
+            if (what == 2)
+                cc_denoiser_set_strength(d, -3.0f);
+            if (what == 3)
+                cc_denoiser_set_strength(d, 7.0f);
+            if (what == 4)
+                cc_denoiser_set_strength(d, (float)((seed >> 4) % 100) / 100.0f);
+            if (what == 5)
+                cc_denoiser_reset(d);
+            int r = (what == 6) ? cc_denoiser_flush(d, y, n) : cc_denoiser_process(d, x, y, n);
+            CHECK(r >= 0 && r <= n);
+            float v = cc_denoiser_vad(d);
+            CHECK(v >= 0 && v <= 1);
+            for (int i = 0; i < r * ch; i++)
+                if (!isfinite(y[i]) || fabsf(y[i]) > 16.0f) {
+                    CHECK_MSG(0, "engine %d %d Hz x%d: bad output %g (iteration %d)", engine,
+                              rate, ch, y[i], it);
+                    ok = 0;
+                    break;
+                }
+        }
+        cc_denoiser_close(&d);
+    }
+    free(x);
+    free(y);
+}
+
 /* Each channel of a multichannel stream equals that signal denoised alone. */
 static void test_channels(const CcDenoiseModel *m, int engine, int ch)
 {
@@ -544,6 +597,7 @@ int main(void)
         test_strength(m, engines[e]);
         test_channels(m, engines[e], 3);
         test_switch(m, engines[e]);
+        test_stress(m, engines[e]);
         test_nonfinite(m, engines[e]);
         test_extremes(m, engines[e]);
     }
