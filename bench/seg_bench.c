@@ -1,7 +1,9 @@
 /*
  * Video chain cost per frame, one thread: convert / infer / refine / composite, for a model
  * and a backend, on the frames of a Y4M clip (I420). Prints one table row; --header prints
- * the header. Peak memory is the process's max RSS at the end.
+ * the header. Stage times are wall-clock medians; cpu_ms is the median thread CPU time of the
+ * whole chain (robust when other processes share the cores). Peak memory is the process's
+ * max RSS at the end.
  *
  *   seg_bench CLIP.y4m MODEL.tflite general|landscape xnnpack|portable FRAMES [raw]
  */
@@ -21,6 +23,13 @@ static double now_us(void)
     return ts.tv_sec * 1e6 + ts.tv_nsec * 1e-3;
 }
 
+static double cpu_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e6 + ts.tv_nsec * 1e-3;
+}
+
 static int cmp_d(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -36,9 +45,9 @@ static double median(double *v, int n)
 int main(int argc, char **argv)
 {
     if (argc == 2 && !strcmp(argv[1], "--header")) {
-        printf("%-10s %-10s %-9s %-4s %7s %8s %8s %8s %8s %8s %8s %7s\n", "size", "model",
+        printf("%-10s %-10s %-9s %-4s %6s %8s %8s %9s %8s %9s %8s %7s %7s\n", "size", "model",
                "backend", "mode", "frames", "conv_ms", "infer_ms", "refine_ms", "comp_ms",
-               "total_ms", "tot/inf", "rss_MB");
+               "total_ms", "cpu_ms", "tot/inf", "rss_MB");
         return 0;
     }
     if (argc < 6) {
@@ -90,7 +99,7 @@ int main(int argc, char **argv)
     uint8_t *work = malloc(fsz);
     double *conv = malloc(sizeof(double) * frames), *inf = malloc(sizeof(double) * frames);
     double *ref = malloc(sizeof(double) * frames), *cmp = malloc(sizeof(double) * frames);
-    double *tot = malloc(sizeof(double) * frames);
+    double *tot = malloc(sizeof(double) * frames), *cpu = malloc(sizeof(double) * frames);
     const int warmup = 5;
     for (int i = -warmup; i < frames; i++) {
         memcpy(work, store + fsz * ((i + warmup) % nread), fsz);
@@ -105,13 +114,13 @@ int main(int argc, char **argv)
         f.stride[0] = w;
         f.stride[1] = f.stride[2] = (w + 1) / 2;
         CcMask m = { w, h, mask, w };
-        double t0 = now_us();
+        double c0 = cpu_us(), t0 = now_us();
         if (cc_segmenter_process(seg, &f, &m) < 0)
             return 1;
         double t1 = now_us();
         if (cc_compositor_process(comp, &f, &m) < 0)
             return 1;
-        double t2 = now_us();
+        double t2 = now_us(), c2 = cpu_us();
         if (i < 0)
             continue;
         CcSegmenterTimings t;
@@ -121,19 +130,21 @@ int main(int argc, char **argv)
         ref[i] = t.refine_us / 1000;
         cmp[i] = (t2 - t1) / 1000;
         tot[i] = (t2 - t0) / 1000;
+        cpu[i] = (c2 - c0) / 1000;
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     double mi = median(inf, frames), mt = median(tot, frames);
     char size[32];
     snprintf(size, sizeof(size), "%dx%d", w, h);
-    printf("%-10s %-10s %-9s %-4s %7d %8.3f %8.3f %8.3f %8.3f %8.3f %8.2f %7.1f\n", size, argv[3],
-           argv[4], raw ? "raw" : "prod", frames, median(conv, frames), mi, median(ref, frames),
-           median(cmp, frames), mt, mt / mi, ru.ru_maxrss / 1024.0);
+    printf("%-10s %-10s %-9s %-4s %6d %8.3f %8.3f %9.3f %8.3f %9.3f %8.3f %7.2f %7.1f\n", size,
+           argv[3], argv[4], raw ? "raw" : "prod", frames, median(conv, frames), mi,
+           median(ref, frames), median(cmp, frames), mt, median(cpu, frames), mt / mi,
+           ru.ru_maxrss / 1024.0);
     cc_compositor_close(&comp);
     cc_segmenter_close(&seg);
     cc_seg_model_close(&model);
     cc_y4m_close(&y);
-    free(store); free(work); free(mask); free(conv); free(inf); free(ref); free(cmp); free(tot);
+    free(store); free(work); free(mask); free(conv); free(inf); free(ref); free(cmp); free(tot); free(cpu);
     return 0;
 }
