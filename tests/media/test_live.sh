@@ -36,6 +36,15 @@ python3 -c "import sys; sys.exit(0 if 2.5 < float('${d:-0}') < 5 else 1)" && pas
 ffmpeg -v error -xerror -i rec.mp4 -f null - 2>dec.txt || fail "rec.mp4 does not play: $(head -2 dec.txt)"
 ls -a | grep -q '\.part' && fail "temporary file left: $(ls -a | grep part)"
 
+# A microphone that loses 1 s of samples (an overrun; here a stand-in file with a 1 s hole in its
+# audio): the sample clock is put back on the capture clock, so the voice after the hole stays on
+# its flash.
+ffmpeg -v error -y -i src.mp4 -map 0:v -map 0:a -c:v copy -af "aselect='not(between(t\,2.5\,3.5))'" -c:a aac gap.mkv
+timeout 60 "$BIN" live --camera gap.mkv --mic gap.mkv -o gap_live.mkv $ARGS --duration 7.5 --stats 2>gerr.txt
+grep -o "clock corrections: [0-9]* ms of silence added" gerr.txt | grep -qE " (9[5-9][0-9]|10[0-4][0-9]) ms" \
+  && pass "lost samples: $(grep -o 'clock corrections: [^;]*' gerr.txt)" || fail "lost samples not corrected: $(grep clock gerr.txt)"
+live_sync_check gap_live.mkv src.mp4
+
 # The pixel formats webcams deliver (raw YUYV, NV12, MJPEG), each cleaned in its own format:
 # the colour background must land on the corners, not on the person.
 for fmt in yuyv422 nv12 mjpeg; do

@@ -114,6 +114,7 @@ typedef struct Live {
         st_alat, st_vqueue;
     long long frames_out;
     int denoise_latency;
+    int64_t audio_filled, audio_dropped; /* samples, drift / lost-sample corrections */
 } Live;
 
 static Live *g_live;
@@ -510,6 +511,50 @@ static void *video_thread(void *arg)
     return NULL;
 }
 
+/* Denoises n samples of buf and queues what comes out as one item. 0, or < 0 on failure. */
+static int audio_out(Live *L, const float *buf, float *outb, int n, int64_t *next_pts,
+                     long long t_cap)
+{
+    long long td = now_us();
+    int m = cc_media_aclean_process(L->aclean, buf, outb, n);
+    if (m < 0) {
+        live_fail(L, "denoising failed: %s", cc_strerror(m));
+        return m;
+    }
+    if (L->o->denoise != CC_MEDIA_DENOISE_OFF && n > 0)
+        cc_stage_add(&L->st_den, (double)(now_us() - td) * 480.0 / n);
+    if (m == 0)
+        return 0;
+    Item *it = calloc(1, sizeof(*it));
+    float *s = malloc((size_t)m * L->channels * sizeof(float));
+    if (!it || !s) {
+        free(it);
+        free(s);
+        live_fail(L, "out of memory");
+        return AVERROR(ENOMEM);
+    }
+    memcpy(s, outb, (size_t)m * L->channels * sizeof(float));
+    it->type = ITEM_AUDIO;
+    it->samples = s;
+    it->nb_samples = m;
+    it->pts = *next_pts;
+    it->t_cap = t_cap;
+    *next_pts += m;
+    if (cc_queue_push(&L->q_out, it) < 0) {
+        free(it->samples);
+        free(it);
+    }
+    return 0;
+}
+
+/*
+ * Audio work. The output is stamped by a running sample count (what encoders need), started
+ * from the first packet's capture time. The count is checked against arrival times: when the
+ * device lost samples (overrun) or its clock drifts from the system's, every later packet
+ * arrives consistently late (or early); after 300 ms of that beyond 200 ms the gap is
+ * filled with silence (or the excess dropped), so lip sync holds over long sessions. A single
+ * late packet (scheduling jitter) changes nothing.
+ */
 static void *audio_thread(void *arg)
 {
     Live *L = arg;
@@ -518,7 +563,10 @@ static void *audio_thread(void *arg)
     AVChannelLayout out_layout;
     av_channel_layout_default(&out_layout, L->channels);
     int64_t next_pts = AV_NOPTS_VALUE; /* 1/LIVE_RATE, of the next sample out of the denoiser */
-    int64_t in_samples = 0;
+    int64_t in_clock = 0;              /* 1/LIVE_RATE, capture time of the next input sample */
+    int run = 0;                       /* samples in the current run of late (early) packets */
+    int64_t run_min = 0;
+    const int64_t slack = LIVE_RATE / 5; /* 200 ms */
     float *buf = NULL, *outb = NULL;
     int cap = 0;
     CapPkt *cp;
@@ -532,6 +580,8 @@ static void *audio_thread(void *arg)
             continue;
         while (avcodec_receive_frame(L->adec, f) >= 0) {
             cc_stage_add(&L->st_adec, (double)(now_us() - t));
+            long long dur_us = (long long)f->nb_samples * 1000000 / f->sample_rate;
+            int64_t arrival = av_rescale(t_cap - dur_us - L->t0, LIVE_RATE, 1000000);
             if (!swr) {
                 if (swr_alloc_set_opts2(&swr, &out_layout, AV_SAMPLE_FMT_FLT, LIVE_RATE,
                                         &f->ch_layout, f->format, f->sample_rate, 0, NULL) < 0 ||
@@ -540,11 +590,12 @@ static void *audio_thread(void *arg)
                     break;
                 }
                 /* The first packet's samples were captured before it arrived. */
-                long long dur_us = (long long)f->nb_samples * 1000000 / f->sample_rate;
-                next_pts = av_rescale(t_cap - dur_us - L->t0, LIVE_RATE, 1000000) +
-                           (int64_t)(L->o->av_offset_ms * LIVE_RATE / 1000);
+                in_clock = arrival;
+                next_pts = arrival + (int64_t)(L->o->av_offset_ms * LIVE_RATE / 1000);
             }
             int need = swr_get_out_samples(swr, f->nb_samples) + 256;
+            if (need < LIVE_RATE / 10)
+                need = LIVE_RATE / 10;
             if (need > cap) {
                 cap = need;
                 free(buf);
@@ -556,43 +607,49 @@ static void *audio_thread(void *arg)
                     break;
                 }
             }
+            /* Drift / lost samples (see above). */
+            int64_t late = arrival - in_clock;
+            if (late > slack || late < -slack) {
+                int64_t mag = late > 0 ? late : -late;
+                if (run && ((late > 0) != (run_min > 0)))
+                    run = 0;
+                run_min = !run || mag < (run_min > 0 ? run_min : -run_min) ? (late > 0 ? mag : -mag)
+                                                                          : run_min;
+                run += (int)((int64_t)f->nb_samples * LIVE_RATE / f->sample_rate);
+            } else {
+                run = 0;
+            }
+            int64_t drop = 0;
+            if (run >= LIVE_RATE * 3 / 10) {
+                if (run_min > 0) {
+                    memset(buf, 0, (size_t)cap * L->channels * sizeof(float));
+                    for (int64_t left = run_min; left > 0 && !atomic_load(&L->failed);) {
+                        int k = (int)(left < cap ? left : cap);
+                        audio_out(L, buf, outb, k, &next_pts, t_cap);
+                        left -= k;
+                    }
+                    in_clock += run_min;
+                    L->audio_filled += run_min;
+                } else {
+                    drop = -run_min;
+                }
+                run = 0;
+            }
             uint8_t *dst[1] = { (uint8_t *)buf };
             int n = swr_convert(swr, dst, cap, (const uint8_t **)f->extended_data, f->nb_samples);
             av_frame_unref(f);
             if (n <= 0)
                 continue;
-            in_samples += n;
-            long long td = now_us();
-            int m = cc_media_aclean_process(L->aclean, buf, outb, n);
-            if (m < 0) {
-                live_fail(L, "denoising failed: %s", cc_strerror(m));
+            in_clock += n;
+            if (drop > 0) {
+                int k = (int)(drop < n ? drop : n);
+                memmove(buf, buf + (size_t)k * L->channels, (size_t)(n - k) * L->channels * sizeof(float));
+                n -= k;
+                in_clock -= k;
+                L->audio_dropped += k;
+            }
+            if (n > 0 && audio_out(L, buf, outb, n, &next_pts, t_cap) < 0)
                 break;
-            }
-            pthread_mutex_lock(&L->stats_lock);
-            if (L->o->denoise != CC_MEDIA_DENOISE_OFF)
-                cc_stage_add(&L->st_den, (double)(now_us() - td) * 480.0 / n);
-            pthread_mutex_unlock(&L->stats_lock);
-            if (m == 0)
-                continue;
-            Item *it = calloc(1, sizeof(*it));
-            float *s = malloc((size_t)m * L->channels * sizeof(float));
-            if (!it || !s) {
-                free(it);
-                free(s);
-                live_fail(L, "out of memory");
-                break;
-            }
-            memcpy(s, outb, (size_t)m * L->channels * sizeof(float));
-            it->type = ITEM_AUDIO;
-            it->samples = s;
-            it->nb_samples = m;
-            it->pts = next_pts;
-            it->t_cap = t_cap;
-            next_pts += m;
-            if (cc_queue_push(&L->q_out, it) < 0) {
-                free(it->samples);
-                free(it);
-            }
             t = now_us();
         }
     }
@@ -965,8 +1022,10 @@ static void print_stats(Live *L, double wall_s)
     cc_stage_print(&L->st_aenc, stderr);
     cc_stage_print(&L->st_vlat, stderr);
     cc_stage_print(&L->st_alat, stderr);
-    fprintf(stderr, "denoiser delay %d samples (%.1f ms), removed from audio timestamps\n",
-            L->denoise_latency, L->denoise_latency * 1000.0 / LIVE_RATE);
+    fprintf(stderr, "denoiser delay %d samples (%.1f ms), removed from audio timestamps; "
+            "clock corrections: %.0f ms of silence added, %.0f ms dropped\n",
+            L->denoise_latency, L->denoise_latency * 1000.0 / LIVE_RATE,
+            L->audio_filled * 1000.0 / LIVE_RATE, L->audio_dropped * 1000.0 / LIVE_RATE);
     fprintf(stderr, "video: %lld captured, %lld dropped late, %lld out; audio packets %lld; "
                     "wall %.1f s; threads: camera, mic, video, audio, output + %d codec threads\n",
             (long long)atomic_load(&L->v_captured), (long long)atomic_load(&L->v_dropped),
