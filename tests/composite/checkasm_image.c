@@ -206,7 +206,7 @@ int main(void)
 
     unsigned have = cc_image_cpu_flags();
     static const struct { unsigned flag; const char *name; } levels[] = {
-        {CC_CPU_AVX2, "avx2"}, /* no AVX-512 variants yet */
+        {CC_CPU_AVX2, "avx2"}, {CC_CPU_AVX2 | CC_CPU_AVX512, "avx512"},
     };
     int tested = 0;
     for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {

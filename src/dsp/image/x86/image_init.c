@@ -15,4 +15,10 @@ void cc_image_dsp_init_x86(CcImageDsp *dsp, unsigned flags)
     dsp->expand_mask = cc_expand_mask_avx2;
     dsp->yuyv_split = cc_yuyv_split_avx2;
     dsp->yuyv_merge = cc_yuyv_merge_avx2;
+
+    if (!(flags & CC_CPU_AVX512))
+        return;
+    dsp->blend_lerp = cc_blend_lerp_avx512;
+    dsp->wacc1 = cc_wacc1_avx512;
+    dsp->span_add = cc_span_add_avx512;
 }
