@@ -120,7 +120,7 @@ int main(int argc, char **argv)
         {CC_BG_IMAGE, 0.5f, "image"}, {CC_BG_COLOR, 0.5f, "colour"}};
     unsigned cpu = cc_image_cpu_flags();
     printf("compositor, 1 thread, median of %d frames; SIMD: %s\n", frames,
-           cpu & CC_CPU_AVX2 ? "avx2" : "none");
+           cpu & CC_CPU_AVX512 ? "avx512 (+avx2)" : cpu & CC_CPU_AVX2 ? "avx2" : "none");
     printf("%-6s %-5s %-9s %16s %16s %16s\n", "size", "fmt", "mode", "simd med/min ms",
            "C med/min ms", "memcpy med/min");
     for (size_t si = 0; si < 2; si++)
