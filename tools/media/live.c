@@ -1055,8 +1055,6 @@ int cc_media_live(int argc, char **argv)
         o.mic = NULL;
     avdevice_register_all();
     av_log_set_level(o.verbose ? AV_LOG_WARNING : AV_LOG_ERROR);
-    if (o.threads > 2 && !o.verbose)
-        o.threads = 2; /* live: leave the cores to the pipeline threads */
 
     Live *L = calloc(1, sizeof(*L));
     if (!L)

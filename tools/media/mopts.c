@@ -285,6 +285,9 @@ int cc_media_parse_options(CcMediaOptions *o, int argc, char **argv, int live)
     if (o->threads == 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         o->threads = n > 0 ? (int)n : 1;
+        /* live: capture, work and output threads need cores too; codecs get at most two */
+        if (live && o->threads > 2)
+            o->threads = 2;
     }
     return 0;
 }
