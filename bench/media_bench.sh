@@ -30,19 +30,25 @@ if [ ! -f "$CLIP" ]; then
 fi
 echo "1. process, 1080p30 H.264+AAC, 10 s clip; ours: --background blur --denoise rnnoise; anchor: ffmpeg"
 echo "   transcode with the same encoder settings (libx264 veryfast crf 20, aac 128k); threads: codecs $NPROC, ours +1 inference; $ROUNDS rounds alternated"
+echo "   (CPU = user+sys of the whole process: the fairer figure when other work shares the machine)"
+timed() { # timed OUTFILE CMD...: wall and CPU (user+sys) seconds into OUTFILE
+  local f=$1; shift
+  /usr/bin/time -f "%e %U %S" -o "$f" "$@"
+}
+: > "$W/rounds.txt"
 for r in $(seq "$ROUNDS"); do
-  s=$(date +%s.%N)
-  ffmpeg -nostdin -v error -y -threads "$NPROC" -i "$CLIP" -c:v libx264 -preset veryfast -crf 20 -threads "$NPROC" \
-    -c:a aac -b:a 128k "$W/ffmpeg_out.mp4"
-  e=$(date +%s.%N); fw=$(echo "$e - $s" | bc)
-  s=$(date +%s.%N)
-  "$CC" process "$CLIP" -o "$W/ours_out.mp4" --background blur --denoise rnnoise --threads "$NPROC" 2>"$W/ours_stats.txt" --stats
-  e=$(date +%s.%N); ow=$(echo "$e - $s" | bc)
-  printf "   round %d: ffmpeg %.2f s, cleancast %.2f s, ratio %.2f\n" "$r" "$fw" "$ow" "$(echo "$ow / $fw" | bc -l)"
-  echo "$fw $ow" >> "$W/rounds.txt.$$"
+  timed "$W/t_ff.txt" ffmpeg -nostdin -v error -y -threads "$NPROC" -i "$CLIP" -c:v libx264 -preset veryfast -crf 20 \
+    -threads "$NPROC" -c:a aac -b:a 128k "$W/ffmpeg_out.mp4"
+  timed "$W/t_cc.txt" "$CC" process "$CLIP" -o "$W/ours_out.mp4" --background blur --denoise rnnoise \
+    --threads "$NPROC" --stats 2>"$W/ours_stats.txt"
+  read -r fw fu fs < <(tail -1 "$W/t_ff.txt"); read -r ow ou os < <(tail -1 "$W/t_cc.txt")
+  fc=$(echo "$fu + $fs" | bc); oc=$(echo "$ou + $os" | bc)
+  printf "   round %d: ffmpeg %.2f s wall %.2f s CPU; cleancast %.2f s wall %.2f s CPU; ratio wall %.2f CPU %.2f\n" \
+    "$r" "$fw" "$fc" "$ow" "$oc" "$(echo "$ow / $fw" | bc -l)" "$(echo "$oc / $fc" | bc -l)"
+  echo "$fw $ow $fc $oc" >> "$W/rounds.txt"
 done
-awk '{print $2/$1}' "$W/rounds.txt.$$" | sort -g | awk '{r[NR]=$1} END{printf "   median ratio cleancast/ffmpeg: %.2f (aim <= 1.5); load average %s\n", r[int((NR+1)/2)], "'"$(cut -d' ' -f1-3 /proc/loadavg)"'"}'
-rm -f "$W/rounds.txt.$$"
+med() { sort -g | awk '{r[NR]=$1} END{printf "%.2f", r[int((NR+1)/2)]}'; }
+echo "   median ratio cleancast/ffmpeg: wall $(awk '{print $2/$1}' "$W/rounds.txt" | med), CPU $(awk '{print $4/$3}' "$W/rounds.txt" | med) (aim: wall <= 1.5); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "   per-stage timings of the last cleancast round (ms):"
 sed 's/^/     /' "$W/ours_stats.txt" | grep -v "^ *cleancast:"
 
