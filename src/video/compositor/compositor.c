@@ -694,25 +694,31 @@ static void blur_disc(CcCompositor *c, Plane *p)
 {
     Blur *b = &p->b;
     int nall = b->nch + 1 + b->wrap;
-    size_t lwh = (size_t)b->lw * b->lh;
     /* extended prefix rows: E[j] = sum of v[0 .. clamp(j - pad, 0, lw) - 1], pad = rs + 1,
        so spans up to rs + 1 wide need no clamping (outside the frame adds nothing) */
     const int rs = b->rs + 1, lw = b->lw, ew = b->ew;
-    for (int ch = 0; ch < nall; ch++)
-        for (int Y = 0; Y < b->lh; Y++) {
-            const uint16_t *v = b->lo + ch * lwh + (size_t)Y * lw;
-            uint32_t *e = b->pre + ((size_t)ch * b->lh + Y) * ew;
+    /* rows are independent: scan four at a time so the adds do not wait on each other */
+    const int nrows = nall * b->lh; /* channel planes are consecutive in lo and pre */
+    for (int r0 = 0; r0 < nrows; r0 += 4) {
+        int nr = CC_MIN(4, nrows - r0);
+        const uint16_t *v[4];
+        uint32_t *e[4], s[4] = {0, 0, 0, 0};
+        for (int i = 0; i < 4; i++) {
+            int r = r0 + CC_MIN(i, nr - 1); /* spare lanes redo the last row */
+            v[i] = b->lo + (size_t)r * lw;
+            e[i] = b->pre + (size_t)r * ew;
             for (int j = 0; j <= rs; j++)
-                e[j] = 0;
-            uint32_t s = 0;
-            uint32_t *e1 = e + rs + 1;
-            for (int x = 0; x < lw; x++) {
-                s += v[x];
-                e1[x] = s;
-            }
-            for (int j = rs + 1 + lw; j < ew; j++)
-                e[j] = s;
+                e[i][j] = 0;
         }
+        for (int x = 0; x < lw; x++)
+            for (int i = 0; i < 4; i++) {
+                s[i] += v[i][x];
+                e[i][rs + 1 + x] = s[i];
+            }
+        for (int i = 0; i < 4; i++)
+            for (int j = rs + 1 + lw; j < ew; j++)
+                e[i][j] = s[i];
+    }
     uint32_t *wd = b->dsum + (size_t)b->nch * b->lw;
     for (int Y = 0; Y < b->lh; Y++) {
         for (int ch = 0; ch < nall; ch++) {
@@ -740,7 +746,7 @@ static void blur_disc(CcCompositor *c, Plane *p)
         float *rcp = b->rcp;
         if (nch)
             for (int X = 0; X < lw; X++)
-                rcp[X] = wdi[X] > 0 ? 255.0f / (float)wdi[X] : 0.0f;
+                rcp[X] = 255.0f / (float)(wdi[X] + (wdi[X] == 0)); /* Wd > 0; stay safe */
         for (int k = 0; k < nch; k++) {
             const int32_t *d = ds + (size_t)k * lw;
             if (nc == 1) {
