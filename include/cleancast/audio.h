@@ -85,7 +85,9 @@ CC_API void cc_denoiser_default_settings(CcDenoiserSettings *s);
 /**
  * Open a denoiser. model: required for CC_DENOISE_RNNOISE (it must outlive the denoiser),
  * ignored (may be NULL) for CC_DENOISE_SPEEX. CC_ERR(EINVAL) for settings out of range,
- * CC_ERR(ENOSYS) for an engine or a resampling need that this build lacks (no speexdsp).
+ * CC_ERR(ENOSYS) for the speex engine in a build without speexdsp. Resampling uses
+ * speexdsp's resampler, or without it (wasm) cleancast's own, which handles the common
+ * rates and returns CC_ERR_UNSUPPORTED for odd ones (e.g. 47999 Hz).
  * Everything is allocated here; process/flush allocate nothing.
  */
 CC_API int cc_denoiser_open(CcDenoiser **out, const CcDenoiseModel *model, const CcDenoiserSettings *s);

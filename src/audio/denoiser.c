@@ -3,7 +3,8 @@
  *
  *   in (stream rate, +-1, interleaved)
  *     -> sanitize (NaN/Inf -> 0, clamp +-4), x32768, deinterleave        [chunks <= CHUNK]
- *     -> resample to the engine rate (speexdsp, only when rates differ)
+ *     -> resample to the engine rate (speexdsp, or resample.c without it; only when
+ *        the rates differ)
  *     -> 10 ms frames per channel: RNNoise (48 kHz, 480) or speex preprocess (int16)
  *     -> resample back -> output FIFO primed with `prime` zeros
  *     -> mix with the dry input delayed by the same latency (strength 0 = dry exactly)
@@ -20,6 +21,7 @@
 #include "cc_config.h"
 #include "cleancast/audio.h"
 #include "audio/model/rnnmodel.h"
+#include "audio/resample.h"
 #include "audio/rnnoise.h"
 #include "common.h"
 
@@ -53,7 +55,10 @@ struct CcDenoiser {
     SpeexPreprocessState *sp[MAX_CHANNELS];
     SpeexResamplerState *rs_in[MAX_CHANNELS], *rs_out[MAX_CHANNELS]; /* mono each */
     int16_t *pcm16;               /* (frame) */
+#else
+    CcResampler *rs_in, *rs_out;  /* (channels) our own, when there is no speexdsp */
 #endif
+    int resampled;                /* stream rate != engine rate */
     /* per-channel work, (channel, capacity) */
     float *cin;                   /* (ch, CHUNK) deinterleaved, int16 scale */
     float *eng_in;                /* (ch, eng_cap) engine-rate samples, frame accumulator */
@@ -199,6 +204,13 @@ void cc_denoiser_close(CcDenoiser **pd)
             speex_resampler_destroy(d->rs_out[c]);
     }
     free(d->pcm16);
+#else
+    for (int c = 0; c < MAX_CHANNELS && d->rs_in; c++) {
+        cc_resampler_free(&d->rs_in[c]);
+        cc_resampler_free(&d->rs_out[c]);
+    }
+    free(d->rs_in);
+    free(d->rs_out);
 #endif
     free(d->cin);
     free(d->eng_in);
@@ -258,11 +270,6 @@ int cc_denoiser_open(CcDenoiser **out, const CcDenoiseModel *model, const CcDeno
         cc_log(CC_LOG_ERROR, "denoiser: this build has no speexdsp");
         return CC_ERR(ENOSYS);
     }
-    if (s->sample_rate_hz != ENGINE_RATE_RNN) {
-        cc_log(CC_LOG_ERROR, "denoiser: %d Hz needs resampling, and this build has no "
-               "speexdsp resampler (use 48000 Hz)", s->sample_rate_hz);
-        return CC_ERR(ENOSYS);
-    }
 #endif
     CcDenoiser *d = cc_calloc(1, sizeof(*d));
     if (!d)
@@ -304,7 +311,24 @@ int cc_denoiser_open(CcDenoiser **out, const CcDenoiseModel *model, const CcDeno
         }
         lat_res = speex_resampler_get_input_latency(d->rs_in[0]) +
                   speex_resampler_get_output_latency(d->rs_out[0]);
+#else
+        d->rs_in = cc_calloc((size_t)MAX_CHANNELS, sizeof(CcResampler));
+        d->rs_out = cc_calloc((size_t)MAX_CHANNELS, sizeof(CcResampler));
+        if (!d->rs_in || !d->rs_out)
+            goto fail;
+        for (int c = 0; c < ch; c++) {
+            ret = cc_resampler_init(&d->rs_in[c], d->rate, d->engine_rate, CHUNK);
+            if (ret >= 0)
+                ret = cc_resampler_init(&d->rs_out[c], d->engine_rate, d->rate, d->eng_cap);
+            if (ret < 0)
+                goto fail;
+        }
+        ret = CC_ERR(ENOMEM);
+        /* delays in output samples: the first converted back to stream samples */
+        lat_res = (int)lrint(d->rs_in[0].delay_out * d->rate / d->engine_rate +
+                             d->rs_out[0].delay_out);
 #endif
+        d->resampled = 1;
     } else {
         d->prime = d->frame - 1;
     }
@@ -377,11 +401,14 @@ void cc_denoiser_reset(CcDenoiser *d)
             cc_log(CC_LOG_ERROR, "denoiser: out of memory re-creating the speex states; "
                    "output is silence");
     }
-    for (int c = 0; c < ch; c++) {
-        if (d->rs_in[c]) {
-            speex_resampler_reset_mem(d->rs_in[c]);
-            speex_resampler_reset_mem(d->rs_out[c]);
-        }
+    for (int c = 0; c < ch && d->resampled; c++) {
+        speex_resampler_reset_mem(d->rs_in[c]);
+        speex_resampler_reset_mem(d->rs_out[c]);
+    }
+#else
+    for (int c = 0; c < ch && d->resampled; c++) {
+        cc_resampler_reset(&d->rs_in[c]);
+        cc_resampler_reset(&d->rs_out[c]);
     }
 #endif
     d->eng_n = 0;
@@ -517,10 +544,7 @@ static void process_chunk(CcDenoiser *d, const float *in, float *out, int n)
 
     /* to the engine rate */
     int n_out = 0;
-    int resampled = 0;
-#if CC_HAVE_SPEEXDSP
-    resampled = d->rs_in[0] != NULL;
-#endif
+    int resampled = d->resampled;
     if (!resampled) {
         for (int c = 0; c < ch; c++)
             memcpy(d->eng_in + (size_t)c * d->eng_cap + d->eng_n, d->cin + (size_t)c * CHUNK,
@@ -540,6 +564,14 @@ static void process_chunk(CcDenoiser *d, const float *in, float *out, int n)
             produced = out_len;
         }
         d->eng_n += (int)produced;
+    }
+#else
+    else {
+        int produced = 0;
+        for (int c = 0; c < ch; c++)
+            produced = cc_resampler_process(&d->rs_in[c], d->cin + (size_t)c * CHUNK, n,
+                                            d->eng_in + (size_t)c * d->eng_cap + d->eng_n);
+        d->eng_n += produced;
     }
 #endif
     run_frames(d, &n_out);
@@ -561,6 +593,15 @@ static void process_chunk(CcDenoiser *d, const float *in, float *out, int n)
                 produced = out_len;
             }
             fifo_push(d, d->res_out, d->res_cap, (int)produced);
+        }
+#else
+        else {
+            int produced = 0;
+            for (int c = 0; c < ch; c++)
+                produced = cc_resampler_process(&d->rs_out[c],
+                                                d->eng_out + (size_t)c * d->eng_cap, n_out,
+                                                d->res_out + (size_t)c * d->res_cap);
+            fifo_push(d, d->res_out, d->res_cap, produced);
         }
 #endif
     }
