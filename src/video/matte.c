@@ -41,7 +41,7 @@ struct CcMatte {
     float *prev_in;    /* (mh, mw, 3) previous model input */
     float *guide;      /* (wh, ww) luma */
     float *p;          /* (wh, ww) upsampled probability */
-    float *mI, *mP, *mII, *mIP, *tmp, *cum; /* (wh, ww) box statistics; cum (max(ww, wh) + 1) */
+    float *mI, *mP, *mII, *mIP, *tmp, *cum; /* (wh, ww) box statistics; cum (8, ww + 1) */
     float *A, *B;      /* (wh, ww) filter coefficients */
     int *x0;           /* (w) horizontal upsample taps, working -> frame */
     float *wx;         /* (w) */
@@ -50,6 +50,7 @@ struct CcMatte {
     float *luma;       /* (w) one full-resolution luma row */
     float *ka;         /* (w) scratch */
     CcMatteDsp dsp;
+    CcTap *tx, *ty;    /* (ww), (wh): model size -> working size */
 };
 
 static void *falloc(size_t n)
@@ -68,6 +69,8 @@ void cc_matte_close(CcMatte **pm)
     for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
         cc_free_aligned(bufs[i]);
     cc_free_aligned(m->x0);
+    cc_free_aligned(m->tx);
+    cc_free_aligned(m->ty);
     free(m);
     *pm = NULL;
 }
@@ -108,7 +111,7 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     m->mII = falloc(ws);
     m->mIP = falloc(ws);
     m->tmp = falloc(ws);
-    m->cum = falloc((size_t)CC_MAX(m->ww, m->wh) + 1);
+    m->cum = falloc(8 * ((size_t)m->ww + 1));
     m->A = falloc(ws);
     m->B = falloc(ws);
     m->x0 = cc_alloc_aligned((size_t)w * sizeof(int));
@@ -120,12 +123,16 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     m->luma = falloc((size_t)w);
     m->ka = falloc((size_t)w);
     cc_matte_dsp_init(&m->dsp);
+    m->tx = cc_alloc_aligned((size_t)m->ww * sizeof(CcTap));
+    m->ty = cc_alloc_aligned((size_t)m->wh * sizeof(CcTap));
     if (!m->state || !m->prev_in || !m->guide || !m->p || !m->mI || !m->mP || !m->mII ||
         !m->mIP || !m->tmp || !m->cum || !m->A || !m->B || !m->x0 || !m->wx || !m->arow[0] ||
-        !m->arow[1] || !m->brow[0] || !m->brow[1] || !m->luma || !m->ka) {
+        !m->arow[1] || !m->brow[0] || !m->brow[1] || !m->luma || !m->ka || !m->tx || !m->ty) {
         cc_matte_close(&m);
         return CC_ERR(ENOMEM);
     }
+    cc_bilinear_taps(m->tx, m->ww, mw);
+    cc_bilinear_taps(m->ty, m->wh, mh);
     for (int x = 0; x < w; x++) {
         float fx = (x + 0.5f) / m->f - 0.5f;
         if (fx < 0.0f)
@@ -214,27 +221,18 @@ static void steady(CcMatte *m, const float *prob, const float *tensor)
     memcpy(m->prev_in, tensor, (size_t)n * 3 * sizeof(float));
 }
 
-/* Bilinear half-pixel resize of a float image. */
-static void resize_f32(const float *src, int sw, int sh, float *dst, int dw, int dh)
+/* Bilinear half-pixel resize of the model-size probability to the working size. */
+static void resize_to_work(const CcMatte *m, const float *src, float *dst)
 {
-    const float sx = (float)sw / dw, sy = (float)sh / dh;
-    for (int oy = 0; oy < dh; oy++) {
-        float fy = (oy + 0.5f) * sy - 0.5f;
-        if (fy < 0.0f)
-            fy = 0.0f;
-        int y0 = CC_MIN((int)fy, sh - 1), y1 = CC_MIN(y0 + 1, sh - 1);
-        float wy = CC_MIN(fy - y0, 1.0f);
-        const float *r0 = src + (size_t)y0 * sw, *r1 = src + (size_t)y1 * sw;
-        float *o = dst + (size_t)oy * dw;
-        for (int ox = 0; ox < dw; ox++) {
-            float fx = (ox + 0.5f) * sx - 0.5f;
-            if (fx < 0.0f)
-                fx = 0.0f;
-            int x0 = CC_MIN((int)fx, sw - 1), x1 = CC_MIN(x0 + 1, sw - 1);
-            float wx = CC_MIN(fx - x0, 1.0f);
-            float top = r0[x0] + (r0[x1] - r0[x0]) * wx;
-            float bot = r1[x0] + (r1[x1] - r1[x0]) * wx;
-            o[ox] = top + (bot - top) * wy;
+    for (int oy = 0; oy < m->wh; oy++) {
+        const CcTap ty = m->ty[oy];
+        const float *r0 = src + (size_t)ty.i0 * m->mw, *r1 = src + (size_t)ty.i1 * m->mw;
+        float *o = dst + (size_t)oy * m->ww;
+        for (int ox = 0; ox < m->ww; ox++) {
+            const CcTap tx = m->tx[ox];
+            float top = r0[tx.i0] + (r0[tx.i1] - r0[tx.i0]) * tx.w;
+            float bot = r1[tx.i0] + (r1[tx.i1] - r1[tx.i0]) * tx.w;
+            o[ox] = top + (bot - top) * ty.w;
         }
     }
 }
@@ -245,24 +243,44 @@ static void resize_f32(const float *src, int sw, int sh, float *dst, int dw, int
  */
 static void box_mean(const float *src, float *dst, float *tmp, float *cum, int w, int h, int r)
 {
-    for (int y = 0; y < h; y++) {
-        const float *s = src + (size_t)y * w;
-        float *t = tmp + (size_t)y * w;
-        cum[0] = 0.0f;
-        for (int x = 0; x < w; x++)
-            cum[x + 1] = cum[x] + s[x];
-        /* Interior (full window) vectorises; the borders divide by the clipped count. */
-        const float inv = 1.0f / (float)(2 * r + 1);
-        const int x_lo = CC_MIN(r, w), x_hi = CC_MAX(x_lo, w - r - 1);
-        for (int x = x_lo; x < x_hi; x++)
-            t[x] = (cum[x + r + 1] - cum[x - r]) * inv;
-        for (int x = 0; x < w; x++) {
-            if (x == x_lo)
-                x = x_hi;
-            if (x >= w)
-                break;
-            int lo = CC_MAX(0, x - r), hi = CC_MIN(w, x + r + 1);
-            t[x] = (cum[hi] - cum[lo]) / (float)(hi - lo);
+    /* Prefix sums of 8 rows side by side: 8 independent add chains instead of one, which is
+     * what limits a single row's running sum. cum (8, w + 1). */
+    const float inv = 1.0f / (float)(2 * r + 1);
+    const int x_lo = CC_MIN(r, w), x_hi = CC_MAX(x_lo, w - r - 1);
+    for (int y0 = 0; y0 < h; y0 += 8) {
+        const int nr = CC_MIN(8, h - y0);
+        const float *s0 = src + (size_t)y0 * w;
+        if (nr == 8) {
+            float acc[8] = { 0 };
+            for (int k = 0; k < 8; k++)
+                cum[k * (w + 1)] = 0.0f;
+            for (int x = 0; x < w; x++)
+                for (int k = 0; k < 8; k++) {
+                    acc[k] += s0[(size_t)k * w + x];
+                    cum[k * (w + 1) + x + 1] = acc[k];
+                }
+        } else {
+            for (int k = 0; k < nr; k++) {
+                float *c = cum + k * (w + 1);
+                c[0] = 0.0f;
+                for (int x = 0; x < w; x++)
+                    c[x + 1] = c[x] + s0[(size_t)k * w + x];
+            }
+        }
+        for (int k = 0; k < nr; k++) {
+            const float *c = cum + k * (w + 1);
+            float *t = tmp + (size_t)(y0 + k) * w;
+            /* Interior (full window) vectorises; the borders divide by the clipped count. */
+            for (int x = x_lo; x < x_hi; x++)
+                t[x] = (c[x + r + 1] - c[x - r]) * inv;
+            for (int x = 0; x < w; x++) {
+                if (x == x_lo)
+                    x = x_hi;
+                if (x >= w)
+                    break;
+                int lo = CC_MAX(0, x - r), hi = CC_MIN(w, x + r + 1);
+                t[x] = (c[hi] - c[lo]) / (float)(hi - lo);
+            }
         }
     }
     /* Vertical: a running column sum in dst's first row... kept in a separate accumulator row
@@ -417,7 +435,7 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
                      CcMask *mask)
 {
     steady(m, prob, tensor);
-    resize_f32(m->state, m->mw, m->mh, m->p, m->ww, m->wh);
+    resize_to_work(m, m->state, m->p);
     cc_frame_luma_downsample(frame, m->f, m->guide, m->ka, m->luma);
     guided_coefficients(m);
 

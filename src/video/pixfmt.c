@@ -96,13 +96,7 @@ static YuvCoef yuv_coef(const CcFrame *f)
     return c;
 }
 
-/* Half-pixel bilinear taps from a destination axis of n_dst onto a source axis of n_src. */
-typedef struct Tap {
-    int i0, i1;
-    float w;
-} Tap;
-
-static void make_taps(Tap *t, int n_dst, int n_src)
+void cc_bilinear_taps(CcTap *t, int n_dst, int n_src)
 {
     const float scale = (float)n_src / n_dst;
     for (int i = 0; i < n_dst; i++) {
@@ -116,6 +110,57 @@ static void make_taps(Tap *t, int n_dst, int n_src)
     }
 }
 
+/* One tensor row from a YUV frame; fmt is a constant at each call site so the switch folds. */
+static inline __attribute__((always_inline)) void
+yuv_row_fmt(const CcFrame *f, const YuvCoef *kc, const CcTap *tx, CcTap vy, float *o, int dst_w,
+            const CcPixelFormat fmt)
+{
+    const YuvCoef k = *kc;
+    for (int ox = 0; ox < dst_w; ox++, o += 3) {
+        const CcTap hx = tx[ox];
+        int xs[2] = { hx.i0, hx.i1 }, ys[2] = { vy.i0, vy.i1 };
+        float Y[4], U[4], V[4];
+        for (int j = 0; j < 4; j++) {
+            int x = xs[j & 1], y = ys[j >> 1];
+            const uint8_t *p;
+            if (fmt == CC_PIX_I420) {
+                Y[j] = f->data[0][(size_t)y * f->stride[0] + x];
+                U[j] = f->data[1][(size_t)(y >> 1) * f->stride[1] + (x >> 1)];
+                V[j] = f->data[2][(size_t)(y >> 1) * f->stride[2] + (x >> 1)];
+            } else if (fmt == CC_PIX_NV12) {
+                Y[j] = f->data[0][(size_t)y * f->stride[0] + x];
+                p = f->data[1] + (size_t)(y >> 1) * f->stride[1] + (size_t)(x >> 1) * 2;
+                U[j] = p[0];
+                V[j] = p[1];
+            } else { /* YUYV */
+                p = f->data[0] + (size_t)y * f->stride[0] + (size_t)(x >> 1) * 4;
+                Y[j] = p[(x & 1) * 2];
+                U[j] = p[1];
+                V[j] = p[3];
+            }
+        }
+        float yt = Y[0] + (Y[1] - Y[0]) * hx.w, yb = Y[2] + (Y[3] - Y[2]) * hx.w;
+        float ut = U[0] + (U[1] - U[0]) * hx.w, ub = U[2] + (U[3] - U[2]) * hx.w;
+        float vt = V[0] + (V[1] - V[0]) * hx.w, vb = V[2] + (V[3] - V[2]) * hx.w;
+        float yy = (yt + (yb - yt) * vy.w - k.y_off) * k.y_mul;
+        float u = (ut + (ub - ut) * vy.w - 128.0f) * k.c_mul;
+        float v = (vt + (vb - vt) * vy.w - 128.0f) * k.c_mul;
+        o[0] = CC_CLAMP(yy + k.rv * v, 0.0f, 1.0f);
+        o[1] = CC_CLAMP(yy + k.gu * u + k.gv * v, 0.0f, 1.0f);
+        o[2] = CC_CLAMP(yy + k.bu * u, 0.0f, 1.0f);
+    }
+}
+
+static void yuv_row(const CcFrame *f, const YuvCoef *k, const CcTap *tx, CcTap vy, float *o,
+                    int dst_w, CcPixelFormat fmt)
+{
+    switch (fmt) {
+    case CC_PIX_I420: yuv_row_fmt(f, k, tx, vy, o, dst_w, CC_PIX_I420); break;
+    case CC_PIX_NV12: yuv_row_fmt(f, k, tx, vy, o, dst_w, CC_PIX_NV12); break;
+    default: yuv_row_fmt(f, k, tx, vy, o, dst_w, CC_PIX_YUYV); break;
+    }
+}
+
 /*
  * Packed RGB: interpolate the channels directly. YUV: interpolate each full-resolution
  * source sample's Y, U, V (chroma read at its subsampled position, nearest), then convert
@@ -125,21 +170,21 @@ static void make_taps(Tap *t, int n_dst, int n_src)
 void cc_frame_to_tensor(const CcFrame *f, float *dst, int dst_w, int dst_h)
 {
     YuvCoef k = yuv_coef(f);
-    Tap tx[1024], ty[1024];
+    CcTap tx[1024], ty[1024];
     if (dst_w > 1024 || dst_h > 1024)
         return;
-    make_taps(tx, dst_w, f->width);
-    make_taps(ty, dst_h, f->height);
+    cc_bilinear_taps(tx, dst_w, f->width);
+    cc_bilinear_taps(ty, dst_h, f->height);
     const int packed = f->format <= CC_PIX_RGB24;
     const int px = f->format == CC_PIX_RGB24 ? 3 : 4, ri = f->format == CC_PIX_BGRA ? 2 : 0;
     for (int oy = 0; oy < dst_h; oy++) {
-        const Tap vy = ty[oy];
+        const CcTap vy = ty[oy];
         float *o = dst + (size_t)oy * dst_w * 3;
         if (packed) {
             const uint8_t *r0 = f->data[0] + (size_t)vy.i0 * f->stride[0];
             const uint8_t *r1 = f->data[0] + (size_t)vy.i1 * f->stride[0];
             for (int ox = 0; ox < dst_w; ox++, o += 3) {
-                const Tap hx = tx[ox];
+                const CcTap hx = tx[ox];
                 const uint8_t *a = r0 + hx.i0 * px, *b = r0 + hx.i1 * px;
                 const uint8_t *c = r1 + hx.i0 * px, *d = r1 + hx.i1 * px;
                 for (int ch = 0; ch < 3; ch++) {
@@ -151,43 +196,7 @@ void cc_frame_to_tensor(const CcFrame *f, float *dst, int dst_w, int dst_h)
             }
             continue;
         }
-        for (int ox = 0; ox < dst_w; ox++, o += 3) {
-            const Tap hx = tx[ox];
-            int xs[2] = { hx.i0, hx.i1 }, ys[2] = { vy.i0, vy.i1 };
-            float Y[4], U[4], V[4];
-            for (int j = 0; j < 4; j++) {
-                int x = xs[j & 1], y = ys[j >> 1];
-                const uint8_t *p;
-                switch (f->format) {
-                case CC_PIX_I420:
-                    Y[j] = f->data[0][(size_t)y * f->stride[0] + x];
-                    U[j] = f->data[1][(size_t)(y >> 1) * f->stride[1] + (x >> 1)];
-                    V[j] = f->data[2][(size_t)(y >> 1) * f->stride[2] + (x >> 1)];
-                    break;
-                case CC_PIX_NV12:
-                    Y[j] = f->data[0][(size_t)y * f->stride[0] + x];
-                    p = f->data[1] + (size_t)(y >> 1) * f->stride[1] + (size_t)(x >> 1) * 2;
-                    U[j] = p[0];
-                    V[j] = p[1];
-                    break;
-                default: /* YUYV */
-                    p = f->data[0] + (size_t)y * f->stride[0] + (size_t)(x >> 1) * 4;
-                    Y[j] = p[(x & 1) * 2];
-                    U[j] = p[1];
-                    V[j] = p[3];
-                    break;
-                }
-            }
-            float yt = Y[0] + (Y[1] - Y[0]) * hx.w, yb = Y[2] + (Y[3] - Y[2]) * hx.w;
-            float ut = U[0] + (U[1] - U[0]) * hx.w, ub = U[2] + (U[3] - U[2]) * hx.w;
-            float vt = V[0] + (V[1] - V[0]) * hx.w, vb = V[2] + (V[3] - V[2]) * hx.w;
-            float yy = (yt + (yb - yt) * vy.w - k.y_off) * k.y_mul;
-            float u = (ut + (ub - ut) * vy.w - 128.0f) * k.c_mul;
-            float v = (vt + (vb - vt) * vy.w - 128.0f) * k.c_mul;
-            o[0] = CC_CLAMP(yy + k.rv * v, 0.0f, 1.0f);
-            o[1] = CC_CLAMP(yy + k.gu * u + k.gv * v, 0.0f, 1.0f);
-            o[2] = CC_CLAMP(yy + k.bu * u, 0.0f, 1.0f);
-        }
+        yuv_row(f, &k, tx, vy, o, dst_w, f->format);
     }
 }
 

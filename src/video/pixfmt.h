@@ -7,6 +7,14 @@
 
 #include "cleancast/video.h"
 
+/* Half-pixel bilinear taps: destination i reads source i0, i1 with weight w on i1. */
+typedef struct CcTap {
+    int i0, i1;
+    float w;
+} CcTap;
+/* Taps for a destination axis of n_dst samples over a source axis of n_src (edge-clamped). */
+void cc_bilinear_taps(CcTap *t, int n_dst, int n_src);
+
 /* Checks format, size, pointers and strides; logs what is wrong. 0 or CC_ERR(EINVAL). */
 int cc_frame_validate(const CcFrame *f, const char *who);
 
