@@ -2,10 +2,13 @@
  * Portable C executor: runs the graph op by op on NHWC float buffers. No dependency; the
  * test oracle for XNNPACK and the executor of the wasm build.
  *
- * At open: one buffer per activation tensor (sized once), conv/deconv filters repacked
- * from TFLite's [co][kh][kw][ci] to [kh][kw][ci][co] so the innermost loop runs over
- * output channels (contiguous in both the weights and the output pixel, vectorisable).
- * Depthwise filters [1][kh][kw][c] are used as they are. run() allocates nothing.
+ * At open: RELUs folded into the op before them where possible (fold_relus), every
+ * activation tensor placed in one arena by liveness (plan_arena), conv/deconv filters
+ * repacked from TFLite's [co][kh][kw][ci] to [kh][kw][ci][co] so the innermost loop runs
+ * over output channels (contiguous in both the weights and the output pixel,
+ * vectorisable), im2col scratch sized. Depthwise filters [1][kh][kw][c] are used as they
+ * are. run() allocates nothing. Kernels come from a table (C, or AVX2+FMA on x86 when
+ * the CPU has it; cc_nn_exec_open_portable(.., simd = 0) forces C).
  *
  * Threads: this executor runs on the calling thread only (threads > 1 is accepted and
  * ignored).
