@@ -94,9 +94,20 @@ void cc_waccn_c(uint16_t *restrict acc, uint16_t *restrict accw, const uint8_t *
 
 void cc_expand_mask_c(uint8_t *restrict dst, const uint8_t *restrict m, int w, int nc, int alpha)
 {
-    for (int x = 0; x < w; x++)
-        for (int k = 0; k < nc; k++)
-            dst[x * nc + k] = alpha && k == 3 ? 255 : m[x];
+    if (nc == 2) { /* constant-count loops: compilers vectorise these */
+        for (int x = 0; x < w; x++)
+            dst[2 * x] = dst[2 * x + 1] = m[x];
+    } else if (nc == 4) {
+        const uint8_t a = alpha ? 255 : 0;
+        for (int x = 0; x < w; x++) {
+            dst[4 * x] = dst[4 * x + 1] = dst[4 * x + 2] = m[x];
+            dst[4 * x + 3] = alpha ? a : m[x];
+        }
+    } else {
+        for (int x = 0; x < w; x++)
+            for (int k = 0; k < nc; k++)
+                dst[x * nc + k] = m[x];
+    }
 }
 
 void cc_yuyv_split_c(uint8_t *y, uint8_t *u, uint8_t *v, const uint8_t *src, int pairs)
