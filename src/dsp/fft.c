@@ -15,6 +15,9 @@
  * untangles the halves with the twiddles exp(-2*pi*i*k/n).
  */
 #include "dsp/fft.h"
+#include "dsp/fft_stages.h"
+
+#include "cc_config.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -49,6 +52,7 @@ int cc_fft_init(CcFft *f, int n)
         f->factors[nf - 1 - i] = t;
     }
     f->nfactors = nf;
+    cc_fft_stages_init(&f->stages);
     size_t ntw = 0;
     for (int q = 0, l = 1; q < nf; q++) {
         l *= f->factors[q];
@@ -97,7 +101,7 @@ void cc_fft_free(CcFft *f)
 #define CMUL(ar, ai, wr, wi) do { float t_ = ar * wr - ai * wi; \
     ai = ar * wi + ai * wr; ar = t_; } while (0)
 
-static void stage2(const float *restrict xr, const float *restrict xi, float *restrict yr,
+void cc_fft_stage2_c(const float *restrict xr, const float *restrict xi, float *restrict yr,
                    float *restrict yi, const float *twr, const float *twi, int lp, int r)
 {
     for (int j = 0; j < lp; j++) {
@@ -117,7 +121,7 @@ static void stage2(const float *restrict xr, const float *restrict xi, float *re
     }
 }
 
-static void stage3(const float *restrict xr, const float *restrict xi, float *restrict yr,
+void cc_fft_stage3_c(const float *restrict xr, const float *restrict xi, float *restrict yr,
                    float *restrict yi, const float *twr, const float *twi, int lp, int r)
 {
     const float s3 = 0.86602540378443864676f; /* sin(pi/3) */
@@ -142,7 +146,7 @@ static void stage3(const float *restrict xr, const float *restrict xi, float *re
     }
 }
 
-static void stage4(const float *restrict xr, const float *restrict xi, float *restrict yr,
+void cc_fft_stage4_c(const float *restrict xr, const float *restrict xi, float *restrict yr,
                    float *restrict yi, const float *twr, const float *twi, int lp, int r)
 {
     for (int j = 0; j < lp; j++) {
@@ -174,7 +178,7 @@ static void stage4(const float *restrict xr, const float *restrict xi, float *re
     }
 }
 
-static void stage5(const float *restrict xr, const float *restrict xi, float *restrict yr,
+void cc_fft_stage5_c(const float *restrict xr, const float *restrict xi, float *restrict yr,
                    float *restrict yi, const float *twr, const float *twi, int lp, int r)
 {
     /* w = exp(-2 pi i / 5): X1,4 = a + s7 Re w + s8 Re w^2 +- i (s10 Im w + s9 Im w^2),
@@ -238,6 +242,24 @@ static void stage_generic(const CcFft *f, const float *xr, const float *xi, floa
     }
 }
 
+void cc_fft_stages_init_c(CcFftStages *s)
+{
+    s->radix[0] = s->radix[1] = NULL;
+    s->radix[2] = cc_fft_stage2_c;
+    s->radix[3] = cc_fft_stage3_c;
+    s->radix[4] = cc_fft_stage4_c;
+    s->radix[5] = cc_fft_stage5_c;
+    s->name = "c";
+}
+
+void cc_fft_stages_init(CcFftStages *s)
+{
+    cc_fft_stages_init_c(s);
+#if CC_ARCH_X86_64 && (defined(__x86_64__) || defined(_M_X64))
+    cc_fft_stages_init_x86(s);
+#endif
+}
+
 void cc_fft_forward_split(CcFft *f, const float *re, const float *im, const float **out_re,
                           const float **out_im)
 {
@@ -258,13 +280,10 @@ void cc_fft_forward_split(CcFft *f, const float *re, const float *im, const floa
         l *= p;
         int r = n / l;
         float *yr = bufs[q & 1][0], *yi = bufs[q & 1][1];
-        switch (p) {
-        case 2: stage2(xr, xi, yr, yi, twr, twi, lp, r); break;
-        case 3: stage3(xr, xi, yr, yi, twr, twi, lp, r); break;
-        case 4: stage4(xr, xi, yr, yi, twr, twi, lp, r); break;
-        case 5: stage5(xr, xi, yr, yi, twr, twi, lp, r); break;
-        default: stage_generic(f, xr, xi, yr, yi, twr, twi, p, lp, r); break;
-        }
+        if (p <= 5)
+            f->stages.radix[p](xr, xi, yr, yi, twr, twi, lp, r);
+        else
+            stage_generic(f, xr, xi, yr, yi, twr, twi, p, lp, r);
         twr += (size_t)lp * (p - 1);
         twi += (size_t)lp * (p - 1);
         xr = yr;

@@ -13,6 +13,8 @@ typedef struct CcCpx {
     float re, im;
 } CcCpx;
 
+#include "dsp/fft_stages.h"
+
 #define CC_FFT_MAX_FACTORS 32
 
 typedef struct CcFft {
@@ -22,6 +24,7 @@ typedef struct CcFft {
     float *tw_re, *tw_im;                /* per stage, (L/p, p-1): exp(-2 pi i j s / L) */
     float *w_re, *w_im;                  /* (n) exp(-2 pi i k / n), for generic radices */
     float *buf;                          /* (4, n) split re/im ping-pong buffers */
+    CcFftStages stages;                  /* stage kernels for this CPU */
 } CcFft;
 
 /* n >= 1. 0 or CC_ERR(ENOMEM) / CC_ERR(EINVAL). */

@@ -1,6 +1,7 @@
 /*
- * checkasm-style: every RNNoise kernel variant this CPU has against the C reference, on edge
- * sizes (column counts off the vector width, one row, full-range int8, large/small floats).
+ * checkasm-style: every RNNoise kernel and FFT stage variant this CPU has against the C
+ * reference, on edge sizes (column counts off the vector width, one row, full-range int8
+ * values, large/small floats, strides that fall back to C).
  * Variants keep each output's summation order, so results must match exactly.
  */
 #include <math.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "audio/rnnkernels.h"
+#include "dsp/fft_stages.h"
 #include "testutil.h"
 
 static unsigned rng = 987654321u;
@@ -64,6 +66,36 @@ static void check_variant(const CcRnnKernels *v)
     }
 }
 
+/* FFT stages: every radix, strides that take the SIMD path and ones that fall back. */
+static void check_fft_stages(const CcFftStages *v)
+{
+    static const int lps[] = { 1, 3, 4, 32 };
+    static const int rs[] = { 1, 5, 8, 16, 24, 96 };
+    for (int p = 2; p <= 5; p++)
+        for (size_t a = 0; a < sizeof(lps) / sizeof(lps[0]); a++)
+            for (size_t b = 0; b < sizeof(rs) / sizeof(rs[0]); b++) {
+                int lp = lps[a], r = rs[b], n = lp * p * r;
+                float *x = malloc(sizeof(float) * 2 * n);
+                float *tw = malloc(sizeof(float) * 2 * lp * p);
+                float *yc = calloc(2 * (size_t)n, sizeof(float));
+                float *yv = calloc(2 * (size_t)n, sizeof(float));
+                for (int i = 0; i < 2 * n; i++)
+                    x[i] = frand(i % 7 ? 1.0f : 3e4f);
+                for (int i = 0; i < 2 * lp * p; i++)
+                    tw[i] = frand(1.0f);
+                CcFftStages c;
+                cc_fft_stages_init_c(&c);
+                c.radix[p](x, x + n, yc, yc + n, tw, tw + lp * p, lp, r);
+                v->radix[p](x, x + n, yv, yv + n, tw, tw + lp * p, lp, r);
+                CHECK_MSG(!memcmp(yc, yv, sizeof(float) * 2 * n), "%s fft radix %d lp %d r %d",
+                          v->name, p, lp, r);
+                free(x);
+                free(tw);
+                free(yc);
+                free(yv);
+            }
+}
+
 int main(void)
 {
     CcRnnKernels c, best;
@@ -79,6 +111,14 @@ int main(void)
         v.xcorr = cc_rnn_xcorr_avx2;
         v.name = "avx2";
         check_variant(&v);
+        CcFftStages fs;
+        cc_fft_stages_init_c(&fs);
+        fs.radix[2] = cc_fft_stage2_avx2;
+        fs.radix[3] = cc_fft_stage3_avx2;
+        fs.radix[4] = cc_fft_stage4_avx2;
+        fs.radix[5] = cc_fft_stage5_avx2;
+        fs.name = "avx2";
+        check_fft_stages(&fs);
         tested++;
     }
 #endif

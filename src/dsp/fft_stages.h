@@ -1,0 +1,42 @@
+/*
+ * FFT stage kernels behind a function table (internal to src/dsp): one Stockham stage of
+ * radix 2, 3, 4 or 5 (see fft.c). The C versions are the reference; SIMD versions must give
+ * the same bits (same operations in the same order, no FMA).
+ */
+#ifndef CC_DSP_FFT_STAGES_H
+#define CC_DSP_FFT_STAGES_H
+
+typedef void (*CcFftStageFn)(const float *xr, const float *xi, float *yr, float *yi,
+                             const float *twr, const float *twi, int lp, int r);
+
+typedef struct CcFftStages {
+    CcFftStageFn radix[6]; /* index = radix (2..5) */
+    const char *name;
+} CcFftStages;
+
+void cc_fft_stage2_c(const float *xr, const float *xi, float *yr, float *yi, const float *twr,
+                     const float *twi, int lp, int r);
+void cc_fft_stage3_c(const float *xr, const float *xi, float *yr, float *yi, const float *twr,
+                     const float *twi, int lp, int r);
+void cc_fft_stage4_c(const float *xr, const float *xi, float *yr, float *yi, const float *twr,
+                     const float *twi, int lp, int r);
+void cc_fft_stage5_c(const float *xr, const float *xi, float *yr, float *yi, const float *twr,
+                     const float *twi, int lp, int r);
+
+void cc_fft_stages_init_c(CcFftStages *s);
+/* Best for this CPU. */
+void cc_fft_stages_init(CcFftStages *s);
+
+#if defined(__x86_64__) || defined(_M_X64)
+void cc_fft_stages_init_x86(CcFftStages *s);
+void cc_fft_stage2_avx2(const float *xr, const float *xi, float *yr, float *yi,
+                        const float *twr, const float *twi, int lp, int r);
+void cc_fft_stage3_avx2(const float *xr, const float *xi, float *yr, float *yi,
+                        const float *twr, const float *twi, int lp, int r);
+void cc_fft_stage4_avx2(const float *xr, const float *xi, float *yr, float *yi,
+                        const float *twr, const float *twi, int lp, int r);
+void cc_fft_stage5_avx2(const float *xr, const float *xi, float *yr, float *yi,
+                        const float *twr, const float *twi, int lp, int r);
+#endif
+
+#endif
