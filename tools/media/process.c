@@ -33,10 +33,10 @@
 #include "queue.h"
 #include "stats.h"
 
-#define NSLOTS 4
+#define NSLOTS 6 /* decoded ahead + being cleaned + waiting for / in the encoder */
 
 enum {
-    ST_DEMUX, ST_VDEC, ST_VCONV, ST_SEG, ST_INFER, ST_COMP, ST_VENC, ST_ADEC, ST_DENOISE,
+    ST_DEMUX, ST_VDEC, ST_VCONV, ST_VCONV_OUT, ST_SEG, ST_INFER, ST_COMP, ST_VENC, ST_ADEC, ST_DENOISE,
     ST_AENC, ST_MUX, ST_COUNT
 };
 
@@ -52,12 +52,12 @@ typedef struct Proc {
 
     /* video: slots travel free -> (decoded) -> work -> free */
     AVFrame *slot[NSLOTS];
-    CcQueue q_free, q_work;
+    CcQueue q_free, q_work, q_enc;
     int work_fmt;                   /* pixel format cleaned in place */
     struct SwsContext *sws_in, *sws_out;
     AVFrame *enc_frame;             /* work -> encoder format, when they differ */
     CcMediaVideoCleaner *vclean;
-    pthread_t vthread;
+    pthread_t vthread, ethread;
     int vthread_started;
     int64_t last_vpts;
     long long frames_in, frames_out;
@@ -148,15 +148,17 @@ static int encode_write(Proc *p, AVCodecContext *enc, AVStream *ost, AVFrame *f,
 
 /* ---------------------------------------------------------------- video */
 
+/* Video thread: segment + composite each frame in place, hand it to the encoder thread. */
 static void *video_thread(void *arg)
 {
     Proc *p = arg;
     AVFrame *f;
+    long long n = 0;
     while ((f = cc_queue_pop(&p->q_work))) {
         if (!atomic_load(&p->failed)) {
             int ret = cc_media_vclean_frame(p->vclean, f);
             if (ret < 0) {
-                fail(p, "cleaning video frame %lld failed: %s", p->frames_out, cc_strerror(ret));
+                fail(p, "cleaning video frame %lld failed: %s", n, cc_strerror(ret));
             } else {
                 double seg, infer, comp;
                 cc_media_vclean_last_timings(p->vclean, &seg, &infer, &comp);
@@ -165,19 +167,44 @@ static void *video_thread(void *arg)
                     cc_stage_add(&p->st[ST_INFER], infer);
                     cc_stage_add(&p->st[ST_COMP], comp);
                 }
-                AVFrame *ef = f;
-                if (p->sws_out) {
-                    long long t = now_us();
-                    ef = p->enc_frame;
-                    if (av_frame_make_writable(ef) < 0) {
-                        fail(p, "out of memory");
-                        break;
-                    }
+                n++;
+                if (cc_queue_push(&p->q_enc, f) == 0)
+                    continue;
+            }
+        }
+        cc_queue_push(&p->q_free, f);
+    }
+    cc_queue_close(&p->q_enc);
+    return NULL;
+}
+
+/* Encoder thread: convert to the encoder's format where needed, encode, mux; recycle the slot.
+   Separate from the video thread so segmentation of the next frame overlaps encoding. */
+static void *encode_thread(void *arg)
+{
+    Proc *p = arg;
+    AVFrame *f;
+    while ((f = cc_queue_pop(&p->q_enc))) {
+        if (!atomic_load(&p->failed)) {
+            AVFrame *ef = f;
+            int jpeg_fmt = 0;
+            if (p->sws_out) {
+                long long t = now_us();
+                ef = p->enc_frame;
+                if (av_frame_make_writable(ef) < 0) {
+                    fail(p, "out of memory");
+                } else {
                     sws_scale(p->sws_out, (const uint8_t *const *)f->data, f->linesize, 0,
                               f->height, ef->data, ef->linesize);
                     ef->pts = f->pts;
-                    cc_stage_add(&p->st[ST_VCONV], (double)(now_us() - t));
+                    cc_stage_add(&p->st[ST_VCONV_OUT], (double)(now_us() - t));
                 }
+            } else if (f->format == AV_PIX_FMT_YUVJ420P) {
+                f->format = AV_PIX_FMT_YUV420P; /* same layout; range says full */
+                f->color_range = AVCOL_RANGE_JPEG;
+                jpeg_fmt = 1;
+            }
+            if (!atomic_load(&p->failed)) {
                 ef->pict_type = AV_PICTURE_TYPE_NONE;
                 int64_t pts = ef->pts;
                 encode_write(p, p->venc, p->vost, ef, p->vpkt, &p->st[ST_VENC]);
@@ -186,6 +213,8 @@ static void *video_thread(void *arg)
                 atomic_store(&p->done_pts_us,
                              av_rescale_q(pts, p->venc->time_base, AV_TIME_BASE_Q));
             }
+            if (jpeg_fmt)
+                f->format = AV_PIX_FMT_YUVJ420P;
         }
         cc_queue_push(&p->q_free, f);
     }
@@ -609,7 +638,8 @@ int cc_media_process(const char *in, const char *out, int argc, char **argv)
     p->transparent = o.background == CC_BG_TRANSPARENT;
     pthread_mutex_init(&p->mux_lock, NULL);
     static const char *names[ST_COUNT][2] = {
-        { "demux", "packet" }, { "video decode", "frame" }, { "pixel convert", "frame" },
+        { "demux", "packet" }, { "video decode", "frame" }, { "pixel convert in", "frame" },
+        { "pixel convert out", "frame" },
         { "segment", "frame" }, { " of which infer", "frame" }, { "composite", "frame" },
         { "video encode", "frame" }, { "audio decode", "frame" }, { "denoise", "10ms" },
         { "audio encode", "frame" }, { "mux", "packet" } };
@@ -617,6 +647,7 @@ int cc_media_process(const char *in, const char *out, int argc, char **argv)
         cc_stage_init(&p->st[i], names[i][0], names[i][1]);
     cc_queue_init(&p->q_free, NSLOTS);
     cc_queue_init(&p->q_work, NSLOTS);
+    cc_queue_init(&p->q_enc, NSLOTS);
     p->vpkt = av_packet_alloc();
     p->apkt = av_packet_alloc();
     AVPacket *pkt = av_packet_alloc();
@@ -714,7 +745,13 @@ int cc_media_process(const char *in, const char *out, int argc, char **argv)
     }
     header_written = 1;
 
+    if (pthread_create(&p->ethread, NULL, encode_thread, p)) {
+        ret = AVERROR(EAGAIN);
+        goto end;
+    }
     if (pthread_create(&p->vthread, NULL, video_thread, p)) {
+        cc_queue_close(&p->q_enc);
+        pthread_join(p->ethread, NULL);
         ret = AVERROR(EAGAIN);
         goto end;
     }
@@ -763,7 +800,8 @@ int cc_media_process(const char *in, const char *out, int argc, char **argv)
     if (!atomic_load(&p->failed))
         decode_video(p, NULL, vframe);
     cc_queue_close(&p->q_work);
-    pthread_join(p->vthread, NULL);
+    pthread_join(p->vthread, NULL); /* closes q_enc when done */
+    pthread_join(p->ethread, NULL);
     p->vthread_started = 0;
     if (!atomic_load(&p->failed) && p->ai >= 0)
         decode_audio(p, NULL);
@@ -812,6 +850,7 @@ end:
         cc_queue_close(&p->q_work);
         cc_queue_close(&p->q_free);
         pthread_join(p->vthread, NULL);
+        pthread_join(p->ethread, NULL);
     }
     (void)header_written;
     if (p->oc && tmp_open)
@@ -846,6 +885,7 @@ end:
     free(p->map);
     cc_queue_destroy(&p->q_free);
     cc_queue_destroy(&p->q_work);
+    cc_queue_destroy(&p->q_enc);
     pthread_mutex_destroy(&p->mux_lock);
     free(p);
     return status;
