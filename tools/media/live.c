@@ -261,6 +261,8 @@ static void capture_loop(Live *L, AVFormatContext *ic, int si, int is_file, CcQu
             if (is_file && ret == AVERROR_EOF && L->o->camera_loop) {
                 loop_offset_us = last_end_us;
                 avformat_seek_file(ic, -1, INT64_MIN, ref, ref, 0);
+                if (video)
+                    avcodec_flush_buffers(L->vdec); /* the decoder is this thread's */
                 continue;
             }
             if (is_file && ret == AVERROR_EOF) {
