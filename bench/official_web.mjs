@@ -1,13 +1,14 @@
 // Per-frame time of the official MediaPipe selfie segmentation solution (CPU inference) in
 // headless Debian Chromium, on the frames official_web.sh made. An anchor, not a test.
-//   node official_web.mjs DIR FRAMES WARM      (DIR holds clip_720p.rgb and clip_1080p.rgb)
+//   node official_web.mjs DIR FRAMES WARM [WxH...]   (DIR holds clip_<H>p.rgb for each size;
+//                                                     default 1280x720 1920x1080)
 import fs from 'node:fs';
 import path from 'node:path';
 import { openOfficial } from '../tests/ref/official.mjs';
 
-const [dir, nArg, warmArg] = process.argv.slice(2);
+const [dir, nArg, warmArg, ...sizeArgs] = process.argv.slice(2);
 const n = Number(nArg || 20), warm = Number(warmArg || 10);
-const SIZES = [[1280, 720], [1920, 1080]];
+const SIZES = (sizeArgs.length ? sizeArgs : ['1280x720', '1920x1080']).map((s) => s.split('x').map(Number));
 const MODELS = [[0, 'general'], [1, 'landscape']];
 
 function frames(w, h) {
@@ -24,7 +25,7 @@ const off = await openOfficial();
 console.log(`# official @mediapipe/selfie_segmentation, useCpuInference, ${await off.version()}`);
 const data = Object.fromEntries(SIZES.map(([w, h]) => [h, frames(w, h)]));
 let info = null;
-console.log('who       model      size   frames  median_ms  p10_ms  p90_ms  min_ms');
+console.log('who       model      size      frames  median_ms  p10_ms  p90_ms  min_ms');
 for (const [id, name] of MODELS) {
   const t0 = Date.now();
   await off.setModel(id);
@@ -32,7 +33,7 @@ for (const [id, name] of MODELS) {
   for (const [w, h] of SIZES) {
     const r = await off.time(data[h], w, h, warm);
     info = r;
-    console.log(`official  ${name.padEnd(10)} ${(h + 'p').padEnd(6)} ${String(n).padStart(6)}  ${median(r.ms).toFixed(1).padStart(9)}  ${q(r.ms, 0.1).toFixed(1).padStart(6)}  ${q(r.ms, 0.9).toFixed(1).padStart(6)}  ${Math.min(...r.ms).toFixed(1).padStart(6)}`);
+    console.log(`official  ${name.padEnd(10)} ${(w + 'x' + h).padEnd(9)} ${String(n).padStart(6)}  ${median(r.ms).toFixed(1).padStart(9)}  ${q(r.ms, 0.1).toFixed(1).padStart(6)}  ${q(r.ms, 0.9).toFixed(1).padStart(6)}  ${Math.min(...r.ms).toFixed(1).padStart(6)}`);
   }
   console.log(`#   ${name}: initialize() ${initMs} ms`);
 }

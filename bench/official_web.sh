@@ -23,21 +23,22 @@ warm=${CC_BENCH_WARM:-10}
 if [ -n "${CC_BENCH_KEEP:-}" ]; then tmp=$CC_BENCH_KEEP; mkdir -p "$tmp"; else
   tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT; fi
 
-# n frames spread over the clip (every 25th), centre-cropped to 16:9, scaled up with bicubic;
+# n frames spread over the clip (every 25th), centre-cropped to 16:9, scaled with bicubic;
 # the RGB the browser gets is converted from the same Y4M our chain reads.
 FF=(ffmpeg -nostdin -hide_banner -loglevel error -y)
 cw=$(head -1 "$clip" | tr ' ' '\n' | sed -n 's/^W//p'); chh=$(head -1 "$clip" | tr ' ' '\n' | sed -n 's/^H//p')
 ch=$(( cw * 9 / 16 / 2 * 2 )); [ "$ch" -le "$chh" ] || { echo "official_web: clip too wide" >&2; exit 1; }
-for s in 1280x720 1920x1080; do
+sizes="${cw}x$ch 1280x720 1920x1080"   # the clip's own size too: shows what HD costs the official GL path
+for s in $sizes; do
   w=${s%x*}; h=${s#*x}
   "${FF[@]}" -i "$clip" -vf "select=not(mod(n\,25)),crop=$cw:$ch,scale=$w:$h:flags=bicubic" \
     -fps_mode passthrough -frames:v "$n" -pix_fmt yuv420p -f yuv4mpegpipe "$tmp/clip_${h}p.y4m"
   "${FF[@]}" -i "$tmp/clip_${h}p.y4m" -pix_fmt rgb24 \
     -sws_flags bilinear+accurate_rnd+full_chroma_int+bitexact -f rawvideo "$tmp/clip_${h}p.rgb"
 done
-echo "# frames: $n of $(basename "$clip") (every 25th), crop ${cw}x$ch, bicubic to 1280x720 and 1920x1080; $(nproc) CPUs"
+echo "# frames: $n of $(basename "$clip") (every 25th), crop ${cw}x$ch, bicubic to 1280x720 and 1920x1080 (and the crop itself); $(nproc) CPUs"
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine inflates every figure)"
-node "$here/official_web.mjs" "$tmp" "$n" "$warm"
+node "$here/official_web.mjs" "$tmp" "$n" "$warm" $sizes
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 sb=${build:+$build/bench/seg_bench}
