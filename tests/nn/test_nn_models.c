@@ -1,8 +1,9 @@
 /*
  * Both selfie-segmentation models on real photos, through every executor this build has:
- * XNNPACK, the portable executor with SIMD kernels and with C kernels only. Their output
- * probabilities must agree: max abs diff <= 2.5e-4 and at most 0.05% of the pixels
- * more than 1e-4 apart. (The brief asked for 1e-4 max; measured worst case is 1.3e-4,
+ * XNNPACK, the portable executor with SIMD kernels and with C kernels only. XNNPACK and the
+ * portable executor (SIMD kernels, what a build runs) must agree within 1e-4 (max abs diff);
+ * the plain-C kernels within 2.5e-4 with at most 0.05% of the pixels more than 1e-4 apart
+ * (measured worst case 1.3e-4,
  * landscape model on astronaut: per-layer relative differences are ~3e-6, float32
  * summation-order noise that the decoder amplifies; accumulating the portable convs in
  * double did not shrink it, so most of it is XNNPACK's own rounding.) Also checks that the result is a
@@ -133,8 +134,16 @@ int main(void)
                 }
                 printf("%s %s: %s vs %s max abs diff %.3g, %d pixels > 1e-4\n", models[m], images[i],
                        exec_names[k], out[0] ? exec_names[0] : exec_names[1], maxd, n_far);
-                CHECK_MSG(maxd <= 2.5e-4 && n_far <= h * w / 2000, "%s %s: %s differs by %g (%d pixels > 1e-4)",
-                          models[m], images[i], exec_names[k], maxd, n_far);
+                /* The two executors a build runs (XNNPACK, portable with its SIMD kernels)
+                 * and XNNPACK on 2 threads: within 1e-4 everywhere, as issue 2 asks. The
+                 * plain-C kernels (the SIMD kernels' reference) within the looser bound. */
+                if (k == 2)
+                    CHECK_MSG(maxd <= 2.5e-4 && n_far <= h * w / 2000,
+                              "%s %s: %s differs by %g (%d pixels > 1e-4)", models[m], images[i],
+                              exec_names[k], maxd, n_far);
+                else
+                    CHECK_MSG(maxd <= 1e-4, "%s %s: %s differs by %g", models[m], images[i],
+                              exec_names[k], maxd);
             }
             int in_range = 1;
             for (int j = 0; j < h * w; j++)
