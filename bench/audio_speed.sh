@@ -4,7 +4,7 @@
 # with SIMD and with C kernels, the speex engine), Debian FFmpeg's arnndn (same weights from
 # rnnoise.rnnn; whole-process CPU time minus an identical run with anull instead) and the
 # official wasm build under node (rnnoise_ref.mjs; whole-process CPU time minus a run on 0.1 s).
-# Minimum of 3 runs each (the machine is shared). Reported, not pass/fail.
+# Minimum of 5 runs for ours, 3 for the others (the machine is shared). Reported, not pass/fail.
 # usage: bench/audio_speed.sh [BUILD_DIR] [SECONDS]   (default: build, 60 s)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
