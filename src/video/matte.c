@@ -9,7 +9,8 @@
  *    low-confidence regions, the transposed conv's checkerboard), k stays near kmin and the
  *    wobble is damped.
  * 2. Fast guided filter (He et al., gray guide). The frame's luma is box-averaged down by an
- *    integer factor f to a working size of about 480 pixels wide or less; s is upsampled to it;
+ *    integer factor f to a working size of at most 320 pixels on its longer side; s is
+ *    upsampled to it;
  *    per pixel a = cov(I, p) / (var(I) + eps), b = mean(p) - a mean(I) over a box of radius r;
  *    a and b are box-averaged once more and upsampled to full resolution, where
  *    alpha = A * I + B follows the full-resolution edges of the frame.
@@ -27,7 +28,7 @@
 #include "matte_dsp.h"
 #include "pixfmt.h"
 
-#define WORK_MAX 480 /* widest working size of the guided filter */
+#define WORK_MAX 320 /* longest side of the guided filter's working size */
 
 struct CcMatte {
     int mw, mh;        /* model size */
@@ -364,7 +365,18 @@ void cc_matte_upsample_row(const CcMatte *m, const float *src, float *dst)
         float a = src[m->x0[x]], b = src[CC_MIN(m->x0[x] + 1, ww - 1)];
         dst[x] = a + (b - a) * m->wx[x];
     }
-    if (f == 4) { /* 1080p-class frames: written out, the loop overhead was most of the cost */
+    if (f == 6) { /* 1080p: written out, the loop overhead was most of the cost */
+        for (int j = 1; j < j_end; j++) {
+            const float b = src[j], dl = b - src[j - 1], dr = src[j + 1] - b;
+            float *o = dst + (size_t)j * 6;
+            o[0] = b - (5.0f / 12.0f) * dl;
+            o[1] = b - (3.0f / 12.0f) * dl;
+            o[2] = b - (1.0f / 12.0f) * dl;
+            o[3] = b + (1.0f / 12.0f) * dr;
+            o[4] = b + (3.0f / 12.0f) * dr;
+            o[5] = b + (5.0f / 12.0f) * dr;
+        }
+    } else if (f == 4) { /* 720p */
         for (int j = 1; j < j_end; j++) {
             const float b = src[j], dl = b - src[j - 1], dr = src[j + 1] - b;
             float *o = dst + (size_t)j * 4;
@@ -373,13 +385,12 @@ void cc_matte_upsample_row(const CcMatte *m, const float *src, float *dst)
             o[2] = b + 0.125f * dr;
             o[3] = b + 0.375f * dr;
         }
-    } else if (f == 3) { /* 720p-class */
+    } else if (f == 2) { /* 480p-class */
         for (int j = 1; j < j_end; j++) {
             const float b = src[j], dl = b - src[j - 1], dr = src[j + 1] - b;
-            float *o = dst + (size_t)j * 3;
-            o[0] = b - (1.0f / 3.0f) * dl;
-            o[1] = b;
-            o[2] = b + (1.0f / 3.0f) * dr;
+            float *o = dst + (size_t)j * 2;
+            o[0] = b - 0.25f * dl;
+            o[1] = b + 0.25f * dr;
         }
     } else {
         for (int j = 1; j < j_end; j++) {

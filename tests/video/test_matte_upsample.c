@@ -1,5 +1,5 @@
 /*
- * The matte's coefficient upsampling (integer factors with written-out phases for 3 and 4)
+ * The matte's coefficient upsampling (integer factors, written-out phases for 2, 4 and 6)
  * against the plain half-pixel bilinear formula, for frame widths that give factors 1..6 and
  * widths that are not multiples of the factor.
  */
