@@ -36,6 +36,18 @@ python3 -c "import sys; sys.exit(0 if 2.5 < float('${d:-0}') < 5 else 1)" && pas
 ffmpeg -v error -xerror -i rec.mp4 -f null - 2>dec.txt || fail "rec.mp4 does not play: $(head -2 dec.txt)"
 ls -a | grep -q '\.part' && fail "temporary file left: $(ls -a | grep part)"
 
+# A camera faster than this machine can clean (1080p at 60 fps): late pictures are dropped and
+# counted, audio never is, and what goes out stays in sync.
+ffmpeg -v error -y -i src.mp4 -vf scale=1920:1080,fps=60 -c:v libx264 -preset ultrafast -bf 0 -g 60 -c:a copy -t 8 fast.mp4
+timeout 60 "$BIN" live --camera fast.mp4 --mic fast.mp4 -o fast_live.mkv $ARGS --duration 7.5 --stats 2>ferr.txt
+read -r cap drop outn < <(sed -n 's/^video: \([0-9]*\) captured, \([0-9]*\) dropped late, \([0-9]*\) out.*/\1 \2 \3/p' ferr.txt)
+n=$(count_frames fast_live.mkv v:0)
+ad=$(stream_duration fast_live.mkv a:0)
+[ $(( ${drop:-0} + ${outn:-0} )) -eq "${cap:-x}" ] && [ "${outn:-x}" = "$n" ] \
+  && pass "1080p60: $cap captured = $outn out + $drop dropped late" || fail "1080p60 accounting: $cap captured, $outn out, $drop dropped, $n in file"
+python3 -c "import sys; sys.exit(0 if float('${ad:-0}') > 7.0 else 1)" && pass "1080p60: audio complete ($ad s)" || fail "1080p60: audio $ad s of 7.5"
+live_sync_check fast_live.mkv src.mp4
+
 # A microphone that loses 1 s of samples (an overrun; here a stand-in file with a 1 s hole in its
 # audio): the sample clock is put back on the capture clock, so the voice after the hole stays on
 # its flash.
