@@ -110,6 +110,13 @@ void cc_bilinear_taps(CcTap *t, int n_dst, int n_src)
     }
 }
 
+/* Two one-sided selects compile to maxss/minss; a nested ternary became mispredicted branches. */
+static inline float clamp01(float v)
+{
+    v = v > 0.0f ? v : 0.0f;
+    return v < 1.0f ? v : 1.0f;
+}
+
 /* One tensor row from a YUV frame; fmt is a constant at each call site so the switch folds. */
 static inline __attribute__((always_inline)) void
 yuv_row_fmt(const CcFrame *f, const YuvCoef *kc, const CcTap *tx, CcTap vy, float *o, int dst_w,
@@ -145,9 +152,9 @@ yuv_row_fmt(const CcFrame *f, const YuvCoef *kc, const CcTap *tx, CcTap vy, floa
         float yy = (yt + (yb - yt) * vy.w - k.y_off) * k.y_mul;
         float u = (ut + (ub - ut) * vy.w - 128.0f) * k.c_mul;
         float v = (vt + (vb - vt) * vy.w - 128.0f) * k.c_mul;
-        o[0] = CC_CLAMP(yy + k.rv * v, 0.0f, 1.0f);
-        o[1] = CC_CLAMP(yy + k.gu * u + k.gv * v, 0.0f, 1.0f);
-        o[2] = CC_CLAMP(yy + k.bu * u, 0.0f, 1.0f);
+        o[0] = clamp01(yy + k.rv * v);
+        o[1] = clamp01(yy + k.gu * u + k.gv * v);
+        o[2] = clamp01(yy + k.bu * u);
     }
 }
 
