@@ -182,6 +182,16 @@ double cc_seg_score_bite(const CcSegScore *s)
     return s->bite_n > 0 ? s->bite_sum / s->bite_n : 0.0;
 }
 
+double cc_mask_iou(const uint8_t *a, const uint8_t *b, int n)
+{
+    long in = 0, un = 0;
+    for (int i = 0; i < n; i++) {
+        in += a[i] >= 128 && b[i] >= 128;
+        un += a[i] >= 128 || b[i] >= 128;
+    }
+    return un ? (double)in / un : 1.0;
+}
+
 double cc_mask_mean_abs_diff(const uint8_t *a, const uint8_t *b, const uint8_t *region, int n)
 {
     double sum = 0;

@@ -31,6 +31,9 @@ double cc_seg_score_halo(const CcSegScore *s);
 /* Mean missing mask (0..1) just inside the person: bitten-off edges. */
 double cc_seg_score_bite(const CcSegScore *s);
 
+/* IoU of two 8-bit masks thresholded at 128 (1 when both are empty). */
+double cc_mask_iou(const uint8_t *a, const uint8_t *b, int n);
+
 /* Mean |a - b| / 255 over pixels where region is nonzero (region NULL: all). */
 double cc_mask_mean_abs_diff(const uint8_t *a, const uint8_t *b, const uint8_t *region, int n);
 

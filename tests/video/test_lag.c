@@ -7,17 +7,8 @@
 #include <string.h>
 
 #include "cleancast/video.h"
+#include "segmetrics.h"
 #include "testutil.h"
-
-static double iou(const uint8_t *a, const uint8_t *b, int n)
-{
-    int in = 0, un = 0;
-    for (int i = 0; i < n; i++) {
-        in += a[i] >= 128 && b[i] >= 128;
-        un += a[i] >= 128 || b[i] >= 128;
-    }
-    return un ? (double)in / un : 1.0;
-}
 
 int main(void)
 {
@@ -57,7 +48,7 @@ int main(void)
         CHECK(cc_segmenter_process(ref, &f, &mr) == 0);
         CHECK(cc_segmenter_process(raw, &f, &mw) == 0);
         if (t > 0) {
-            double now = iou(m_ref, m_raw, n), before = iou(m_ref, m_prev, n);
+            double now = cc_mask_iou(m_ref, m_raw, n), before = cc_mask_iou(m_ref, m_prev, n);
             CHECK_MSG(now > before && now > 0.95, "frame %d: IoU with this frame %.4f, with the "
                       "previous %.4f", t, now, before);
         }

@@ -10,6 +10,7 @@
 #include "cleancast/video.h"
 #include "frames.h"
 #include "common.h"
+#include "segmetrics.h"
 #include "testutil.h"
 
 static double agree(const uint8_t *a, const uint8_t *b, int n, int tol)
@@ -18,16 +19,6 @@ static double agree(const uint8_t *a, const uint8_t *b, int n, int tol)
     for (int i = 0; i < n; i++)
         ok += abs(a[i] - b[i]) <= tol;
     return (double)ok / n;
-}
-
-static double iou(const uint8_t *a, const uint8_t *b, int n)
-{
-    int in = 0, un = 0;
-    for (int i = 0; i < n; i++) {
-        in += a[i] >= 128 && b[i] >= 128;
-        un += a[i] >= 128 || b[i] >= 128;
-    }
-    return un ? (double)in / un : 1.0;
 }
 
 int main(void)
@@ -123,7 +114,7 @@ int main(void)
                 guard_ok &= m[(size_t)y * (w + 16) + x] == 0xCD;
         }
         CHECK_MSG(guard_ok, "format %d: mask guard bytes overwritten", (int)fmts[k]);
-        double a = agree(tight, m_ref, n, 8), j = iou(tight, m_ref, n);
+        double a = agree(tight, m_ref, n, 8), j = cc_mask_iou(tight, m_ref, n);
         int exact = fmts[k] <= CC_PIX_RGB24;
         if (exact)
             CHECK_MSG(memcmp(tight, m_ref, n) == 0, "format %d differs from RGB24", (int)fmts[k]);
@@ -141,7 +132,7 @@ int main(void)
     CHECK(cc_segmenter_open(&seg, model, &ss) == 0);
     CcMask pm = { w, h, m, w };
     CHECK(cc_segmenter_process(seg, &ref.frame, &pm) == 0);
-    CHECK_MSG(iou(m, m_ref, n) > 0.95, "refined vs raw IoU %.4f", iou(m, m_ref, n));
+    CHECK_MSG(cc_mask_iou(m, m_ref, n) > 0.95, "refined vs raw IoU %.4f", cc_mask_iou(m, m_ref, n));
     TestFrame half;
     int hw = w / 2 + 1, hh = h / 2 + 1;
     uint8_t *rgb_half = malloc((size_t)hw * hh * 3);

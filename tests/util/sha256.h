@@ -1,4 +1,4 @@
-/* SHA-256 (FIPS 180-4) for the model tests: hashes weights to compare with pinned values. */
+/* SHA-256 (FIPS 180-4) for tests: pinned hashes of weights and of input files. */
 #ifndef CC_TEST_SHA256_H
 #define CC_TEST_SHA256_H
 #include <stddef.h>
