@@ -103,6 +103,20 @@ run garbage.mp4 -o g.mp4 2>err.txt; rc=$?
 head -c 300000 src.mp4 > truncated.mp4
 run truncated.mp4 -o t.mp4 2>err.txt; rc=$?
 [ $rc -eq 1 ] && [ ! -e t.mp4 ] && grep -q truncated.mp4 err.txt && pass "truncated mp4: $(head -1 err.txt)" || fail "truncated mp4: rc=$rc $(cat err.txt)"
+# Damaged bytes in the middle: concealed, counted, the output still has (nearly) every frame.
+python3 -c "
+import random; random.seed(1); d = bytearray(open('src.mp4', 'rb').read()); n = len(d)
+for i in range(200): d[random.randrange(n // 4, 3 * n // 4)] ^= 0xff
+open('damaged.mp4', 'wb').write(d)"
+run damaged.mp4 -o d.mp4 $ARGS 2>err.txt; rc=$?
+n=$(count_frames d.mp4 v:0 2>/dev/null)
+[ $rc -eq 0 ] && grep -q "damaged packets" err.txt && [ "${n:-0}" -ge $((src_frames - 10)) ] \
+  && pass "damaged input: $n frames; $(grep -m1 'damaged packets' err.txt)" || fail "damaged input: rc=$rc frames=$n $(tail -2 err.txt)"
+# A file cut in half (its header still says 8 s): what could be read, and a warning saying so.
+head -c $(( $(stat -c %s src.mkv) / 2 )) src.mkv > half.mkv
+run half.mkv -o h.mkv $ARGS 2>err.txt; rc=$?
+[ $rc -eq 0 ] && grep -q "truncated?" err.txt && [ -f h.mkv ] && pass "half a file: $(grep -m1 truncated err.txt)" \
+  || fail "half a file: rc=$rc $(cat err.txt)"
 run missing.mp4 -o m.mp4 2>err.txt; rc=$?
 [ $rc -eq 1 ] && grep -q "missing.mp4" err.txt && pass "missing input: $(head -1 err.txt)" || fail "missing input: rc=$rc"
 run src.mp4 -o x.mp4 --denoise loud 2>err.txt; rc=$?

@@ -1056,7 +1056,7 @@ int cc_media_live(int argc, char **argv)
     if (o.mic && !strcmp(o.mic, "none"))
         o.mic = NULL;
     avdevice_register_all();
-    av_log_set_level(o.verbose ? AV_LOG_WARNING : AV_LOG_ERROR);
+    av_log_set_level(o.verbose ? AV_LOG_WARNING : AV_LOG_FATAL); /* ours name the device */
 
     Live *L = calloc(1, sizeof(*L));
     if (!L)

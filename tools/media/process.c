@@ -79,6 +79,7 @@ typedef struct Proc {
     pthread_mutex_t mux_lock;
     AVPacket *vpkt, *apkt;
     _Atomic int failed;
+    long long damaged;              /* packets the decoders rejected */
     CcStage st[ST_COUNT];
 } Proc;
 
@@ -266,13 +267,20 @@ static int queue_video_frame(Proc *p, AVFrame *dec)
     return cc_queue_push(&p->q_work, s) < 0 ? AVERROR_EXIT : 0;
 }
 
+/* Damaged input: FFmpeg conceals what it can; say so for the first few, then count. */
+static void damaged(Proc *p, const char *what, int err)
+{
+    if (++p->damaged <= 3)
+        fprintf(stderr, "%scleancast: warning: %s decode error (concealed): %s\n",
+                isatty(2) ? "\r\033[K" : "", what, av_err2str(err));
+}
+
 static int decode_video(Proc *p, AVPacket *pkt, AVFrame *frame)
 {
     long long t = now_us();
     int ret = avcodec_send_packet(p->vdec, pkt);
     if (ret < 0 && ret != AVERROR_EOF) {
-        /* A damaged packet: FFmpeg conceals what it can; say so and go on. */
-        fprintf(stderr, "\ncleancast: warning: video decode error: %s\n", av_err2str(ret));
+        damaged(p, "video", ret);
         return 0;
     }
     for (;;) {
@@ -280,7 +288,7 @@ static int decode_video(Proc *p, AVPacket *pkt, AVFrame *frame)
         if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
             return 0;
         if (ret < 0) {
-            fprintf(stderr, "\ncleancast: warning: video decode error: %s\n", av_err2str(ret));
+            damaged(p, "video", ret);
             return 0;
         }
         cc_stage_add(&p->st[ST_VDEC], (double)(now_us() - t));
@@ -560,7 +568,7 @@ static int decode_audio(Proc *p, AVPacket *pkt)
     long long t = now_us();
     int ret = avcodec_send_packet(p->adec, pkt);
     if (ret < 0 && ret != AVERROR_EOF) {
-        fprintf(stderr, "\ncleancast: warning: audio decode error: %s\n", av_err2str(ret));
+        damaged(p, "audio", ret);
         return 0;
     }
     for (;;) {
@@ -568,7 +576,7 @@ static int decode_audio(Proc *p, AVPacket *pkt)
         if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
             break;
         if (ret < 0) {
-            fprintf(stderr, "\ncleancast: warning: audio decode error: %s\n", av_err2str(ret));
+            damaged(p, "audio", ret);
             break;
         }
         cc_stage_add(&p->st[ST_ADEC], (double)(now_us() - t));
@@ -627,7 +635,8 @@ int cc_media_process(const char *in, const char *out, int argc, char **argv)
         fprintf(stderr, "cleancast process: input and output are the same file\n");
         return 2;
     }
-    av_log_set_level(AV_LOG_ERROR);
+    /* FFmpeg's own messages only with -v: ours say what failed, naming the file. */
+    av_log_set_level(o.verbose ? AV_LOG_WARNING : AV_LOG_FATAL);
 
     Proc *p = calloc(1, sizeof(*p));
     if (!p)
@@ -838,6 +847,14 @@ int cc_media_process(const char *in, const char *out, int argc, char **argv)
                     wall > 0 ? p->frames_out / wall : 0, wall > 0 ? media / wall : 0);
         if (o.stats)
             print_stats(p, wall);
+        if (p->damaged)
+            fprintf(stderr, "cleancast: warning: %lld damaged packets in '%s' were concealed\n",
+                    p->damaged, in);
+        int64_t end_us = atomic_load(&p->done_pts_us);
+        if (dur > 2 && end_us - start_us < (int64_t)((dur - 1.0) * 1e6))
+            fprintf(stderr, "cleancast: warning: '%s' ends at %.1f s although it says %.1f s "
+                    "(truncated?); the output has what could be read\n", in,
+                    (end_us - start_us) / 1e6, dur);
         if (p->audio_gap_samples || p->audio_overlap_samples)
             fprintf(stderr, "cleancast: warning: the input's audio has holes or overlaps: %.0f ms "
                     "filled with silence, %.0f ms trimmed, to stay aligned with the video\n",
