@@ -25,6 +25,7 @@ static void help(FILE *f)
         "  --light-wrap X             0..1, background light over the person's edge (default 0)\n"
         "  --model NAME               general (default), landscape or a .tflite path\n"
         "  --backend B                auto (default), xnnpack or portable\n"
+        "  --raw                      official MediaPipe mask (no refinement, no steadying)\n"
         "  -v, --verbose              more messages\n"
         "  -h, --help                 this help\n\n"
         "Video files (MP4, MKV, WebM, MOV, AVI) also take:\n"
@@ -32,7 +33,7 @@ static void help(FILE *f)
 }
 
 static int process_image(const char *in, const char *out, const CcToolBackground *bg,
-                         float light_wrap, const char *model_path, CcBackend backend)
+                         float light_wrap, const char *model_path, CcBackend backend, int raw)
 {
     CcImage img, bgimg = { 0 };
     CcCompositor *comp = NULL;
@@ -42,7 +43,7 @@ static int process_image(const char *in, const char *out, const CcToolBackground
         return 1;
     if (bg->mode == CC_BG_IMAGE && cc_image_read(bg->image_path, &bgimg))
         goto done;
-    if (bg->mode != CC_BG_NONE && cc_tool_segment_image(&img, model_path, backend, 0, &mask))
+    if (bg->mode != CC_BG_NONE && cc_tool_segment_image(&img, model_path, backend, raw, &mask))
         goto done;
     CcCompositorSettings cs;
     cc_compositor_default_settings(&cs);
@@ -89,7 +90,7 @@ done:
 
 int cc_cmd_process(int argc, char **argv)
 {
-    enum { O_BG = 256, O_MODEL, O_BACKEND, O_WRAP, O_IGNORE_ARG, O_IGNORE };
+    enum { O_RAW = 255, O_BG = 256, O_MODEL, O_BACKEND, O_WRAP, O_IGNORE_ARG, O_IGNORE };
     static const struct option opts[] = {
         { "output", required_argument, NULL, 'o' },
         { "background", required_argument, NULL, O_BG },
@@ -107,7 +108,7 @@ int cc_cmd_process(int argc, char **argv)
         { "progress", no_argument, NULL, O_IGNORE },
         { "no-progress", no_argument, NULL, O_IGNORE },
         { "quiet", no_argument, NULL, O_IGNORE },
-        { "raw", no_argument, NULL, O_IGNORE },
+        { "raw", no_argument, NULL, O_RAW },
         { "crf", required_argument, NULL, O_IGNORE_ARG },
         { "preset", required_argument, NULL, O_IGNORE_ARG },
         { "audio-bitrate", required_argument, NULL, O_IGNORE_ARG },
@@ -118,7 +119,7 @@ int cc_cmd_process(int argc, char **argv)
     cc_tool_parse_background("blur", &bg);
     CcBackend backend = CC_BACKEND_AUTO;
     float light_wrap = 0.0f;
-    int c;
+    int c, raw = 0;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:vh", opts, NULL)) != -1) {
@@ -131,6 +132,7 @@ int cc_cmd_process(int argc, char **argv)
             if (cc_tool_parse_float("--light-wrap", optarg, 0.0f, 1.0f, &light_wrap))
                 return 2;
             break;
+        case O_RAW: raw = 1; break;
         case O_IGNORE_ARG: case O_IGNORE: break;
         case 'v': cc_tool_log_init(1); break;
         case 'h': help(stdout); return 0;
@@ -162,5 +164,5 @@ int cc_cmd_process(int argc, char **argv)
     char model_path[4096];
     if (cc_tool_seg_model_path(model_name, model_path, sizeof(model_path)))
         return 2;
-    return process_image(in, out, &bg, light_wrap, model_path, backend);
+    return process_image(in, out, &bg, light_wrap, model_path, backend, raw);
 }
