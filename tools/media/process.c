@@ -662,7 +662,7 @@ int cc_media_process(const char *in, const char *out, int argc, char **argv)
     AVPacket *pkt = av_packet_alloc();
     AVFrame *vframe = av_frame_alloc();
     char tmp[4096] = "";
-    int ret, tmp_open = 0, header_written = 0, completed = 0;
+    int ret, tmp_open = 0, completed = 0;
     long long t_start = now_us();
 
     /* Input: bounded probing, so a corrupt or unreachable input fails in bounded time. */
@@ -744,7 +744,7 @@ int cc_media_process(const char *in, const char *out, int argc, char **argv)
     }
     av_dict_copy(&p->oc->metadata, p->ic->metadata, 0);
     if ((ret = avio_open(&p->oc->pb, tmp, AVIO_FLAG_WRITE)) < 0) {
-        fail(p, "cannot write '%s': %s", tmp, av_err2str(ret));
+        fail(p, "cannot write '%s' (as temporary '%s'): %s", out, tmp, av_err2str(ret));
         goto end;
     }
     tmp_open = 1;
@@ -752,7 +752,6 @@ int cc_media_process(const char *in, const char *out, int argc, char **argv)
         fail(p, "cannot write the output header: %s", av_err2str(ret));
         goto end;
     }
-    header_written = 1;
 
     if (pthread_create(&p->ethread, NULL, encode_thread, p)) {
         ret = AVERROR(EAGAIN);
@@ -825,7 +824,6 @@ int cc_media_process(const char *in, const char *out, int argc, char **argv)
         if ((ret = av_write_trailer(p->oc)) < 0)
             fail(p, "cannot finish the output: %s", av_err2str(ret));
     }
-    header_written = 0;
     if (tmp_open) {
         avio_closep(&p->oc->pb);
         tmp_open = 0;
@@ -869,7 +867,6 @@ end:
         pthread_join(p->vthread, NULL);
         pthread_join(p->ethread, NULL);
     }
-    (void)header_written;
     if (p->oc && tmp_open)
         avio_closep(&p->oc->pb);
     if (tmp[0])
