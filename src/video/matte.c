@@ -52,6 +52,7 @@ struct CcMatte {
     float *ka;         /* (w) scratch */
     CcMatteDsp dsp;
     CcTap *tx, *ty;    /* (ww), (wh): model size -> working size */
+    CcTap *rx, *ry;    /* (w), (h): model size -> frame size (raw mode) */
 };
 
 static void *falloc(size_t n)
@@ -72,6 +73,8 @@ void cc_matte_close(CcMatte **pm)
     cc_free_aligned(m->x0);
     cc_free_aligned(m->tx);
     cc_free_aligned(m->ty);
+    cc_free_aligned(m->rx);
+    cc_free_aligned(m->ry);
     free(m);
     *pm = NULL;
 }
@@ -126,14 +129,18 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     cc_matte_dsp_init(&m->dsp);
     m->tx = cc_alloc_aligned((size_t)m->ww * sizeof(CcTap));
     m->ty = cc_alloc_aligned((size_t)m->wh * sizeof(CcTap));
+    m->rx = cc_alloc_aligned((size_t)w * sizeof(CcTap));
+    m->ry = cc_alloc_aligned((size_t)h * sizeof(CcTap));
     if (!m->state || !m->prev_in || !m->guide || !m->p || !m->mI || !m->mP || !m->mII ||
         !m->mIP || !m->tmp || !m->cum || !m->A || !m->B || !m->x0 || !m->wx || !m->arow[0] ||
-        !m->arow[1] || !m->brow[0] || !m->brow[1] || !m->luma || !m->ka || !m->tx || !m->ty) {
+        !m->arow[1] || !m->brow[0] || !m->brow[1] || !m->luma || !m->ka || !m->tx || !m->ty || !m->rx || !m->ry) {
         cc_matte_close(&m);
         return CC_ERR(ENOMEM);
     }
     cc_bilinear_taps(m->tx, m->ww, mw);
     cc_bilinear_taps(m->ty, m->wh, mh);
+    cc_bilinear_taps(m->rx, w, mw);
+    cc_bilinear_taps(m->ry, h, mh);
     for (int x = 0; x < w; x++) {
         float fx = (x + 0.5f) / m->f - 0.5f;
         if (fx < 0.0f)
@@ -158,44 +165,45 @@ void cc_matte_reset(CcMatte *m)
 
 /* ---------------------------------------------------------------- raw */
 
-void cc_upsample_u8_bilinear(const uint8_t *src, int sw, int sh, int src_stride, uint8_t *dst,
-                             int dw, int dh, int dst_stride)
+/*
+ * Raw rendering, the official order of operations: m8 = round(255 p) at model size; each
+ * output pixel = round(top + (bottom - top) wy) with top/bottom the horizontal half-pixel
+ * interpolations of the two nearest m8 rows. Horizontal interpolations are computed once per
+ * m8 row (cached, like the refine's coefficient rows), the per-pixel work is one lerp.
+ */
+static const float *raw_hrow(CcMatte *m, const uint8_t *m8, int j)
 {
-    const float sx = (float)sw / dw, sy = (float)sh / dh;
-    for (int oy = 0; oy < dh; oy++) {
-        float fy = (oy + 0.5f) * sy - 0.5f;
-        if (fy < 0.0f)
-            fy = 0.0f;
-        int y0 = CC_MIN((int)fy, sh - 1);
-        int y1 = CC_MIN(y0 + 1, sh - 1);
-        float wy = CC_MIN(fy - y0, 1.0f);
-        const uint8_t *r0 = src + (size_t)y0 * src_stride, *r1 = src + (size_t)y1 * src_stride;
-        uint8_t *o = dst + (size_t)oy * dst_stride;
-        for (int ox = 0; ox < dw; ox++) {
-            float fx = (ox + 0.5f) * sx - 0.5f;
-            if (fx < 0.0f)
-                fx = 0.0f;
-            int x0 = CC_MIN((int)fx, sw - 1);
-            int x1 = CC_MIN(x0 + 1, sw - 1);
-            float wx = CC_MIN(fx - x0, 1.0f);
-            float top = r0[x0] + (r0[x1] - r0[x0]) * wx;
-            float bot = r1[x0] + (r1[x1] - r1[x0]) * wx;
-            float v = top + (bot - top) * wy;
-            o[ox] = (uint8_t)(v + 0.5f);
-        }
+    for (int s = 0; s < 2; s++)
+        if (m->row_idx[s] == j)
+            return m->arow[s];
+    int s = m->row_idx[0] == -1 ? 0 : m->row_idx[1] == -1 ? 1
+          : m->row_idx[0] < m->row_idx[1] ? 0 : 1;
+    const uint8_t *r = m8 + (size_t)j * m->mw;
+    float *o = m->arow[s];
+    for (int x = 0; x < m->w; x++) {
+        const CcTap t = m->rx[x];
+        o[x] = r[t.i0] + (r[t.i1] - r[t.i0]) * t.w;
     }
+    m->row_idx[s] = j;
+    return o;
 }
 
 void cc_matte_raw(CcMatte *m, const float *prob, CcMask *mask)
 {
-    /* m8 at model size, stored in the (large enough) tmp buffer reinterpreted as bytes. */
+    /* m8 at model size, in the prev_in buffer (free in raw mode) reinterpreted as bytes. */
     uint8_t *m8 = (uint8_t *)m->prev_in;
     for (int i = 0; i < m->mw * m->mh; i++) {
         float p = CC_CLAMP(prob[i], 0.0f, 1.0f);
         m8[i] = (uint8_t)lrintf(255.0f * p);
     }
-    cc_upsample_u8_bilinear(m8, m->mw, m->mh, m->mw, mask->data, mask->width, mask->height,
-                            mask->stride);
+    m->row_idx[0] = m->row_idx[1] = -1;
+    for (int y = 0; y < m->h; y++) {
+        const CcTap t = m->ry[y];
+        const float *top = raw_hrow(m, m8, t.i0), *bot = raw_hrow(m, m8, t.i1);
+        uint8_t *o = mask->data + (size_t)y * mask->stride;
+        for (int x = 0; x < m->w; x++)
+            o[x] = (uint8_t)(int)(top[x] + (bot[x] - top[x]) * t.w + 0.5f);
+    }
     m->have_state = 0; /* raw output never feeds the temporal state */
 }
 

@@ -35,8 +35,4 @@ int cc_matte_work_width(const CcMatte *m);
 /* One working-width row upsampled half-pixel bilinearly to the frame width (internal; tests). */
 void cc_matte_upsample_row(const CcMatte *m, const float *src, float *dst);
 
-/* Upsamples u8 src (sh, sw) to dst (dh, dw) with half-pixel bilinear sampling, rounded. */
-void cc_upsample_u8_bilinear(const uint8_t *src, int sw, int sh, int src_stride, uint8_t *dst,
-                             int dw, int dh, int dst_stride);
-
 #endif
