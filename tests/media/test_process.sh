@@ -121,6 +121,18 @@ run missing.mp4 -o m.mp4 2>err.txt; rc=$?
 [ $rc -eq 1 ] && grep -q "missing.mp4" err.txt && pass "missing input: $(head -1 err.txt)" || fail "missing input: rc=$rc"
 run src.mp4 -o x.mp4 --denoise loud 2>err.txt; rc=$?
 [ $rc -eq 2 ] && grep -q -- "--denoise" err.txt && pass "bad option: $(head -1 err.txt)" || fail "bad option: rc=$rc $(cat err.txt)"
+for bad in "--strength 2" "--strength x" "--threads -1" "--background blur:7" "--background color:XYZ" \
+           "--background sparkle" "--model tiny" "--crf 99" "--denoise"; do
+  opt=${bad%% *}
+  run src.mp4 -o x.mp4 $bad 2>err.txt; rc=$?
+  [ $rc -eq 2 ] && grep -q -- "$opt" err.txt && [ ! -e x.mp4 ] || fail "bad option '$bad': rc=$rc $(cat err.txt)"
+done
+pass "bad option values rejected with exit 2, naming the option"
+run src.mp4 -o x.mp4 --background replace:no_such.png 2>err.txt; rc=$?
+[ $rc -eq 1 ] && grep -q "no_such.png" err.txt && [ ! -e x.mp4 ] && pass "missing background image: $(head -1 err.txt)" \
+  || fail "missing background image: rc=$rc $(cat err.txt)"
+run src.mp4 -o x.mp4 --model no_such.tflite 2>err.txt; rc=$?
+[ $rc -eq 1 ] && grep -q "no_such.tflite" err.txt && pass "missing model: $(head -1 err.txt)" || fail "missing model: rc=$rc $(cat err.txt)"
 run src.mp4 -o x.avi 2>err.txt; rc=$?
 [ $rc -eq 2 ] && pass "bad output type: $(head -1 err.txt)" || fail "bad output type accepted: rc=$rc"
 t0=$(date +%s)
