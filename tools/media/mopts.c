@@ -47,11 +47,13 @@ void cc_media_usage(FILE *f, int live)
 "  --denoise rnnoise|speex|off             (default rnnoise)\n"
 "  --strength 0..1   noise suppression strength (default 1)\n"
 "  --denoise-model FILE   RNNoise model (.ccm or .rnnn)\n"
-"  --threads N       codec threads (default: all CPUs); inference uses one\n"
-"  --crf N  --preset NAME  --audio-bitrate BPS   encoder settings (x264 default crf 20 veryfast)\n"
-"  --stats           print per-stage timings\n"
+"  --threads N       codec threads (default: all CPUs%s); inference uses one\n"
+"  --crf N  --preset NAME  --audio-bitrate BPS   encoder settings (x264 default crf 20 %s)\n"
+"  --stats           print per-stage timings%s\n"
 "  --progress / --no-progress   progress line (default: only on a terminal)\n"
-"  -q, --quiet       no summary\n");
+"  -q, --quiet       no summary\n", live ? ", at most 2" : "",
+            live ? "ultrafast, zerolatency" : "veryfast",
+            live ? " and the added latency of video and audio" : "");
 }
 
 static int parse_hex_color(const char *s, unsigned char rgb[3])
