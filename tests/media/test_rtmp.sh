@@ -39,7 +39,8 @@ ffmpeg -v error -xerror -i recv.flv -f null - 2>dec.txt && pass "RTMP stream dec
 live_sync_check recv.flv src.mp4
 
 # 2. Server goes away for ~3 s and comes back: the sender reconnects and keeps going.
-timeout 60 "$BIN" live --camera src.mp4 --mic src.mp4 --loop -o $URL $ARGS --duration 14 --stats 2>send2.txt & SENDER=$!
+# A local recording runs beside the stream: it must not stall while the server is away.
+timeout 60 "$BIN" live --camera src.mp4 --mic src.mp4 --loop -o $URL -o rec.mkv $ARGS --duration 14 --stats 2>send2.txt & SENDER=$!
 PIDS+=($SENDER)
 sleep 3
 kill $NGINX; wait $NGINX 2>/dev/null
@@ -54,5 +55,10 @@ grep -q "reconnected" send2.txt && pass "$(grep -m1 lost send2.txt | sed 's/^ */
   || fail "no reconnect: $(grep -E 'lost|reconnect' send2.txt)"
 n=$(count_frames recv2.flv v:0)
 [ "${n:-0}" -ge 10 ] && pass "stream readable after reconnect ($n frames in 3 s)" || fail "after reconnect: $n frames; $(cat recv2.txt)"
+gap=$(ffprobe -v error -select_streams v:0 -show_entries packet=pts_time -of csv=p=0 rec.mkv | sort -g |
+  awk 'NR>1 && $1-p>g {g=$1-p} {p=$1} END{printf "%.3f", g}')
+python3 -c "import sys; sys.exit(0 if float('${gap:-9}') < 0.5 else 1)" \
+  && pass "the recording beside the stream kept going while the server was away (largest frame gap $gap s)" \
+  || fail "the recording stalled while the server was away: frame gap $gap s"
 grep -E "dropped|reconnects" send2.txt
 finish

@@ -78,9 +78,17 @@ typedef struct Output {
     char tmp[4096];
     CcCodecChoice codecs;
     AVPacket *pkt;
+    /* reconnection runs in its own thread so a slow connect never stalls the other outputs */
+    pthread_t conn_thread;
+    atomic_int conn_state;         /* CONN_IDLE, CONN_BUSY, CONN_DONE */
+    AVFormatContext *pending_oc;   /* handed over at CONN_DONE */
+    int pending_ret;
 } Output;
 
-typedef struct Live {
+enum { CONN_IDLE, CONN_BUSY, CONN_DONE };
+
+typedef struct Live Live;
+struct Live {
     CcMediaOptions *o;
     long long t0;
     atomic_int stop;               /* 1: stop requested (signal, duration, end, error) */
@@ -115,7 +123,7 @@ typedef struct Live {
     long long frames_out;
     int denoise_latency;
     int64_t audio_filled, audio_dropped; /* samples, drift / lost-sample corrections */
-} Live;
+};
 
 static Live *g_live;
 
@@ -756,10 +764,12 @@ static int open_output_encoders(Live *L, Output *out)
     return 0;
 }
 
-/* (Re)connects or opens the muxer of an output. Returns 0 or < 0 (output stays down). */
-static int output_connect(Live *L, Output *out)
+/* Opens the muxer of an output (file, device or network connection) into *poc; touches
+   nothing the output thread reads, so it may run on a connector thread. */
+static int output_open_muxer(Output *out, AVFormatContext **poc)
 {
     int ret;
+    AVFormatContext *oc = NULL;
     const char *url = out->dest;
     if (out->kind == OUT_FILE) {
         const char *slash = strrchr(out->dest, '/');
@@ -771,21 +781,26 @@ static int output_connect(Live *L, Output *out)
     } else if (out->kind == OUT_PULSE) {
         url = out->dest[5] == ':' ? out->dest + 6 : "default";
     }
-    if ((ret = avformat_alloc_output_context2(&out->oc, out->ofmt, NULL, url)) < 0)
+    if ((ret = avformat_alloc_output_context2(&oc, out->ofmt, NULL, url)) < 0)
         return ret;
-    out->oc->interrupt_callback.callback = NULL; /* finish writing even when stopping */
-    if (out->venc) {
-        AVStream *st = avformat_new_stream(out->oc, NULL);
+    if (out->venc) { /* stream 0 (out->vidx) */
+        AVStream *st = avformat_new_stream(oc, NULL);
+        if (!st) {
+            avformat_free_context(oc);
+            return AVERROR(ENOMEM);
+        }
         avcodec_parameters_from_context(st->codecpar, out->venc);
         st->time_base = out->venc->time_base;
-        st->avg_frame_rate = L->framerate;
-        out->vidx = st->index;
+        st->avg_frame_rate = out->venc->framerate;
     }
-    if (out->aenc) {
-        AVStream *st = avformat_new_stream(out->oc, NULL);
+    if (out->aenc) { /* stream 0 or 1 (out->aidx) */
+        AVStream *st = avformat_new_stream(oc, NULL);
+        if (!st) {
+            avformat_free_context(oc);
+            return AVERROR(ENOMEM);
+        }
         avcodec_parameters_from_context(st->codecpar, out->aenc);
         st->time_base = out->aenc->time_base;
-        out->aidx = st->index;
     }
     AVDictionary *opts = NULL;
     if (out->kind == OUT_NET) {
@@ -795,10 +810,9 @@ static int output_connect(Live *L, Output *out)
         /* (rtmp's "timeout" would mean listen mode; rw_timeout bounds the writes) */
     }
     if (!(out->ofmt->flags & AVFMT_NOFILE)) {
-        if ((ret = avio_open2(&out->oc->pb, url, AVIO_FLAG_WRITE, NULL, &opts)) < 0) {
+        if ((ret = avio_open2(&oc->pb, url, AVIO_FLAG_WRITE, NULL, &opts)) < 0) {
             av_dict_free(&opts);
-            avformat_free_context(out->oc);
-            out->oc = NULL;
+            avformat_free_context(oc);
             return ret;
         }
     }
@@ -814,20 +828,47 @@ static int output_connect(Live *L, Output *out)
             av_dict_set(&mopts, "device", url, 0);
         av_dict_set(&mopts, "buffer_duration", "40", 0);
     }
-    ret = avformat_write_header(out->oc, &mopts);
+    ret = avformat_write_header(oc, &mopts);
     av_dict_free(&mopts);
     if (ret < 0) {
         if (!(out->ofmt->flags & AVFMT_NOFILE))
-            avio_closep(&out->oc->pb);
-        avformat_free_context(out->oc);
-        out->oc = NULL;
+            avio_closep(&oc->pb);
+        avformat_free_context(oc);
         return ret;
     }
+    *poc = oc;
+    return 0;
+}
+
+static void output_up(Output *out, AVFormatContext *oc)
+{
+    out->oc = oc;
     out->up = 1;
     out->need_key = out->venc != NULL;
     out->backoff_us = 500000;
-    return 0;
 }
+
+/* Opens an output now (at start). Returns 0 or < 0 (output stays down). */
+static int output_connect(Live *L, Output *out)
+{
+    (void)L;
+    AVFormatContext *oc = NULL;
+    int ret = output_open_muxer(out, &oc);
+    if (ret >= 0)
+        output_up(out, oc);
+    return ret;
+}
+
+static void *connector_thread(void *arg)
+{
+    Output *out = arg;
+    AVFormatContext *oc = NULL;
+    out->pending_ret = output_open_muxer(out, &oc);
+    out->pending_oc = oc;
+    atomic_store(&out->conn_state, CONN_DONE);
+    return NULL;
+}
+
 
 static void output_close(Output *out, int finish)
 {
@@ -851,18 +892,48 @@ static void output_down(Live *L, Output *out, int err)
     out->next_retry_us = now_us() + out->backoff_us;
 }
 
+/* Network outputs that are down: start a connection attempt on its own thread when the backoff
+   has passed, take the result when it is done. Never blocks the output thread. */
 static void output_maybe_reconnect(Live *L, Output *out)
 {
-    if (out->up || out->kind != OUT_NET || now_us() < out->next_retry_us)
+    (void)L;
+    if (out->up || out->kind != OUT_NET)
         return;
-    int ret = output_connect(L, out);
-    if (ret < 0) {
-        out->backoff_us = out->backoff_us * 2 > 8000000 ? 8000000 : out->backoff_us * 2;
-        out->next_retry_us = now_us() + out->backoff_us;
-        return;
+    int st = atomic_load(&out->conn_state);
+    if (st == CONN_IDLE && now_us() >= out->next_retry_us) {
+        atomic_store(&out->conn_state, CONN_BUSY);
+        if (pthread_create(&out->conn_thread, NULL, connector_thread, out)) {
+            atomic_store(&out->conn_state, CONN_IDLE);
+            out->next_retry_us = now_us() + out->backoff_us;
+        }
+    } else if (st == CONN_DONE) {
+        pthread_join(out->conn_thread, NULL);
+        atomic_store(&out->conn_state, CONN_IDLE);
+        if (out->pending_ret < 0) {
+            out->backoff_us = out->backoff_us * 2 > 8000000 ? 8000000 : out->backoff_us * 2;
+            out->next_retry_us = now_us() + out->backoff_us;
+            return;
+        }
+        output_up(out, out->pending_oc);
+        out->pending_oc = NULL;
+        out->reconnects++;
+        fprintf(stderr, "\ncleancast live: output '%s' reconnected\n", out->dest);
     }
-    out->reconnects++;
-    fprintf(stderr, "\ncleancast live: output '%s' reconnected\n", out->dest);
+}
+
+/* End of the session: wait for a connection attempt in flight and drop what it made. */
+static void output_stop_connecting(Output *out)
+{
+    if (atomic_load(&out->conn_state) == CONN_IDLE)
+        return;
+    pthread_join(out->conn_thread, NULL);
+    atomic_store(&out->conn_state, CONN_IDLE);
+    if (out->pending_oc) {
+        if (!(out->ofmt->flags & AVFMT_NOFILE))
+            avio_closep(&out->pending_oc->pb);
+        avformat_free_context(out->pending_oc);
+        out->pending_oc = NULL;
+    }
 }
 
 static void write_pkt(Live *L, Output *out, AVCodecContext *enc, int sidx, AVPacket *pkt)
@@ -973,6 +1044,7 @@ static void *output_thread(void *arg)
     /* Flush encoders and finish every output (files: trailer, then rename into place). */
     for (int i = 0; i < L->n_out; i++) {
         Output *out = &L->out[i];
+        output_stop_connecting(out);
         if (out->aenc && out->asink_ready) {
             EmitCtx e = { L, out };
             cc_audio_sink_write(&out->asink, NULL, 0, emit_audio, &e);
@@ -1143,6 +1215,8 @@ int cc_media_live(int argc, char **argv)
             goto end;
         if ((ret = open_output_encoders(L, out)) < 0)
             goto end;
+        out->vidx = out->venc ? 0 : -1;
+        out->aidx = out->aenc ? (out->venc ? 1 : 0) : -1;
         if (!out->venc && !out->aenc) {
             fprintf(stderr, "cleancast live: output '%s' would get no stream (camera/mic missing)\n",
                     out->dest);
