@@ -712,6 +712,13 @@ int cc_media_process(const char *in, const char *out, int argc, char **argv)
     if ((ret = setup_video(p)) < 0) {
         goto end;
     }
+    if (p->ai >= 0 && !avcodec_find_decoder(p->ic->streams[p->ai]->codecpar->codec_id)) {
+        /* Nothing to clean it with: carry it over untouched instead of failing. */
+        fprintf(stderr, "cleancast: warning: no decoder for the audio codec '%s'; copying it "
+                "without noise suppression\n",
+                avcodec_get_name(p->ic->streams[p->ai]->codecpar->codec_id));
+        p->ai = -1;
+    }
     if (p->ai >= 0 && (ret = setup_audio(p)) < 0)
         goto end;
     /* Streams we do not touch: copied, where the container can hold them. */
