@@ -31,6 +31,7 @@ fi
 echo "1. process, 1080p30 H.264+AAC, 10 s clip; ours: --background blur --denoise rnnoise; anchor: ffmpeg"
 echo "   transcode with the same encoder settings (libx264 veryfast crf 20, aac 128k); threads: codecs $NPROC, ours +1 inference; $ROUNDS rounds alternated"
 echo "   (CPU = user+sys of the whole process: the fairer figure when other work shares the machine)"
+command -v /usr/bin/time >/dev/null || { echo "media bench: needs GNU time (Debian package 'time')"; exit 0; }
 timed() { # timed OUTFILE CMD...: wall and CPU (user+sys) seconds into OUTFILE
   local f=$1; shift
   /usr/bin/time -f "%e %U %S" -o "$f" "$@"
@@ -42,9 +43,9 @@ for r in $(seq "$ROUNDS"); do
   timed "$W/t_cc.txt" "$CC" process "$CLIP" -o "$W/ours_out.mp4" --background blur --denoise rnnoise \
     --threads "$NPROC" --stats 2>"$W/ours_stats.txt"
   read -r fw fu fs < <(tail -1 "$W/t_ff.txt"); read -r ow ou os < <(tail -1 "$W/t_cc.txt")
-  fc=$(echo "$fu + $fs" | bc); oc=$(echo "$ou + $os" | bc)
+  fc=$(awk "BEGIN{print $fu + $fs}"); oc=$(awk "BEGIN{print $ou + $os}")
   printf "   round %d: ffmpeg %.2f s wall %.2f s CPU; cleancast %.2f s wall %.2f s CPU; ratio wall %.2f CPU %.2f\n" \
-    "$r" "$fw" "$fc" "$ow" "$oc" "$(echo "$ow / $fw" | bc -l)" "$(echo "$oc / $fc" | bc -l)"
+    "$r" "$fw" "$fc" "$ow" "$oc" "$(awk "BEGIN{print $ow / $fw}")" "$(awk "BEGIN{print $oc / $fc}")"
   echo "$fw $ow $fc $oc" >> "$W/rounds.txt"
 done
 med() { sort -g | awk '{r[NR]=$1} END{printf "%.2f", r[int((NR+1)/2)]}'; }
