@@ -28,8 +28,15 @@ static void help(FILE *f)
         "  --raw                      official MediaPipe mask (no refinement, no steadying)\n"
         "  -v, --verbose              more messages\n"
         "  -h, --help                 this help\n\n"
-        "Video files (MP4, MKV, WebM, MOV, AVI) also take:\n"
-        "  --denoise rnnoise|speex|off, --strength 0..1, --threads N, --stats, --progress\n");
+        "Video files (MP4, MKV, WebM, MOV, AVI in; MP4, MKV, WebM out; sound is cleaned too):\n"
+        "  --denoise rnnoise|speex|off  noise suppression (default rnnoise)\n"
+        "  --strength 0..1            noise suppression strength (default 1)\n"
+        "  --denoise-model FILE       RNNoise model (.ccm or .rnnn)\n"
+        "  --threads N                codec threads (inference uses one)\n"
+        "  --crf N, --preset NAME, --audio-bitrate BPS   encoder settings\n"
+        "  --stats                    per-stage timings\n"
+        "  --progress / --no-progress progress line (default: only on a terminal)\n"
+        "  -q, --quiet                no summary line\n");
 }
 
 static int process_image(const char *in, const char *out, const CcToolBackground *bg,
@@ -122,7 +129,7 @@ int cc_cmd_process(int argc, char **argv)
     int c, raw = 0;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:vh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:vhq", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case O_BG: if (cc_tool_parse_background(optarg, &bg)) return 2; break;
@@ -133,7 +140,7 @@ int cc_cmd_process(int argc, char **argv)
                 return 2;
             break;
         case O_RAW: raw = 1; break;
-        case O_IGNORE_ARG: case O_IGNORE: break;
+        case O_IGNORE_ARG: case O_IGNORE: case 'q': break;
         case 'v': cc_tool_log_init(1); break;
         case 'h': help(stdout); return 0;
         default:
