@@ -106,18 +106,16 @@ int cc_denoise_model_open_file(CcDenoiseModel **out, const char *path)
     *out = NULL;
     if (!path)
         return CC_ERR(EINVAL);
-    CcDenoiseModel *m = cc_calloc(1, sizeof(*m));
-    if (!m)
-        return CC_ERR(ENOMEM);
-    int ret = cc_rnn_model_load_file(&m->rnn, path);
-    if (ret >= 0 && (ret = cc_rnn_net_init(&m->net, m->rnn)) < 0)
-        cc_rnn_model_free(&m->rnn);
-    if (ret < 0) {
-        free(m);
+    uint8_t *buf;
+    size_t size;
+    int ret = cc_read_file(path, &buf, &size);
+    if (ret < 0)
         return ret;
-    }
-    *out = m;
-    return 0;
+    ret = cc_denoise_model_open_buffer(out, buf, size);
+    if (ret < 0)
+        cc_log(CC_LOG_ERROR, "rnnoise model: %s could not be loaded", path);
+    free(buf);
+    return ret;
 }
 
 void cc_denoise_model_close(CcDenoiseModel **m)
