@@ -12,7 +12,8 @@
  *   rounding differs more and a pitch-search tie can go the other way in a few frames; the
  *   official build itself agrees with arnndn only to ~36 dB. We require ours to agree with
  *   arnndn as well as the wasm does (within 1 dB, per run) and at least 25 dB overall.
- * Skips (77) without node, ffmpeg, the model/wasm or the material.
+ * Skips (77) without node, ffmpeg, the model/wasm or the material. Once it runs, a reference
+ * runner that fails or writes a missing or short file is a failure.
  */
 #include <math.h>
 #include <stdio.h>
@@ -136,8 +137,12 @@ int main(void)
     int have_arn = system(cmd) == 0;
     CHECK_MSG(have_arn, "arnndn reference failed: %s", cmd);
 
+    /* A reference that failed, is missing or has the wrong length is a failure, never a pass. */
     float *ref = NULL, *arn = NULL;
-    if (have_wasm && read_mono(ref_path, total, &ref) == 0) {
+    if (have_wasm) {
+        CHECK_MSG(read_mono(ref_path, total, &ref) == 0, "wasm reference output unreadable");
+    }
+    if (ref) {
         double worst = 1e9;
         for (int k = 0; k < nseg; k++) {
             double v = snr(ref + k * seg, al + k * seg, seg);
@@ -151,7 +156,10 @@ int main(void)
                snr(ref, al, total), worst);
         CHECK(worst >= 40.0);
     }
-    if (have_arn && read_mono(arn_path, total, &arn) == 0) {
+    if (have_arn) {
+        CHECK_MSG(read_mono(arn_path, total, &arn) == 0, "arnndn reference output unreadable");
+    }
+    if (arn) {
         double oa = snr(arn, al, total);
         printf("ours vs arnndn: %.1f dB", oa);
         if (ref) {
