@@ -6,7 +6,9 @@
  * resampling; round(255 * p) from every executor must be within +-1 of the official mask
  * on at least 99.9 % of the pixels and never off by more than 4.
  *
- * Skips (77) when the models, the photos or the reference files are missing.
+ * Every input is pinned by the sha256 in INDEX. Skips (77) only when the models or the test
+ * material were never fetched; once they were, a crop whose input is missing, of another hash
+ * or of the wrong size, or whose committed mask is unreadable, is a failure.
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include "cc_config.h"
 #include "common.h"
 #include "nn/nn.h"
+#include "sha256.h"
 #include "testutil.h"
 
 int main(void)
@@ -25,8 +28,8 @@ int main(void)
     cc_test_src_path(path, sizeof(path), "tests/ref/official/INDEX");
     FILE *index = fopen(path, "r");
     if (!index) {
-        printf("no %s: skipped\n", path);
-        return CC_TEST_SKIP;
+        fprintf(stderr, "cannot open %s (committed with the tests)\n", path);
+        return 1;
     }
     CcNnGraph *graphs[2] = {0};
     static const char *const model_files[2] = {"models/selfie_segmentation.tflite",
@@ -39,33 +42,56 @@ int main(void)
         CHECK(cc_nn_graph_parse(&graphs[m], buf, size) == 0);
         free(buf);
     }
-    int checked = 0;
+    if (!graphs[0] || !graphs[1])
+        return 1;
+    cc_test_need_data();
+    /* Only the crops are at model size; full-frame entries are tests/ref's. */
+    int checked = 0, crops[2] = {0, 0};
     while (fgets(line, sizeof(line), index)) {
-        char mask_name[256], model[32], input[256], region[64];
+        char mask_name[256], model[32], input[256], region[64], sha[80];
         int x0, y0, cw, ch;
-        if (line[0] == '#' || sscanf(line, "%255s %31s %255s %63s", mask_name, model, input, region) != 4 ||
-            sscanf(region, "crop:%d,%d,%d,%d", &x0, &y0, &cw, &ch) != 4)
+        if (line[0] == '#' || line[0] == '\n')
             continue;
+        if (sscanf(line, "%255s %31s %255s %63s %79s", mask_name, model, input, region, sha) != 5) {
+            CHECK_MSG(0, "bad INDEX line: %s", line);
+            continue;
+        }
+        if (strncmp(region, "crop:", 5))
+            continue;
+        if (sscanf(region, "crop:%d,%d,%d,%d", &x0, &y0, &cw, &ch) != 4) {
+            CHECK_MSG(0, "%s: bad region %s", mask_name, region);
+            continue;
+        }
         int m = !strcmp(model, "landscape");
+        CHECK_MSG(m || !strcmp(model, "general"), "%s: unknown model %s", mask_name, model);
+        crops[m]++;
         CcNnGraph *g = graphs[m];
-        if (!g)
-            continue;
         int h, w, c;
         cc_nn_graph_input_shape(g, &h, &w, &c);
         char rel[300];
         snprintf(rel, sizeof(rel), "data/%s", input);
         uint8_t *pix = NULL, *ref = NULL;
         int iw, ih, ich, mw, mh, mch;
-        if (!cc_test_cache_path(path, sizeof(path), rel) || cc_test_read_pnm(path, &pix, &iw, &ih, &ich) ||
-            ich != 3 || x0 < 0 || y0 < 0 || x0 + cw > iw || y0 + ch > ih || cw != w || ch != h) {
-            printf("%s: input %s missing or not as expected: skipped\n", mask_name, input);
+        char hex[65];
+        if (!cc_test_cache_path(path, sizeof(path), rel) || cc_test_sha256_file(path, hex) < 0) {
+            CHECK_MSG(0, "%s: input %s missing (run data/fetch.sh)", mask_name, path);
+            continue;
+        }
+        if (strcmp(hex, sha)) {
+            CHECK_MSG(0, "%s: %s has sha256 %s, the mask was made from %s", mask_name, input, hex, sha);
+            continue;
+        }
+        if (cc_test_read_pnm(path, &pix, &iw, &ih, &ich) || ich != 3 || x0 < 0 || y0 < 0 ||
+            x0 + cw > iw || y0 + ch > ih || cw != w || ch != h) {
+            CHECK_MSG(0, "%s: input %s unreadable or crop %s not %dx%d inside it", mask_name, input,
+                      region, w, h);
             free(pix);
             continue;
         }
         snprintf(rel, sizeof(rel), "tests/ref/official/%s", mask_name);
         cc_test_src_path(path, sizeof(path), rel);
         if (cc_test_read_pnm(path, &ref, &mw, &mh, &mch) || mw != w || mh != h || mch != 1) {
-            printf("%s: reference unreadable: skipped\n", mask_name);
+            CHECK_MSG(0, "%s: committed mask unreadable or not %dx%d", mask_name, w, h);
             free(pix);
             free(ref);
             continue;
@@ -105,9 +131,8 @@ int main(void)
     fclose(index);
     for (int m = 0; m < 2; m++)
         cc_nn_graph_free(&graphs[m]);
-    if (!checked) {
-        printf("no crop could be checked: skipped\n");
-        return CC_TEST_SKIP;
-    }
+    printf("%d of %d crops checked\n", checked, crops[0] + crops[1]);
+    CHECK_MSG(crops[0] > 0 && crops[1] > 0 && checked == crops[0] + crops[1],
+              "INDEX must list crops for both models, and all of them must be checked");
     return CC_TEST_RESULT();
 }

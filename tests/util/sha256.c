@@ -2,6 +2,7 @@
 #include "sha256.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const uint32_t K[64] = {
@@ -57,4 +58,33 @@ void cc_test_sha256_hex(const void *data, size_t size, char hex[65])
         block(h, tail + 64);
     for (int i = 0; i < 8; i++)
         snprintf(hex + 8 * i, 9, "%08x", h[i]);
+}
+
+int cc_test_sha256_file(const char *path, char hex[65])
+{
+    hex[0] = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t cap = 1 << 20, n = 0, got;
+    uint8_t *buf = malloc(cap);
+    int err = buf == NULL;
+    while (!err && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            uint8_t *bigger = realloc(buf, cap * 2);
+            if (!bigger)
+                err = 1;
+            else {
+                buf = bigger;
+                cap *= 2;
+            }
+        }
+    }
+    err |= ferror(f) != 0;
+    fclose(f);
+    if (!err)
+        cc_test_sha256_hex(buf, n, hex);
+    free(buf);
+    return err ? -1 : 0;
 }

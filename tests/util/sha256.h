@@ -5,4 +5,6 @@
 #include <stdint.h>
 /* Writes the 64-character lowercase hex digest and a NUL into hex[65]. */
 void cc_test_sha256_hex(const void *data, size_t size, char hex[65]);
+/* Digest of a whole file; returns 0, or -1 (hex = "") when it cannot be read. */
+int cc_test_sha256_file(const char *path, char hex[65]);
 #endif

@@ -33,6 +33,12 @@ void cc_test_need(char *buf, size_t size, const char *rel)
     }
 }
 
+void cc_test_need_data(void)
+{
+    char buf[4096];
+    cc_test_need(buf, sizeof(buf), "data/MANIFEST.sha256");
+}
+
 void cc_test_src_path(char *buf, size_t size, const char *rel)
 {
     const char *root = getenv("CC_SOURCE_ROOT");

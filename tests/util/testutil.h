@@ -15,6 +15,12 @@ const char *cc_test_cache_dir(void);
 int cc_test_cache_path(char *buf, size_t size, const char *rel);
 /* Like cc_test_cache_path but exits with CC_TEST_SKIP and a message when the file is missing. */
 void cc_test_need(char *buf, size_t size, const char *rel);
+/*
+ * Exits with CC_TEST_SKIP when the test material was never fetched (no
+ * data/MANIFEST.sha256, which data/fetch.sh writes last). Once it was, every file a test
+ * lists must be there: a missing one is a failure, not a skip.
+ */
+void cc_test_need_data(void);
 /* Source-tree path (MESON_SOURCE_ROOT-relative, passed by meson as CC_SOURCE_ROOT). */
 void cc_test_src_path(char *buf, size_t size, const char *rel);
 
