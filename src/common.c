@@ -19,7 +19,7 @@ void cc_log(int level, const char *fmt, ...)
 {
     if (!log_cb)
         return;
-    char line[512];
+    char line[4096]; /* a missing model's message lists four folders */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(line, sizeof(line), fmt, ap);

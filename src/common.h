@@ -25,6 +25,13 @@ void cc_free_aligned(void *p);
 /* Reads a whole file into memory; *out is malloc'ed. Logs a message naming path on failure. */
 int cc_read_file(const char *path, uint8_t **out, size_t *size);
 
+/*
+ * cc_model_find() with the installed data directory given (NULL: none); tests point it
+ * at a temporary folder.
+ */
+int cc_model_find_in(const char *name_or_path, CcModelKind kind, const char *datadir, char *path,
+                     size_t path_size);
+
 #define CC_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define CC_MAX(a, b) ((a) > (b) ? (a) : (b))
 #define CC_CLAMP(x, lo, hi) ((x) < (lo) ? (lo) : (x) > (hi) ? (hi) : (x))
