@@ -2,7 +2,8 @@
 # Everything downloaded (Debian packages, npm packages) is pinned and hash-checked into
 # $(CLEANCAST_CACHE), outside the source tree.
 
-CLEANCAST_CACHE ?= $(HOME)/.cache/cleancast
+# scripts/cachedir.sh: $CLEANCAST_CACHE, else $XDG_CACHE_HOME/cleancast, else ~/.cache/cleancast
+CLEANCAST_CACHE := $(shell . scripts/cachedir.sh && printf %s "$$CLEANCAST_CACHE")
 export CLEANCAST_CACHE
 
 BUILD ?= build

@@ -42,7 +42,9 @@ import { loadRnnoise, denoiseChannel, defaultWasm } from '../tests/audio/ref/rnn
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const root = path.resolve(here, '..');
-const CACHE = process.env.CLEANCAST_CACHE || path.join(os.homedir(), '.cache', 'cleancast');
+const CACHE = process.env.CLEANCAST_CACHE || /* as scripts/cachedir.sh */
+    (process.env.XDG_CACHE_HOME?.startsWith('/') ? path.join(process.env.XDG_CACHE_HOME, 'cleancast')
+     : path.join(os.homedir(), '.cache', 'cleancast'));
 const DATA = path.join(CACHE, 'data');
 const RATE = 48000;
 const SNRS = [-5, 0, 5, 10, 15];

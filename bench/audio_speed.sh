@@ -10,7 +10,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build=${1:-build}
 secs=${2:-60}
-cache=${CLEANCAST_CACHE:-$HOME/.cache/cleancast}
+. "$here/../scripts/cachedir.sh"; cache=$CLEANCAST_CACHE
 model=$cache/models/rnnoise.ccm rnnn=$cache/models/rnnoise.rnnn
 speech=$cache/data/speech/allison_vm_options_16k.wav noise=$cache/data/noise/opensfx_applause_44k.wav
 for f in "$model" "$rnnn" "$speech" "$noise" "$build/bench/audio_speed"; do

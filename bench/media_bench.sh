@@ -12,8 +12,7 @@ root=$(cd "$here/.." && pwd)
 BUILD=$(cd "${1:-$root/build}" && pwd)
 ROUNDS=${2:-3}
 CC="$BUILD/tools/cleancast"
-CACHE=${CLEANCAST_CACHE:-$HOME/.cache/cleancast}
-export CLEANCAST_CACHE=$CACHE
+. "$here/../scripts/cachedir.sh"; CACHE=$CLEANCAST_CACHE
 W=$root/out/bench/media
 mkdir -p "$W"
 NPROC=$(nproc)

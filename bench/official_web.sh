@@ -10,8 +10,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-CLEANCAST_CACHE=${CLEANCAST_CACHE:-$HOME/.cache/cleancast}
-export CLEANCAST_CACHE
+. "$here/../scripts/cachedir.sh"
 build=${1:-}
 "$root/tests/ref/setup.sh"
 "$root/models/fetch.sh" >/dev/null

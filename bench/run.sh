@@ -6,8 +6,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 BUILD=$(cd "${1:-$root/build}" && pwd)
-CLEANCAST_CACHE=${CLEANCAST_CACHE:-$HOME/.cache/cleancast}
-export CLEANCAST_CACHE
+. "$here/../scripts/cachedir.sh"
 OUT=$root/out/bench
 mkdir -p "$OUT"
 skip() { case " ${CC_BENCH_SKIP:-} " in *" $1 "*) return 0;; esac; return 1; }

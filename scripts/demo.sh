@@ -6,7 +6,7 @@
 set -euo pipefail
 BUILD=${1:-build}
 CC="$BUILD/tools/cleancast"
-CACHE=${CLEANCAST_CACHE:-$HOME/.cache/cleancast}
+. "$(dirname "$0")/cachedir.sh"; CACHE=$CLEANCAST_CACHE
 OUT=${CLEANCAST_DEMO_OUT:-out/demo}
 mkdir -p "$OUT"
 BG="$CACHE/data/negatives/gnome_mountain.ppm"

@@ -4,7 +4,7 @@
 #   models/  extracted models
 #   data/    extracted and converted test material
 set -euo pipefail
-CLEANCAST_CACHE=${CLEANCAST_CACHE:-$HOME/.cache/cleancast}
+. "$(dirname "${BASH_SOURCE[0]}")/cachedir.sh"
 CC_DL=$CLEANCAST_CACHE/dl
 mkdir -p "$CC_DL" "$CLEANCAST_CACHE/models" "$CLEANCAST_CACHE/data"
 

@@ -5,7 +5,7 @@
 # Needs ffmpeg/ffprobe to make inputs (skips, 77, without them); RNNoise cases need the model.
 set -u
 BIN=${CC_BUILD_ROOT:?}/tools/cleancast
-CACHE=${CLEANCAST_CACHE:-$HOME/.cache/cleancast}
+. "${CC_SOURCE_ROOT:-$(dirname "$0")/../..}/scripts/cachedir.sh"; CACHE=$CLEANCAST_CACHE
 MODEL=$CACHE/models/rnnoise.ccm
 command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || { echo "no ffmpeg: skipped"; exit 77; }
 [ -x "$BIN" ] || { echo "no $BIN"; exit 1; }

@@ -4,7 +4,7 @@
 # the intact package gives exit 0 and both files. Skips (77) without node or the package.
 set -u
 root=${CC_SOURCE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-cache=${CLEANCAST_CACHE:-$HOME/.cache/cleancast}
+. "$root/scripts/cachedir.sh"; cache=$CLEANCAST_CACHE
 wasm=$cache/models/echogarden-rnnoise-wasm/rnnoise.wasm
 command -v node >/dev/null || { echo "SKIP: node not installed"; exit 77; }
 [ -f "$wasm" ] || { echo "SKIP: $wasm missing (models/fetch_rnnoise.sh)"; exit 77; }

@@ -6,7 +6,7 @@
 # Exit 77 (skip) when ffmpeg, node, the model or the speech file is missing.
 set -u
 root=${CC_SOURCE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-cache=${CLEANCAST_CACHE:-$HOME/.cache/cleancast}
+. "$root/scripts/cachedir.sh"; cache=$CLEANCAST_CACHE
 skip() { echo "SKIP: $*"; exit 77; }
 command -v ffmpeg >/dev/null || skip "ffmpeg not installed"
 command -v node >/dev/null || skip "node not installed"

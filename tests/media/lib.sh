@@ -1,8 +1,7 @@
 # Shared helpers for the media tests (sourced). Every test works in its own temp folder,
 # removed on exit, and runs under a time limit.
 set -u
-CACHE=${CLEANCAST_CACHE:-$HOME/.cache/cleancast}
-export CLEANCAST_CACHE=$CACHE
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/cachedir.sh"; CACHE=$CLEANCAST_CACHE
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BIN=$(realpath "${1:?usage: test.sh PATH/TO/cleancast}")
 [ -x "$BIN" ] || { echo "no executable $BIN" >&2; exit 1; }

@@ -17,7 +17,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const CACHE = process.env.CLEANCAST_CACHE || path.join(os.homedir(), '.cache', 'cleancast');
+export const CACHE = process.env.CLEANCAST_CACHE || /* as scripts/cachedir.sh */
+    (process.env.XDG_CACHE_HOME?.startsWith('/') ? path.join(process.env.XDG_CACHE_HOME, 'cleancast')
+     : path.join(os.homedir(), '.cache', 'cleancast'));
 export const PKG_VERSION = '0.1.1675465747';
 export const PKG_DIR = path.join(CACHE, 'dl', `mediapipe-selfie_segmentation-${PKG_VERSION}`);
 export const CHROMIUM = process.env.CC_CHROMIUM || '/usr/bin/chromium';

@@ -11,11 +11,16 @@ int cc_test_failures;
 const char *cc_test_cache_dir(void)
 {
     static char dir[1024];
+    /* The same order as scripts/cachedir.sh and cc_model_find(). */
     const char *env = getenv("CLEANCAST_CACHE");
     if (env && *env)
         return env;
+    const char *xdg = getenv("XDG_CACHE_HOME");
     const char *home = getenv("HOME");
-    snprintf(dir, sizeof(dir), "%s/.cache/cleancast", home ? home : "/tmp");
+    if (xdg && xdg[0] == '/')
+        snprintf(dir, sizeof(dir), "%s/cleancast", xdg);
+    else
+        snprintf(dir, sizeof(dir), "%s/.cache/cleancast", home ? home : "/tmp");
     return dir;
 }
 

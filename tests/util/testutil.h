@@ -9,7 +9,7 @@
 #define CC_TEST_SKIP 77
 #define CC_TEST_CLAMP(x, lo, hi) ((x) < (lo) ? (lo) : (x) > (hi) ? (hi) : (x))
 
-/* $CLEANCAST_CACHE or $HOME/.cache/cleancast */
+/* $CLEANCAST_CACHE, else $XDG_CACHE_HOME/cleancast, else $HOME/.cache/cleancast (scripts/cachedir.sh) */
 const char *cc_test_cache_dir(void);
 /* Writes cache_dir/rel into buf; returns 1 if the file exists, else 0. */
 int cc_test_cache_path(char *buf, size_t size, const char *rel);

@@ -3,7 +3,7 @@
 # a nonzero exit and no output file.
 set -u
 CC=$1
-CACHE=${CLEANCAST_CACHE:-$HOME/.cache/cleancast}
+. "${CC_SOURCE_ROOT:-$(dirname "$0")/../..}/scripts/cachedir.sh"; CACHE=$CLEANCAST_CACHE
 IMG=$CACHE/data/images/grace_hopper.png
 BG=$CACHE/data/images/camera.png
 [ -f "$IMG" ] && [ -f "$CACHE/models/selfie_segmentation.tflite" ] || { echo "SKIP: material missing"; exit 77; }

@@ -17,7 +17,7 @@
 # 480 samples, pushes one extra frame of zeros through and trims to the input length (like rnnoise_ref.mjs's default).
 # Measured (codec2 ve9qrp, 112 s): arnndn vs the wasm reference, both aligned, 36.2 dB SNR.
 set -euo pipefail
-CACHE=${CLEANCAST_CACHE:-$HOME/.cache/cleancast}
+. "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/cachedir.sh"; CACHE=$CLEANCAST_CACHE
 model=$CACHE/models/rnnoise.rnnn fmt=s16 aligned=0 pos=()
 while [ $# -gt 0 ]; do
   case $1 in

@@ -25,7 +25,9 @@ import { readWav, writeWav, WavError } from './wav.mjs';
 export const FRAME = 480;
 
 export function defaultWasm() {
-  const cache = process.env.CLEANCAST_CACHE || path.join(os.homedir(), '.cache', 'cleancast');
+  const cache = process.env.CLEANCAST_CACHE || /* as scripts/cachedir.sh */
+    (process.env.XDG_CACHE_HOME?.startsWith('/') ? path.join(process.env.XDG_CACHE_HOME, 'cleancast')
+     : path.join(os.homedir(), '.cache', 'cleancast'));
   return path.join(cache, 'models', 'jitsi-rnnoise-wasm', 'dist', 'rnnoise.wasm');
 }
 

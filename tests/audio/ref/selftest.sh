@@ -6,7 +6,7 @@
 # Skips (77) without node, ffmpeg, the wasm or the speech file.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${CLEANCAST_CACHE:-$HOME/.cache/cleancast}
+. "$here/../../../scripts/cachedir.sh"; cache=$CLEANCAST_CACHE
 command -v node >/dev/null || { echo "SKIP: node not installed"; exit 77; }
 command -v ffmpeg >/dev/null || { echo "SKIP: ffmpeg not installed"; exit 77; }
 [ -f "$cache/models/jitsi-rnnoise-wasm/dist/rnnoise.wasm" ] || { echo "SKIP: wasm missing (models/fetch_rnnoise.sh)"; exit 77; }
