@@ -42,8 +42,10 @@ static double run_api(const CcDenoiseModel *m, int engine, const float *x, int64
 static double run_core(const CcRnnNet *m, const CcRnnKernels *k, const float *x, int64_t n,
                        float *y)
 {
+    static CcRnnBands bands;
+    cc_rnn_bands_init(&bands);
     CcRnnoise *st = malloc(sizeof(*st));
-    if (!st || cc_rnnoise_init(st, m, k) < 0)
+    if (!st || cc_rnnoise_init(st, m, &bands, k) < 0)
         return -1;
     float in[480];
     double t0 = cpu_s();

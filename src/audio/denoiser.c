@@ -39,7 +39,8 @@
 
 struct CcDenoiseModel {
     CcRnnModel *rnn;
-    CcRnnNet net; /* float copy for inference */
+    CcRnnNet net;      /* float copy for inference */
+    CcRnnBands bands;  /* band weight tables, shared by every stream of this model */
 };
 
 struct CcDenoiser {
@@ -89,6 +90,7 @@ int cc_denoise_model_open_buffer(CcDenoiseModel **out, const uint8_t *buf, size_
     if (!m)
         return CC_ERR(ENOMEM);
     int ret = cc_rnn_model_load_any(&m->rnn, buf, size);
+    cc_rnn_bands_init(&m->bands);
     if (ret >= 0 && (ret = cc_rnn_net_init(&m->net, m->rnn)) < 0)
         cc_rnn_model_free(&m->rnn);
     if (ret < 0) {
@@ -350,7 +352,7 @@ int cc_denoiser_open(CcDenoiser **out, const CcDenoiseModel *model, const CcDeno
             d->rn[c] = cc_alloc_aligned(sizeof(CcRnnoise));
             if (!d->rn[c])
                 goto fail;
-            ret = cc_rnnoise_init(d->rn[c], &model->net, &d->k);
+            ret = cc_rnnoise_init(d->rn[c], &model->net, &model->bands, &d->k);
             if (ret < 0)
                 goto fail;
         }
@@ -432,20 +434,6 @@ float cc_denoiser_vad(const CcDenoiser *d)
 
 /* ------------------------------------------------------------------ processing */
 
-/* Any NaN/Inf in the recurrent state or the overlap memory poisons a sum of it; eight
-   partial sums keep this off the add-latency critical path. */
-static int state_finite(const CcRnnoise *st)
-{
-    float a[8] = { 0 };
-    for (int i = 0; i < CC_RNN_MAX_NEURONS; i += 8)
-        for (int t = 0; t < 8; t++)
-            a[t] += st->vad_state[i + t] + st->noise_state[i + t] + st->denoise_state[i + t];
-    for (int i = 0; i < CC_RNN_FRAME; i += 8)
-        for (int t = 0; t < 8; t++)
-            a[t] += st->synthesis_mem[i + t];
-    return isfinite(a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7]);
-}
-
 /* Runs every complete engine frame in eng_in; appends results to eng_out[.. *n_out]. */
 static void run_frames(CcDenoiser *d, int *n_out)
 {
@@ -457,7 +445,7 @@ static void run_frames(CcDenoiser *d, int *n_out)
             float *out = d->eng_out + (size_t)c * d->eng_cap + *n_out;
             if (d->rn[c]) {
                 float v = cc_rnnoise_process_frame(d->rn[c], out, in, d->gain_floor);
-                if (!state_finite(d->rn[c])) {
+                if (!cc_rnnoise_state_finite(d->rn[c])) {
                     if (!d->warned_state++)
                         cc_log(CC_LOG_WARNING, "denoiser: non-finite state, channel reset");
                     cc_rnnoise_reset(d->rn[c]);

@@ -44,10 +44,22 @@ void cc_rnn_xcorr_c(const float *x, const float *y, float *xcorr, int len, int m
     }
 }
 
+float cc_rnn_dot8_c(const float *w, const float *v, int n)
+{
+    float lane[8] = { 0 };
+    for (int i = 0; i < n; i += 8)
+        for (int l = 0; l < 8; l++)
+            lane[l] += w[i + l] * v[i + l];
+    float q0 = lane[0] + lane[4], q1 = lane[1] + lane[5];
+    float q2 = lane[2] + lane[6], q3 = lane[3] + lane[7];
+    return (q0 + q2) + (q1 + q3);
+}
+
 void cc_rnn_kernels_init_c(CcRnnKernels *k)
 {
     k->gemv = cc_rnn_gemv_c;
     k->xcorr = cc_rnn_xcorr_c;
+    k->dot8 = cc_rnn_dot8_c;
     k->name = "c";
 }
 

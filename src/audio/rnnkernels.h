@@ -18,12 +18,19 @@ typedef struct CcRnnKernels {
     void (*gemv)(float *acc, const float *w, int rows, int cols, int stride, const float *x);
     /* xcorr[i] = sum_{j < len} x[j] * y[i + j]  for i < max_lag, j in order. */
     void (*xcorr)(const float *x, const float *y, float *xcorr, int len, int max_lag);
+    /*
+     * sum_{i < n} w[i] * v[i], n a multiple of 8, summed in 8 lanes (lane l takes i = l mod 8,
+     * in order) that are then combined as ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)):
+     * the natural order of an 8-wide register, so that every variant gives the same bits.
+     */
+    float (*dot8)(const float *w, const float *v, int n);
     const char *name;
 } CcRnnKernels;
 
 void cc_rnn_gemv_c(float *acc, const float *w, int rows, int cols, int stride,
                    const float *x);
 void cc_rnn_xcorr_c(const float *x, const float *y, float *xcorr, int len, int max_lag);
+float cc_rnn_dot8_c(const float *w, const float *v, int n);
 
 /* C reference only. */
 void cc_rnn_kernels_init_c(CcRnnKernels *k);
@@ -35,6 +42,7 @@ void cc_rnn_kernels_init_x86(CcRnnKernels *k);
 void cc_rnn_gemv_avx2(float *acc, const float *w, int rows, int cols, int stride,
                       const float *x);
 void cc_rnn_xcorr_avx2(const float *x, const float *y, float *xcorr, int len, int max_lag);
+float cc_rnn_dot8_avx2(const float *w, const float *v, int n);
 #endif
 
 #endif

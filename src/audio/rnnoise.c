@@ -1,19 +1,23 @@
 /*
- * RNNoise 0.1 (see rnnoise.h), one 10 ms frame at a time:
+ * One 10 ms hop of RNNoise 0.1 (see rnnoise.h):
  *
- *   x = high-pass(in)                              2nd-order, removes DC and rumble
- *   X = FFT(window([previous frame, x])) / 960     960-point, Vorbis window
- *   Ex = band energies (22 triangular bands)
- *   pitch: decimate the last 1728 samples, search, remove doubling -> period T, gain
- *   P = FFT(window(x delayed by T)); Ep, Exp = energies and correlation of X with P
- *   features (42): DCT of log energies (+ first/second deltas over 3 frames),
- *                  DCT of the pitch correlations, period, spectral variability
- *   gains (22), vad = GRU network(features)
- *   X += r * P (comb filter, per band), energy renormalised; gains smoothed (decay 0.6)
- *   out = overlap-add(window(IFFT(X * interpolated gains)))
+ *   1. high-pass          remove DC and rumble (biquad, double zero at DC)
+ *   2. spectra            window [previous hop, this hop], 960-point FFT -> X;
+ *                         pitch tracker -> period T; the same for the signal T back -> P
+ *   3. features (42)      cepstrum of the log band energies of X and its change over three
+ *                         hops, cepstrum of the per-band X/P correlation, T, and how far
+ *                         recent cepstra are from each other (stationarity)
+ *   4. network            22 band gains and a speech probability
+ *   5. comb filter        add P to X where the band is more periodic than the network's
+ *                         gain implies, keeping each band's energy (this restores the
+ *                         harmonics that the coarse band gains would smear)
+ *   6. gains              decay no faster than 0.6 per hop, floored by the strength
+ *                         setting, interpolated to bins, applied
+ *   7. synthesis          inverse FFT, window, overlap-add with the previous hop's tail
  *
- * The expressions keep the reference's types where it mixes float and double (log10,
- * sqrt of band ratios, the biquad), so that the outputs agree closely.
+ * Steps 3-6 are skipped on near-silent hops, which then pass through unchanged.
+ * The float/double mix of a few expressions (logs, square roots of band ratios, the
+ * biquad) follows the published reference's, so that the outputs agree closely.
  */
 #include "audio/rnnoise.h"
 
@@ -21,483 +25,264 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "audio/pitch.h"
 #include "common.h"
 
-#define FRAME CC_RNN_FRAME
-#define WINDOW CC_RNN_WINDOW
-#define FREQ CC_RNN_FREQ
-#define BANDS CC_RNN_BANDS
-#define CEPS_MEM CC_RNN_CEPS_MEM
-#define DELTA CC_RNN_DELTA_CEPS
-#define NFEAT CC_RNN_FEATURES
+#define HOP CC_RNN_FRAME
+#define NB CC_RNN_BANDS
+#define NBIN CC_RNN_SPEC
+#define CEPS_HIST CC_RNN_CEPS_HISTORY
+#define N_DELTA 6 /* cepstral coefficients that also get first and second differences */
+#define N_PITCH_CORR 6
 
-/* Band edges in units of 4 bins (200 Hz at 48 kHz, 960-point transform). */
-static const short band_edge[BANDS] = {
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28, 34, 40, 48, 60, 78, 100
+/* Feature vector layout. */
+enum {
+    F_CEPS = 0,                          /* 22: cepstrum (first 6 summed over 3 hops) */
+    F_DELTA1 = F_CEPS + NB,              /* 6: first difference over 2 hops */
+    F_DELTA2 = F_DELTA1 + N_DELTA,       /* 6: second difference */
+    F_PITCH_CORR = F_DELTA2 + N_DELTA,   /* 6: cepstrum of the X/P correlation */
+    F_PERIOD = F_PITCH_CORR + N_PITCH_CORR,
+    F_VARIABILITY,
+    F_COUNT
 };
-#define EDGE(i) (band_edge[i] << 2)
+_Static_assert(F_COUNT == CC_RNN_FEATURES, "feature layout and network input disagree");
 
-#define WEIGHT_SCALE (1.f / 256)
+/* Per-band quantities of one hop. */
+typedef struct Bands {
+    float ex[NB];   /* energy of X */
+    float ep[NB];   /* energy of P */
+    float exp_[NB]; /* correlation of X with P, normalised to -1..1 */
+} Bands;
 
+/* ------------------------------------------------------------------ spectra */
 
-
-static void init_tables(CcRnnTables *t)
+/* Frame = [a, b] (one hop each), windowed by the rising half and its mirror, to spectrum. */
+static void spectrum(CcRnnoise *st, const float *a, const float *b, CcCpx *out)
 {
-    for (int i = 0; i < FRAME; i++) {
-        double s = sin(.5 * M_PI * (i + .5) / FRAME);
-        t->half_window[i] = (float)sin(.5 * M_PI * s * s);
+    float *f = st->frame_buf;
+    for (int i = 0; i < HOP; i++) {
+        f[i] = a[i] * st->window[i];
+        f[HOP + i] = b[i] * st->window[HOP - 1 - i];
     }
-    for (int i = 0; i < BANDS; i++)
-        for (int j = 0; j < BANDS; j++) {
-            double c = cos((i + .5) * j * M_PI / BANDS);
-            if (j == 0)
-                c *= sqrt(.5);
-            t->dct[i * BANDS + j] = (float)c;
-        }
-    for (int i = 0; i <= 200; i++)
-        t->tansig[i] = (float)tanh(.04 * i);
-    for (int i = 0; i < BANDS - 1; i++) {
-        int size = EDGE(i + 1) - EDGE(i);
-        for (int j = 0; j < size; j++)
-            t->band_frac[EDGE(i) + j] = (float)j / size;
-    }
+    cc_rfft_forward(&st->fft, f, out, 1.0f / CC_RNN_WINDOW);
 }
 
-/* tanh by table (step 0.04) plus a first-order correction, saturating at |x| >= 8. */
-static float tansig(const CcRnnTables *t, float x)
+/* y = H(z) x with H = (1 - 2 z^-1 + z^-2) / (1 - 1.99599 z^-1 + 0.996 z^-2): transposed
+   direct form, the state updates in double as the reference's do. */
+static void high_pass(float s[2], const float *x, float *y)
 {
-    float sign = 1;
-    if (!(x < 8))
-        return 1;
-    if (!(x > -8))
-        return -1;
-    if (x != x)
-        return 0;
-    if (x < 0) {
-        x = -x;
-        sign = -1;
-    }
-    /* 0 <= .5 + 25 x < 200.5 here, so truncation is floor() (and needs no libm call on
-       x86-64 baseline, which lacks a rounding instruction) */
-    int i = (int)(.5f + 25 * x);
-    x -= .04f * i;
-    float y = t->tansig[i];
-    float dy = 1 - y * y;
-    y = y + x * dy * (1 - y * x);
-    return sign * y;
-}
-
-static float sigmoid(const CcRnnTables *t, float x)
-{
-    return .5f + .5f * tansig(t, .5f * x);
-}
-
-static void activate(const CcRnnTables *t, float *v, int n, int act)
-{
-    for (int i = 0; i < n; i++) {
-        float x = WEIGHT_SCALE * v[i];
-        if (act == CC_RNN_ACT_SIGMOID)
-            v[i] = sigmoid(t, x);
-        else if (act == CC_RNN_ACT_TANH)
-            v[i] = tansig(t, x);
-        else
-            v[i] = x < 0 ? 0 : x;
+    static const float fb1 = -1.99599f, fb2 = .99600f; /* feedback */
+    static const float ff1 = -2, ff2 = 1;              /* feed-forward (after the 1) */
+    for (int i = 0; i < HOP; i++) {
+        float in = x[i], out = in + s[0];
+        double din = in, dout = out;
+        s[0] = (float)(s[1] + (ff1 * din - fb1 * dout));
+        s[1] = (float)(ff2 * din - fb2 * dout);
+        y[i] = out;
     }
 }
 
-static void dense(CcRnnoise *st, const CcRnnLayerF *l, float *out, const float *in)
+/* ------------------------------------------------------------------ features */
+
+static void band_energies(CcRnnoise *st, const CcCpx *spec, float *out)
 {
-    int n = l->nb_neurons;
-    for (int i = 0; i < n; i++)
-        out[i] = l->bias[i];
-    st->k->gemv(out, l->input_weights, l->nb_inputs, n, n, in);
-    activate(&st->t, out, n, l->activation);
+    cc_rnn_bin_power(spec, st->bin_val);
+    cc_rnn_band_sums(st->bands, st->k, st->bin_val, out);
+}
+
+/* DCT-II of 22 band values (orthonormal; coefficient i from dct[i][.]). */
+static void cepstrum(const CcRnnoise *st, const float *in, float *out, int ncoef)
+{
+    for (int i = 0; i < ncoef; i++) {
+        float s = 0;
+        for (int b = 0; b < NB; b++)
+            s += in[b] * st->dct[i][b];
+        out[i] = (float)(s * sqrt(2. / NB));
+    }
 }
 
 /*
- * GRU: z = sig(Wz x + Uz s + bz), r = sig(Wr x + Ur s + br),
- *      h = act(Wh x + Uh (r .* s) + bh), s' = z .* s + (1 - z) .* h.
- * Weights of the three gates side by side in each row (stride 3N).
+ * log10 band energies, each floored at 7 decades below the loudest band so far and at no
+ * more than 1.5 decades below its lower neighbour (so empty bands do not dominate the
+ * cepstrum). Returns the total energy.
  */
-static void gru(CcRnnoise *st, const CcRnnLayerF *l, float *state, const float *in)
+static float log_energies(const float *ex, float *ly)
 {
-    int n = l->nb_neurons, m = l->nb_inputs, stride = 3 * n;
-    float *acc = st->acc;          /* (3N): z, r, h pre-activations */
-    float z[CC_RNN_MAX_NEURONS], rs[CC_RNN_MAX_NEURONS];
-    for (int i = 0; i < stride; i++)
-        acc[i] = l->bias[i];
-    st->k->gemv(acc, l->input_weights, m, stride, stride, in);
-    st->k->gemv(acc, l->recurrent_weights, n, 2 * n, stride, state);
-    for (int i = 0; i < n; i++) {
-        z[i] = sigmoid(&st->t, WEIGHT_SCALE * acc[i]);
-        rs[i] = state[i] * sigmoid(&st->t, WEIGHT_SCALE * acc[n + i]);
+    float loudest = -2, neighbour = -2, total = 0;
+    for (int b = 0; b < NB; b++) {
+        float v = (float)log10(1e-2 + ex[b]);
+        v = CC_MAX(loudest - 7, CC_MAX(neighbour - 1.5f, v));
+        loudest = CC_MAX(loudest, v);
+        neighbour = CC_MAX(neighbour - 1.5f, v);
+        ly[b] = v;
+        total += ex[b];
     }
-    st->k->gemv(acc + 2 * n, l->recurrent_weights + 2 * n, n, n, stride, rs);
-    activate(&st->t, acc + 2 * n, n, l->activation);
-    for (int i = 0; i < n; i++)
-        state[i] = z[i] * state[i] + (1 - z[i]) * acc[2 * n + i];
+    return total;
 }
 
-void cc_rnnoise_compute_rnn(CcRnnoise *st, float *gains, float *vad, const float *features)
+/* Mean over the remembered cepstra of the squared distance to the nearest other one. */
+static float variability(const CcRnnoise *st)
 {
-    const CcRnnNet *md = st->net;
-    float dense_out[CC_RNN_MAX_NEURONS];
-    float cat[3 * CC_RNN_MAX_NEURONS];
-    int nd = md->input_dense.nb_neurons, nv = md->vad_gru.nb_neurons;
-    int nn = md->noise_gru.nb_neurons;
-    dense(st, &md->input_dense, dense_out, features);
-    gru(st, &md->vad_gru, st->vad_state, dense_out);
-    dense(st, &md->vad_output, vad, st->vad_state);
-    /* noise GRU input: dense_out, vad state, features */
-    memcpy(cat, dense_out, sizeof(float) * nd);
-    memcpy(cat + nd, st->vad_state, sizeof(float) * nv);
-    memcpy(cat + nd + nv, features, sizeof(float) * NFEAT);
-    gru(st, &md->noise_gru, st->noise_state, cat);
-    /* denoise GRU input: vad state, noise state, features */
-    memcpy(cat, st->vad_state, sizeof(float) * nv);
-    memcpy(cat + nv, st->noise_state, sizeof(float) * nn);
-    memcpy(cat + nv + nn, features, sizeof(float) * NFEAT);
-    gru(st, &md->denoise_gru, st->denoise_state, cat);
-    dense(st, &md->denoise_output, gains, st->denoise_state);
-}
-
-/* Triangular bands: each bin's energy is split between the two nearest band centres. */
-static void band_energy(const float *frac_tab, float *band, const CcCpx *X)
-{
-    float sum[BANDS] = { 0 };
-    for (int i = 0; i < BANDS - 1; i++) {
-        int size = EDGE(i + 1) - EDGE(i);
-        for (int j = 0; j < size; j++) {
-            float frac = frac_tab[EDGE(i) + j];
-            const CcCpx *x = &X[EDGE(i) + j];
-            float tmp = x->re * x->re;
-            tmp += x->im * x->im;
-            sum[i] += (1 - frac) * tmp;
-            sum[i + 1] += frac * tmp;
+    float d2[CEPS_HIST][CEPS_HIST];
+    for (int i = 0; i < CEPS_HIST; i++)
+        for (int j = i + 1; j < CEPS_HIST; j++) {
+            float s = 0;
+            for (int b = 0; b < NB; b++) {
+                float diff = st->ceps[i][b] - st->ceps[j][b];
+                s += diff * diff;
+            }
+            d2[i][j] = d2[j][i] = s; /* (a - b)^2 = (b - a)^2 exactly: one pass serves both */
         }
+    float sum = 0;
+    for (int i = 0; i < CEPS_HIST; i++) {
+        float nearest = 1e15f;
+        for (int j = 0; j < CEPS_HIST; j++)
+            if (j != i)
+                nearest = CC_MIN(nearest, d2[i][j]);
+        sum += nearest;
     }
-    sum[0] *= 2;
-    sum[BANDS - 1] *= 2;
-    memcpy(band, sum, sizeof(sum));
+    return sum / CEPS_HIST;
 }
 
-static void band_corr(const float *frac_tab, float *band, const CcCpx *X, const CcCpx *P)
+/* Returns 0, or 1 for a hop too quiet to analyse (features are then zero). */
+static int features(CcRnnoise *st, const float *x, Bands *bd, float *feat)
 {
-    float sum[BANDS] = { 0 };
-    for (int i = 0; i < BANDS - 1; i++) {
-        int size = EDGE(i + 1) - EDGE(i);
-        for (int j = 0; j < size; j++) {
-            float frac = frac_tab[EDGE(i) + j];
-            const CcCpx *x = &X[EDGE(i) + j], *p = &P[EDGE(i) + j];
-            float tmp = x->re * p->re;
-            tmp += x->im * p->im;
-            sum[i] += (1 - frac) * tmp;
-            sum[i + 1] += frac * tmp;
-        }
-    }
-    sum[0] *= 2;
-    sum[BANDS - 1] *= 2;
-    memcpy(band, sum, sizeof(sum));
-}
+    float ly[NB], corr_ceps[NB];
 
-/* Per-bin gains interpolated linearly between band centres; bins above 20 kHz get 0. */
-static void interp_band_gain(const float *frac_tab, float *g, const float *band)
-{
-    for (int i = 0; i < FREQ; i++)
-        g[i] = 0;
-    for (int i = 0; i < BANDS - 1; i++) {
-        int size = EDGE(i + 1) - EDGE(i);
-        for (int j = 0; j < size; j++) {
-            float frac = frac_tab[EDGE(i) + j];
-            g[EDGE(i) + j] = (1 - frac) * band[i] + frac * band[i + 1];
-        }
-    }
-}
+    spectrum(st, st->last_input, x, st->spec);
+    memcpy(st->last_input, x, sizeof(st->last_input));
+    band_energies(st, st->spec, bd->ex);
 
-static void dct(const CcRnnTables *t, float *out, const float *in)
-{
-    for (int i = 0; i < BANDS; i++) {
-        float sum = 0;
-        for (int j = 0; j < BANDS; j++)
-            sum += in[j] * t->dct[j * BANDS + i];
-        out[i] = (float)(sum * sqrt(2. / 22));
-    }
-}
+    cc_rnn_pitch_update(&st->pitch, st->k, x, HOP);
+    const float *delayed = cc_rnn_pitch_delayed(&st->pitch);
+    spectrum(st, delayed, delayed + HOP, st->pitch_spec);
+    band_energies(st, st->pitch_spec, bd->ep);
+    cc_rnn_bin_cross(st->spec, st->pitch_spec, st->bin_val);
+    cc_rnn_band_sums(st->bands, st->k, st->bin_val, bd->exp_);
+    for (int b = 0; b < NB; b++)
+        bd->exp_[b] = (float)(bd->exp_[b] / sqrt(.001 + bd->ex[b] * bd->ep[b]));
 
-static void apply_window(const CcRnnTables *t, float *x)
-{
-    for (int i = 0; i < FRAME; i++) {
-        x[i] *= t->half_window[i];
-        x[WINDOW - 1 - i] *= t->half_window[i];
-    }
-}
-
-/* Direct form II transposed biquad with the reference's double intermediate products. */
-static void biquad(float *y, float mem[2], const float *x, const float *b, const float *a,
-                   int n)
-{
-    for (int i = 0; i < n; i++) {
-        float xi = x[i], yi = x[i] + mem[0];
-        mem[0] = (float)(mem[1] + (b[0] * (double)xi - a[0] * (double)yi));
-        mem[1] = (float)(b[1] * (double)xi - a[1] * (double)yi);
-        y[i] = yi;
-    }
-}
-
-/* Returns 1 for frames with too little energy to analyse (the state is left alone). */
-static int frame_features(CcRnnoise *st, float *Ex, float *Ep, float *Exp, float *features,
-                          const float *in)
-{
-    const CcRnnTables *t = &st->t;
-    float *w = st->win;
-    float Ly[BANDS], tmp[BANDS];
-    float E = 0, spec_variability = 0;
-
-    /* analysis */
-    memcpy(w, st->analysis_mem, sizeof(float) * FRAME);
-    memcpy(w + FRAME, in, sizeof(float) * FRAME);
-    memcpy(st->analysis_mem, in, sizeof(float) * FRAME);
-    apply_window(t, w);
-    cc_rfft_forward(&st->fft, w, st->X, 1.0f / WINDOW);
-    band_energy(t->band_frac, Ex, st->X);
-
-    /* pitch */
-    memmove(st->pitch_buf, st->pitch_buf + FRAME, sizeof(float) * (CC_RNN_PITCH_BUF - FRAME));
-    memcpy(st->pitch_buf + CC_RNN_PITCH_BUF - FRAME, in, sizeof(float) * FRAME);
-    cc_pitch_downsample(st->pitch_buf, st->pitch_lp, CC_RNN_PITCH_BUF);
-    int pitch_index;
-    cc_pitch_search(st->k, st->pitch_lp + (CC_RNN_PITCH_MAX >> 1), st->pitch_lp,
-                    CC_RNN_PITCH_FRAME, CC_RNN_PITCH_MAX - 3 * CC_RNN_PITCH_MIN, &pitch_index);
-    pitch_index = CC_RNN_PITCH_MAX - pitch_index;
-    float gain = cc_pitch_remove_doubling(st->pitch_lp, CC_RNN_PITCH_MAX, CC_RNN_PITCH_MIN,
-                                          CC_RNN_PITCH_FRAME, &pitch_index, st->last_period,
-                                          st->last_gain);
-    st->last_period = pitch_index;
-    st->last_gain = gain;
-    memcpy(w, st->pitch_buf + CC_RNN_PITCH_BUF - WINDOW - pitch_index, sizeof(float) * WINDOW);
-    apply_window(t, w);
-    cc_rfft_forward(&st->fft, w, st->P, 1.0f / WINDOW);
-    band_energy(t->band_frac, Ep, st->P);
-    band_corr(t->band_frac, Exp, st->X, st->P);
-    for (int i = 0; i < BANDS; i++)
-        Exp[i] = (float)(Exp[i] / sqrt(.001 + Ex[i] * Ep[i]));
-    dct(t, tmp, Exp);
-    for (int i = 0; i < DELTA; i++)
-        features[BANDS + 2 * DELTA + i] = tmp[i];
-    features[BANDS + 2 * DELTA] -= 1.3f;
-    features[BANDS + 2 * DELTA + 1] -= 0.9f;
-    features[BANDS + 3 * DELTA] = (float)(.01 * (pitch_index - 300));
-
-    /* log band energies, floored relative to the running maximum and a decaying follower */
-    float log_max = -2, follow = -2;
-    for (int i = 0; i < BANDS; i++) {
-        Ly[i] = (float)log10(1e-2 + Ex[i]);
-        Ly[i] = CC_MAX(log_max - 7, CC_MAX(follow - 1.5f, Ly[i]));
-        log_max = CC_MAX(log_max, Ly[i]);
-        follow = CC_MAX(follow - 1.5f, Ly[i]);
-        E += Ex[i];
-    }
-    if (E < 0.04f) {
-        memset(features, 0, sizeof(float) * NFEAT);
+    if (log_energies(bd->ex, ly) < 0.04f) {
+        memset(feat, 0, sizeof(float) * F_COUNT);
         return 1;
     }
-    dct(t, features, Ly);
-    features[0] -= 12;
-    features[1] -= 4;
-    float *c0 = st->cepstral_mem[st->memid];
-    float *c1 = st->cepstral_mem[(st->memid + CEPS_MEM - 1) % CEPS_MEM];
-    float *c2 = st->cepstral_mem[(st->memid + CEPS_MEM - 2) % CEPS_MEM];
-    for (int i = 0; i < BANDS; i++)
-        c0[i] = features[i];
-    st->memid++;
-    for (int i = 0; i < DELTA; i++) {
-        features[i] = c0[i] + c1[i] + c2[i];
-        features[BANDS + i] = c0[i] - c2[i];
-        features[BANDS + DELTA + i] = c0[i] - 2 * c1[i] + c2[i];
+
+    /* this hop's cepstrum, offsets removed from the two largest terms, into the ring */
+    float *now = st->ceps[st->ceps_next];
+    cepstrum(st, ly, now, NB);
+    now[0] -= 12;
+    now[1] -= 4;
+    const float *prev1 = st->ceps[(st->ceps_next + CEPS_HIST - 1) % CEPS_HIST];
+    const float *prev2 = st->ceps[(st->ceps_next + CEPS_HIST - 2) % CEPS_HIST];
+    st->ceps_next = (st->ceps_next + 1) % CEPS_HIST;
+
+    memcpy(feat + F_CEPS, now, sizeof(float) * NB);
+    for (int i = 0; i < N_DELTA; i++) {
+        feat[F_CEPS + i] = now[i] + prev1[i] + prev2[i];
+        feat[F_DELTA1 + i] = now[i] - prev2[i];
+        feat[F_DELTA2 + i] = now[i] - 2 * prev1[i] + prev2[i];
     }
-    if (st->memid == CEPS_MEM)
-        st->memid = 0;
-    /* spectral variability: mean distance of each remembered cepstrum to its nearest other */
-    for (int i = 0; i < CEPS_MEM; i++) {
-        float mindist = 1e15f;
-        for (int j = 0; j < CEPS_MEM; j++) {
-            float dist = 0;
-            for (int k = 0; k < BANDS; k++) {
-                float d = st->cepstral_mem[i][k] - st->cepstral_mem[j][k];
-                dist += d * d;
-            }
-            if (j != i)
-                mindist = CC_MIN(mindist, dist);
-        }
-        spec_variability += mindist;
-    }
-    features[BANDS + 3 * DELTA + 1] = (float)(spec_variability / CEPS_MEM - 2.1);
+    cepstrum(st, bd->exp_, corr_ceps, N_PITCH_CORR);
+    memcpy(feat + F_PITCH_CORR, corr_ceps, sizeof(float) * N_PITCH_CORR);
+    feat[F_PITCH_CORR] -= 1.3f;
+    feat[F_PITCH_CORR + 1] -= 0.9f;
+    feat[F_PERIOD] = (float)(.01 * (st->pitch.period - 300));
+    feat[F_VARIABILITY] = (float)(variability(st) - 2.1);
     return 0;
 }
 
+/* ------------------------------------------------------------------ filtering */
+
 /*
- * Comb filter in the frequency domain: adds the pitch-delayed spectrum where the network's
- * gain is below the measured pitch correlation, then restores each band's energy.
+ * Per band, how much of P to add: none where the network already keeps more than the
+ * periodic part would, else the amount that lifts the band's periodic/aperiodic ratio to
+ * what the correlation says, scaled from P's level to X's. Then each band's energy is put
+ * back to what X had, so the filter only reshapes within the band.
  */
-static void pitch_filter(CcRnnoise *st, const float *Ex, const float *Ep, const float *Exp,
-                         const float *g)
+static void comb_filter(CcRnnoise *st, const Bands *bd, const float *g)
 {
-    CcCpx *X = st->X;
-    const CcCpx *P = st->P;
-    float r[BANDS], rf[FREQ], newE[BANDS], norm[BANDS], normf[FREQ];
-    for (int i = 0; i < BANDS; i++) {
-        float ri;
-        if (Exp[i] > g[i])
-            ri = 1;
-        else
-            ri = (float)(Exp[i] * Exp[i] * (1 - g[i] * g[i]) /
-                         (.001 + g[i] * g[i] * (1 - Exp[i] * Exp[i])));
-        ri = (float)sqrt(CC_MIN(1, CC_MAX(0, ri)));
-        ri = (float)(ri * sqrt(Ex[i] / (1e-8 + Ep[i])));
-        r[i] = ri;
+    float mix[NB], renorm[NB], e_after[NB];
+    CcCpx *X = st->spec;
+    const CcCpx *P = st->pitch_spec;
+    for (int b = 0; b < NB; b++) {
+        float c = bd->exp_[b], gb = g[b], amount = 1;
+        if (!(c > gb))
+            amount = (float)(c * c * (1 - gb * gb) / (.001 + gb * gb * (1 - c * c)));
+        amount = (float)sqrt(CC_MIN(1, CC_MAX(0, amount)));
+        mix[b] = (float)(amount * sqrt(bd->ex[b] / (1e-8 + bd->ep[b])));
     }
-    interp_band_gain(st->t.band_frac, rf, r);
-    for (int i = 0; i < FREQ; i++) {
-        X[i].re += rf[i] * P[i].re;
-        X[i].im += rf[i] * P[i].im;
+    cc_rnn_band_expand(st->bands, mix, st->bin_gain);
+    for (int k = 0; k < NBIN; k++) {
+        X[k].re += st->bin_gain[k] * P[k].re;
+        X[k].im += st->bin_gain[k] * P[k].im;
     }
-    band_energy(st->t.band_frac, newE, X);
-    for (int i = 0; i < BANDS; i++)
-        norm[i] = (float)sqrt(Ex[i] / (1e-8 + newE[i]));
-    interp_band_gain(st->t.band_frac, normf, norm);
-    for (int i = 0; i < FREQ; i++) {
-        X[i].re *= normf[i];
-        X[i].im *= normf[i];
+    band_energies(st, X, e_after);
+    for (int b = 0; b < NB; b++)
+        renorm[b] = (float)sqrt(bd->ex[b] / (1e-8 + e_after[b]));
+    cc_rnn_band_expand(st->bands, renorm, st->bin_gain);
+    for (int k = 0; k < NBIN; k++) {
+        X[k].re *= st->bin_gain[k];
+        X[k].im *= st->bin_gain[k];
+    }
+}
+
+static void apply_gains(CcRnnoise *st, float *g, float gain_floor)
+{
+    for (int b = 0; b < NB; b++) {
+        g[b] = CC_MAX(g[b], .6f * st->held_gain[b]);
+        st->held_gain[b] = g[b];
+    }
+    if (gain_floor > 0)
+        for (int b = 0; b < NB; b++)
+            g[b] = gain_floor + (1 - gain_floor) * g[b];
+    cc_rnn_band_expand(st->bands, g, st->bin_gain);
+    for (int k = 0; k < NBIN; k++) {
+        st->spec[k].re *= st->bin_gain[k];
+        st->spec[k].im *= st->bin_gain[k];
     }
 }
 
 float cc_rnnoise_process_frame(CcRnnoise *st, float *out, const float *in, float gain_floor)
 {
-    static const float a_hp[2] = { -1.99599f, 0.99600f };
-    static const float b_hp[2] = { -2, 1 };
-    float x[FRAME], Ex[BANDS], Ep[BANDS], Exp[BANDS], features[NFEAT], g[BANDS], gf[FREQ];
-    float vad = 0;
+    float x[HOP], feat[F_COUNT], g[NB];
+    Bands bd;
+    float speech = 0;
 
-    biquad(x, st->mem_hp_x, in, b_hp, a_hp, FRAME);
-    int silence = frame_features(st, Ex, Ep, Exp, features, x);
-    if (!silence) {
-        cc_rnnoise_compute_rnn(st, g, &vad, features);
-        pitch_filter(st, Ex, Ep, Exp, g);
-        for (int i = 0; i < BANDS; i++) {
-            g[i] = CC_MAX(g[i], .6f * st->lastg[i]);
-            st->lastg[i] = g[i];
-        }
-        if (gain_floor > 0)
-            for (int i = 0; i < BANDS; i++)
-                g[i] = gain_floor + (1 - gain_floor) * g[i];
-        interp_band_gain(st->t.band_frac, gf, g);
-        for (int i = 0; i < FREQ; i++) {
-            st->X[i].re *= gf[i];
-            st->X[i].im *= gf[i];
-        }
+    high_pass(st->hp_state, in, x);
+    if (!features(st, x, &bd, feat)) {
+        cc_rnn_net_run(st->net, st->k, &st->mem, feat, g, &speech);
+        comb_filter(st, &bd, g);
+        apply_gains(st, g, gain_floor);
     }
-    /* synthesis: inverse transform, window, overlap-add */
-    float *w = st->win;
-    cc_rfft_inverse(&st->fft, st->X, w);
-    apply_window(&st->t, w);
-    for (int i = 0; i < FRAME; i++)
-        out[i] = w[i] + st->synthesis_mem[i];
-    memcpy(st->synthesis_mem, w + FRAME, sizeof(float) * FRAME);
-    return vad;
-}
 
-static int check_dense(const CcRnnDense *l, int in, int out)
-{
-    return l->nb_inputs == in && l->nb_neurons == out && out > 0 &&
-           out <= CC_RNN_MAX_NEURONS && l->bias && l->input_weights;
-}
-
-static int check_gru(const CcRnnGru *l, int in)
-{
-    return l->nb_inputs == in && l->nb_neurons > 0 && l->nb_neurons <= CC_RNN_MAX_NEURONS &&
-           l->bias && l->input_weights && l->recurrent_weights;
-}
-
-static float *convert(float **dst, const int8_t *src, size_t n)
-{
-    float *p = *dst;
-    for (size_t i = 0; i < n; i++)
-        p[i] = src[i];
-    *dst += n;
-    return p;
-}
-
-static void convert_dense(CcRnnLayerF *f, const CcRnnDense *l, float **dst)
-{
-    f->nb_inputs = l->nb_inputs;
-    f->nb_neurons = l->nb_neurons;
-    f->activation = l->activation;
-    f->bias = convert(dst, l->bias, (size_t)l->nb_neurons);
-    f->input_weights = convert(dst, l->input_weights, (size_t)l->nb_inputs * l->nb_neurons);
-    f->recurrent_weights = NULL;
-}
-
-static void convert_gru(CcRnnLayerF *f, const CcRnnGru *l, float **dst)
-{
-    size_t n3 = 3 * (size_t)l->nb_neurons;
-    f->nb_inputs = l->nb_inputs;
-    f->nb_neurons = l->nb_neurons;
-    f->activation = l->activation;
-    f->bias = convert(dst, l->bias, n3);
-    f->input_weights = convert(dst, l->input_weights, (size_t)l->nb_inputs * n3);
-    f->recurrent_weights = convert(dst, l->recurrent_weights, (size_t)l->nb_neurons * n3);
-}
-
-int cc_rnn_net_init(CcRnnNet *net, const CcRnnModel *m)
-{
-    memset(net, 0, sizeof(*net));
-    if (!m)
-        return CC_ERR(EINVAL);
-    int nd = m->input_dense.nb_neurons, nv = m->vad_gru.nb_neurons;
-    int nn = m->noise_gru.nb_neurons, ndn = m->denoise_gru.nb_neurons;
-    if (!check_dense(&m->input_dense, NFEAT, nd) || !check_gru(&m->vad_gru, nd) ||
-        !check_gru(&m->noise_gru, nd + nv + NFEAT) ||
-        !check_gru(&m->denoise_gru, nv + nn + NFEAT) ||
-        !check_dense(&m->denoise_output, ndn, BANDS) || !check_dense(&m->vad_output, nv, 1)) {
-        cc_log(CC_LOG_ERROR, "rnnoise: model layer shapes do not fit the RNNoise topology");
-        return CC_ERR_MODEL;
+    float *f = st->frame_buf;
+    cc_rfft_inverse(&st->fft, st->spec, f);
+    for (int i = 0; i < HOP; i++) {
+        out[i] = f[i] * st->window[i] + st->overlap[i];
+        st->overlap[i] = f[HOP + i] * st->window[HOP - 1 - i];
     }
-    size_t total = 0;
-    const CcRnnDense *dl[3] = { &m->input_dense, &m->denoise_output, &m->vad_output };
-    const CcRnnGru *gl[3] = { &m->vad_gru, &m->noise_gru, &m->denoise_gru };
-    for (int i = 0; i < 3; i++) {
-        total += (size_t)dl[i]->nb_neurons * (1 + (size_t)dl[i]->nb_inputs);
-        total += 3 * (size_t)gl[i]->nb_neurons * (1 + (size_t)gl[i]->nb_inputs + gl[i]->nb_neurons);
-    }
-    net->storage = cc_alloc_aligned(total * sizeof(float));
-    if (!net->storage)
-        return CC_ERR(ENOMEM);
-    float *p = net->storage;
-    convert_dense(&net->input_dense, &m->input_dense, &p);
-    convert_gru(&net->vad_gru, &m->vad_gru, &p);
-    convert_gru(&net->noise_gru, &m->noise_gru, &p);
-    convert_gru(&net->denoise_gru, &m->denoise_gru, &p);
-    convert_dense(&net->denoise_output, &m->denoise_output, &p);
-    convert_dense(&net->vad_output, &m->vad_output, &p);
-    return 0;
+    return speech;
 }
 
-void cc_rnn_net_free(CcRnnNet *net)
-{
-    cc_free_aligned(net->storage);
-    net->storage = NULL;
-}
+/* ------------------------------------------------------------------ set-up */
 
-int cc_rnnoise_init(CcRnnoise *st, const CcRnnNet *net, const CcRnnKernels *k)
+int cc_rnnoise_init(CcRnnoise *st, const CcRnnNet *net, const CcRnnBands *bands,
+                    const CcRnnKernels *k)
 {
     memset(st, 0, sizeof(*st));
-    if (!net || !net->storage || !k)
+    if (!net || !net->storage || !bands || !k)
         return CC_ERR(EINVAL);
     st->net = net;
+    st->bands = bands;
     st->k = k;
-    init_tables(&st->t);
-    int ret = cc_rfft_init(&st->fft, WINDOW);
+    /* power-complementary (Vorbis) window: w(t)^2 + w(t + hop)^2 = 1 for the overlap-add */
+    for (int i = 0; i < HOP; i++) {
+        double s = sin(.5 * M_PI * (i + .5) / HOP);
+        st->window[i] = (float)sin(.5 * M_PI * s * s);
+    }
+    for (int i = 0; i < NB; i++)
+        for (int b = 0; b < NB; b++)
+            st->dct[i][b] = (float)(cos((b + .5) * i * M_PI / NB) * (i == 0 ? sqrt(.5) : 1.0));
+    int ret = cc_rfft_init(&st->fft, CC_RNN_WINDOW);
     if (ret < 0)
         return ret;
     cc_rnnoise_reset(st);
@@ -506,8 +291,21 @@ int cc_rnnoise_init(CcRnnoise *st, const CcRnnNet *net, const CcRnnKernels *k)
 
 void cc_rnnoise_reset(CcRnnoise *st)
 {
-    size_t from = offsetof(CcRnnoise, analysis_mem);
+    size_t from = offsetof(CcRnnoise, hp_state);
     memset((char *)st + from, 0, sizeof(*st) - from);
+}
+
+int cc_rnnoise_state_finite(const CcRnnoise *st)
+{
+    /* a NaN or Inf anywhere poisons the sum; eight partial sums keep it off the add latency */
+    float a[8] = { 0 };
+    for (int i = 0; i < CC_RNN_MAX_NEURONS; i += 8)
+        for (int t = 0; t < 8; t++)
+            a[t] += st->mem.vad[i + t] + st->mem.noise[i + t] + st->mem.gain[i + t];
+    for (int i = 0; i < HOP; i += 8)
+        for (int t = 0; t < 8; t++)
+            a[t] += st->overlap[i + t];
+    return isfinite(a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7]);
 }
 
 void cc_rnnoise_free(CcRnnoise *st)

@@ -1,93 +1,107 @@
 /*
- * Our implementation of the RNNoise 0.1 denoising algorithm (Valin 2017), one channel.
- * Works on 48 kHz, 480-sample (10 ms) frames of int16-scale floats (+-32768 full scale),
- * as the reference does: the band-energy features carry absolute offsets, so the scale
- * matters. Output frame n holds input frame n - 1 (480 samples of delay).
+ * The RNNoise 0.1 denoising algorithm (Valin, "A Hybrid DSP/Deep Learning Approach to
+ * Real-Time Full-Band Speech Enhancement", 2018), one channel, in our own decomposition:
+ *
+ *   rnn_bands.c   the 22-band layout as weight tables: spectrum -> band sums, bands -> bins
+ *   rnn_pitch.c   pitch tracker: decimate + whiten, two-candidate search, octave check
+ *   rnn_net.c     the recurrent network (dense, three GRUs, two dense heads)
+ *   rnnoise.c     the 10 ms frame: analysis, features, gains, comb filter, synthesis
+ *
+ * Works on 48 kHz, 480-sample (10 ms) frames of int16-scale floats (+-32768 full scale): the
+ * log band energies carry absolute offsets, so the scale matters. Output frame n holds input
+ * frame n - 1 (480 samples of delay).
  */
 #ifndef CC_AUDIO_RNNOISE_H
 #define CC_AUDIO_RNNOISE_H
 
 #include "audio/model/rnnmodel.h"
+#include "audio/rnn_bands.h"
+#include "audio/rnn_pitch.h"
 #include "audio/rnnkernels.h"
 #include "dsp/fft.h"
 
-#define CC_RNN_FRAME 480
-#define CC_RNN_WINDOW 960
-#define CC_RNN_FREQ 481
-#define CC_RNN_BANDS 22
-#define CC_RNN_CEPS_MEM 8
-#define CC_RNN_DELTA_CEPS 6
-#define CC_RNN_FEATURES 42
-#define CC_RNN_PITCH_MIN 60
-#define CC_RNN_PITCH_MAX 768
-#define CC_RNN_PITCH_FRAME 960
-#define CC_RNN_PITCH_BUF (CC_RNN_PITCH_MAX + CC_RNN_PITCH_FRAME)
-#define CC_RNN_MAX_NEURONS 128
+#define CC_RNN_FRAME 480        /* hop, samples at 48 kHz */
+#define CC_RNN_WINDOW 960       /* analysis window, two hops */
+#define CC_RNN_FEATURES 42      /* network input */
+#define CC_RNN_CEPS_HISTORY 8   /* cepstra remembered for the variability feature */
+#define CC_RNN_MAX_NEURONS 128  /* widest layer we accept */
+#define CC_RNN_TANH_STEPS 200   /* tanh table covers 0..8 in steps of 1/25 */
 
-/* Tables computed once per state (cheap; keeps the states independent). */
-typedef struct CcRnnTables {
-    float half_window[CC_RNN_FRAME];          /* Vorbis power-complementary window */
-    float dct[CC_RNN_BANDS * CC_RNN_BANDS];   /* DCT-II basis, (band, coef) */
-    float tansig[201];                        /* tanh(0.04 i) */
-    float band_frac[CC_RNN_FRAME];            /* (float)j / band size, per bin < 20 kHz */
-} CcRnnTables;
-
-/* One layer with the model's int8 values as floats (exact), ready for the gemv kernel. */
+/* The network as floats (the model's int8 values, exact), shared read-only by streams. */
 typedef struct CcRnnLayerF {
-    int nb_inputs, nb_neurons, activation;
-    const float *bias;              /* (nb_neurons); GRU: (3, nb_neurons) z, r, h */
-    const float *input_weights;     /* (nb_inputs, nb_neurons); GRU: (nb_inputs, 3 * nb_neurons) */
-    const float *recurrent_weights; /* GRU: (nb_neurons, 3 * nb_neurons); dense: NULL */
+    int inputs, units, activation;
+    const float *bias;      /* (units); GRU: (3, units) update, reset, candidate */
+    const float *w_in;      /* (inputs, units); GRU: (inputs, 3 * units) */
+    const float *w_rec;     /* GRU: (units, 3 * units); dense: NULL */
 } CcRnnLayerF;
 
-/* The network, converted once per model and shared read-only by every stream. */
 typedef struct CcRnnNet {
-    CcRnnLayerF input_dense, vad_gru, noise_gru, denoise_gru, denoise_output, vad_output;
-    float *storage; /* one allocation behind every array above */
+    CcRnnLayerF embed;      /* features -> dense */
+    CcRnnLayerF vad_gru;    /* dense -> voice-activity memory */
+    CcRnnLayerF noise_gru;  /* [dense, vad memory, features] -> noise memory */
+    CcRnnLayerF gain_gru;   /* [vad memory, noise memory, features] -> gain memory */
+    CcRnnLayerF gain_head;  /* gain memory -> 22 band gains */
+    CcRnnLayerF vad_head;   /* vad memory -> speech probability */
+    float tanh_table[CC_RNN_TANH_STEPS + 1]; /* tanh(i / 25): the activations' lookup */
+    float *storage;         /* the one allocation behind every array above */
 } CcRnnNet;
 
-/* Checks the shapes against the RNNoise topology and converts. 0, CC_ERR_MODEL, ENOMEM. */
+/* Checks the layer shapes against the RNNoise topology and converts: 0, CC_ERR_MODEL,
+   CC_ERR(ENOMEM), CC_ERR(EINVAL). */
 int cc_rnn_net_init(CcRnnNet *net, const CcRnnModel *m);
 void cc_rnn_net_free(CcRnnNet *net);
+
+/* Recurrent memories of one stream. */
+typedef struct CcRnnMemory {
+    float vad[CC_RNN_MAX_NEURONS];
+    float noise[CC_RNN_MAX_NEURONS];
+    float gain[CC_RNN_MAX_NEURONS];
+    float scratch[3 * CC_RNN_MAX_NEURONS]; /* gate pre-activations, (3, units) */
+} CcRnnMemory;
+
+/* One step of the network: features (42) -> gains (22) and the speech probability. */
+void cc_rnn_net_run(const CcRnnNet *net, const CcRnnKernels *k, CcRnnMemory *mem,
+                    const float *features, float *gains, float *speech_prob);
 
 typedef struct CcRnnoise {
     const CcRnnNet *net;
     const CcRnnKernels *k;
-    CcRnnTables t;
-    CcRfft fft;                                    /* 960 real points */
-    /* stream state */
-    float analysis_mem[CC_RNN_FRAME];
-    float cepstral_mem[CC_RNN_CEPS_MEM][CC_RNN_BANDS];
-    int memid;
-    float synthesis_mem[CC_RNN_FRAME];
-    float pitch_buf[CC_RNN_PITCH_BUF];
-    float last_gain;
-    int last_period;
-    float mem_hp_x[2];
-    float lastg[CC_RNN_BANDS];
-    float vad_state[CC_RNN_MAX_NEURONS];
-    float noise_state[CC_RNN_MAX_NEURONS];
-    float denoise_state[CC_RNN_MAX_NEURONS];
-    /* per-frame work, here rather than on the stack */
-    CcCpx X[CC_RNN_FREQ], P[CC_RNN_FREQ];          /* spectra of frame and pitch-delayed */
-    float win[CC_RNN_WINDOW];
-    float pitch_lp[CC_RNN_PITCH_BUF / 2];
-    float acc[3 * CC_RNN_MAX_NEURONS];
+    const CcRnnBands *bands;                 /* owned by the net's holder; read-only */
+    float window[CC_RNN_FRAME];              /* rising half of the analysis/synthesis window */
+    float dct[CC_RNN_BANDS][CC_RNN_BANDS];   /* orthonormal DCT-II, (coefficient, band) */
+    CcRfft fft;                              /* 960 real points */
+
+    /* ---- stream state: everything from here on is zeroed by cc_rnnoise_reset() ---- */
+    float hp_state[2];                       /* high-pass biquad */
+    float last_input[CC_RNN_FRAME];          /* previous hop, first half of the window */
+    float overlap[CC_RNN_FRAME];             /* synthesis tail waiting for the next hop */
+    float ceps[CC_RNN_CEPS_HISTORY][CC_RNN_BANDS]; /* ring of recent cepstra */
+    int ceps_next;                           /* ring slot the next cepstrum goes to */
+    float held_gain[CC_RNN_BANDS];           /* gains of the last analysed frame */
+    CcRnnPitch pitch;
+    CcRnnMemory mem;
+
+    /* ---- per-frame work, here rather than on the stack ---- */
+    float frame_buf[CC_RNN_WINDOW];
+    CcCpx spec[CC_RNN_SPEC];                 /* the frame's spectrum */
+    CcCpx pitch_spec[CC_RNN_SPEC];           /* spectrum of the signal one period back */
+    float bin_val[CC_RNN_SPEC + 8];          /* per-bin power or cross term, padded */
+    float bin_gain[CC_RNN_SPEC];
 } CcRnnoise;
 
-/* net and k must outlive the state. 0 or CC_ERR(ENOMEM). */
-int cc_rnnoise_init(CcRnnoise *st, const CcRnnNet *net, const CcRnnKernels *k);
+/* net, bands and k must outlive the state. 0 or CC_ERR(ENOMEM). */
+int cc_rnnoise_init(CcRnnoise *st, const CcRnnNet *net, const CcRnnBands *bands,
+                    const CcRnnKernels *k);
 void cc_rnnoise_free(CcRnnoise *st);
 /* Back to the just-initialised stream state. */
 void cc_rnnoise_reset(CcRnnoise *st);
+/* 1 when the recurrent memories and the overlap tail are all finite. */
+int cc_rnnoise_state_finite(const CcRnnoise *st);
 /*
- * One frame: in and out are CC_RNN_FRAME int16-scale samples (may alias). gain_floor 0..1
- * is the least gain any band gets (0 = plain RNNoise). Returns the VAD probability
- * (0 on frames too quiet to analyse, as the reference).
+ * One hop: in and out are CC_RNN_FRAME int16-scale samples (may alias). gain_floor 0..1 is
+ * the least gain any band gets (0 = plain RNNoise). Returns the speech probability (0 on
+ * frames too quiet to analyse, which pass through unchanged).
  */
 float cc_rnnoise_process_frame(CcRnnoise *st, float *out, const float *in, float gain_floor);
-
-/* The model's inference alone: features (42) -> gains (22), vad; updates GRU states. */
-void cc_rnnoise_compute_rnn(CcRnnoise *st, float *gains, float *vad, const float *features);
 
 #endif

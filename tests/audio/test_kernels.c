@@ -66,6 +66,23 @@ static void check_variant(const CcRnnKernels *v)
     }
 }
 
+/* Band dot product: lengths that are multiples of 8, the lane order fixed by the contract. */
+static void check_dot8(const CcRnnKernels *v)
+{
+    static const int lens[] = { 8, 16, 24, 88, 160, 400 };
+    float w[400], x[400];
+    for (size_t a = 0; a < sizeof(lens) / sizeof(lens[0]); a++) {
+        int n = lens[a];
+        for (int i = 0; i < n; i++) {
+            w[i] = frand(i % 9 ? 1.0f : 2.0f);
+            x[i] = frand(i % 5 ? 1e3f : 1e9f);
+        }
+        float c = cc_rnn_dot8_c(w, x, n), s = v->dot8(w, x, n);
+        CHECK_MSG(!memcmp(&c, &s, sizeof(float)), "%s dot8 n %d: %.9g vs C %.9g", v->name, n,
+                  s, c);
+    }
+}
+
 /* FFT stages: every radix, strides that take the SIMD path and ones that fall back. */
 static void check_fft_stages(const CcFftStages *v)
 {
@@ -101,7 +118,19 @@ int main(void)
     CcRnnKernels c, best;
     cc_rnn_kernels_init_c(&c);
     cc_rnn_kernels_init(&best);
-    check_variant(&c); /* trivially equal; keeps the harness honest */
+    /* The C dot8 against a double-precision sum: the lanes must cover every term once. */
+    {
+        float w[88], x[88];
+        double ref = 0, mag = 0;
+        for (int i = 0; i < 88; i++) {
+            w[i] = frand(1.0f);
+            x[i] = frand(100.0f);
+            ref += (double)w[i] * x[i];
+            mag += fabs((double)w[i] * x[i]);
+        }
+        float got = cc_rnn_dot8_c(w, x, 88);
+        CHECK_MSG(fabs(got - ref) <= 1e-6 * mag, "C dot8 %.9g vs double %.9g", got, ref);
+    }
     int tested = 0;
 #if defined(__x86_64__)
     __builtin_cpu_init();
@@ -109,8 +138,10 @@ int main(void)
         CcRnnKernels v = c;
         v.gemv = cc_rnn_gemv_avx2;
         v.xcorr = cc_rnn_xcorr_avx2;
+        v.dot8 = cc_rnn_dot8_avx2;
         v.name = "avx2";
         check_variant(&v);
+        check_dot8(&v);
         CcFftStages fs;
         cc_fft_stages_init_c(&fs);
         fs.radix[2] = cc_fft_stage2_avx2;

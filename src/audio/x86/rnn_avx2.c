@@ -78,3 +78,14 @@ void cc_rnn_xcorr_avx2(const float *x, const float *y, float *xcorr, int len, in
         xcorr[i] = s;
     }
 }
+
+float cc_rnn_dot8_avx2(const float *w, const float *v, int n)
+{
+    __m256 acc = _mm256_setzero_ps();
+    for (int i = 0; i < n; i += 8)
+        acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_loadu_ps(w + i), _mm256_loadu_ps(v + i)));
+    /* (l0+l4, l1+l5, l2+l6, l3+l7) -> (q0+q2, q1+q3) -> sum, as the C reference */
+    __m128 q = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
+    __m128 h = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    return _mm_cvtss_f32(_mm_add_ss(h, _mm_shuffle_ps(h, h, 1)));
+}

@@ -9,6 +9,7 @@ void cc_rnn_kernels_init_x86(CcRnnKernels *k)
         return;
     k->gemv = cc_rnn_gemv_avx2;
     k->xcorr = cc_rnn_xcorr_avx2;
+    k->dot8 = cc_rnn_dot8_avx2;
     k->name = "avx2";
 #else
     (void)k;

@@ -1,0 +1,316 @@
+/*
+ * Pitch tracker (see rnn_pitch.h). Everything below works on the 24 kHz whitened history
+ * `half` (864 samples); lags are in 24 kHz samples until the very end.
+ *
+ *   whiten    half = 2:1 decimation of hist by a [1 2 1]/4 low-pass, then an order-4
+ *             linear predictor fitted to it (Levinson on a lag-windowed autocorrelation,
+ *             bandwidth-expanded) and followed by a zero at z = -0.8, applied as one FIR.
+ *   search    target = newest 480 samples of half. At 12 kHz (every other sample) correlate
+ *             the target with every lag up to 294, keep the two lags of largest
+ *             corr^2 / energy; at 24 kHz correlate only within two samples of those two,
+ *             pick the best again and nudge it by one sample where a neighbour is almost as
+ *             good (a cheap parabolic fit).
+ *   octaves   for each divisor d = 2..15 the lag T/d is tried, confirmed by a second lag
+ *             (a multiple of T/d) so that one lucky correlation is not enough; it wins if its
+ *             gain beats a threshold set from the gain at T, lowered when the candidate
+ *             continues the previous hop's period, raised for very short periods.
+ *
+ * Sums run in sample order (the correlation kernels keep that order too): the argmax
+ * decisions then break ties the way the reference implementation does.
+ */
+#include "audio/rnn_pitch.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+#define HALF_LEN (CC_RNN_PITCH_HIST / 2)   /* 864: whitened history */
+#define HALF_MAXLAG (CC_RNN_PITCH_MAX / 2) /* 384 */
+#define HALF_MINLAG (CC_RNN_PITCH_MIN / 2) /* 30 */
+#define TARGET_LEN (CC_RNN_PITCH_SPAN / 2) /* 480 */
+/* lags scanned: the longest period minus room for the three shortest ones */
+#define SCAN_LAGS ((CC_RNN_PITCH_MAX - 3 * CC_RNN_PITCH_MIN) / 2) /* 294 */
+#define COARSE_LAGS (SCAN_LAGS / 2)                               /* 147 */
+#define COARSE_LEN (TARGET_LEN / 2)                               /* 240 */
+#define COARSE_REF ((CC_RNN_PITCH_SPAN + 2 * SCAN_LAGS) / 4)      /* 387 */
+
+static float dot(const float *a, const float *b, int n)
+{
+    float s = 0;
+    for (int i = 0; i < n; i++)
+        s += a[i] * b[i];
+    return s;
+}
+
+/* ------------------------------------------------------------------ whitening */
+
+/* Order-4 predictor a[] (x[n] ~ -sum a[j] x[n-1-j]) from autocorrelation r[0..4], by the
+   Levinson recursion; stops early once the residual is 30 dB below the signal. */
+static void levinson4(const float r[5], float a[4])
+{
+    float resid = r[0], prev[4];
+    memset(a, 0, 4 * sizeof(float));
+    if (r[0] == 0)
+        return;
+    for (int m = 0; m < 4; m++) {
+        float acc = 0;
+        for (int j = 0; j < m; j++)
+            acc += a[j] * r[m - j];
+        acc += r[m + 1];
+        float refl = -acc / resid;
+        memcpy(prev, a, sizeof(prev));
+        for (int j = 0; j < m; j++)
+            a[j] = prev[j] + refl * prev[m - 1 - j];
+        a[m] = refl;
+        resid = resid - refl * refl * resid;
+        if (resid < .001f * r[0])
+            break;
+    }
+}
+
+static void whiten(CcRnnPitch *p, const CcRnnKernels *k)
+{
+    const float *x = p->hist;
+    float *y = p->half;
+    /* [1 2 1] / 4, with the sample before the history taken as zero */
+    y[0] = .5f * (.5f * x[1] + x[0]);
+    for (int i = 1; i < HALF_LEN; i++)
+        y[i] = .5f * (.5f * (x[2 * i - 1] + x[2 * i + 1]) + x[2 * i]);
+
+    /* autocorrelation at lags 0..4: the bulk by the correlation kernel, the last few
+       products (which the kernel would read past the end for) added after */
+    float r[5];
+    int bulk = HALF_LEN - 4;
+    k->xcorr(y, y, r, bulk, 5);
+    for (int lag = 0; lag <= 4; lag++) {
+        float rest = 0;
+        for (int i = bulk; i + lag < HALF_LEN; i++)
+            rest += y[i + lag] * y[i];
+        r[lag] += rest;
+    }
+    /* a little white noise (-40 dB) and a Gaussian-like lag window keep the fit stable */
+    r[0] *= 1.0001f;
+    for (int lag = 1; lag <= 4; lag++) {
+        float w = .008f * lag;
+        r[lag] -= r[lag] * w * w;
+    }
+    float a[4];
+    levinson4(r, a);
+    float shrink = 1.0f;
+    for (int j = 0; j < 4; j++) {
+        shrink *= .9f;
+        a[j] *= shrink;
+    }
+    /* FIR taps of A(z) (1 + 0.8 z^-1), the leading 1 implicit */
+    const float zero = .8f;
+    float tap[5] = { a[0] + zero, a[1] + zero * a[0], a[2] + zero * a[1],
+                     a[3] + zero * a[2], zero * a[3] };
+    float past[5] = { 0 }; /* past[j] = input j + 1 samples ago */
+    for (int i = 0; i < HALF_LEN; i++) {
+        float in = y[i], s = in;
+        for (int j = 0; j < 5; j++)
+            s += tap[j] * past[j];
+        memmove(past + 1, past, 4 * sizeof(float));
+        past[0] = in;
+        y[i] = s;
+    }
+}
+
+/* ------------------------------------------------------------------ lag search */
+
+/*
+ * Energy of the reference under the target at every lag: e[lag] = 1 + sum of ref^2 over
+ * [lag, lag + len), slid one sample at a time and kept >= 1.
+ */
+static void sliding_energy(const float *ref, int len, int lags, float *e)
+{
+    float acc = 1;
+    for (int j = 0; j < len; j++)
+        acc += ref[j] * ref[j];
+    for (int lag = 0; lag < lags; lag++) {
+        e[lag] = acc;
+        acc += ref[lag + len] * ref[lag + len] - ref[lag] * ref[lag];
+        acc = CC_MAX(1, acc);
+    }
+}
+
+typedef struct Score {
+    float num, den; /* corr^2 and energy: compared as fractions, never divided */
+    int lag;
+} Score;
+
+static int beats(float num, float den, const Score *s)
+{
+    return num * s->den > s->num * den;
+}
+
+/* The two lags with the largest corr^2 / energy among positive correlations. */
+static void two_best(const float *corr, const float *energy, int lags, int best[2])
+{
+    Score first = { -1, 0, 0 }, second = { -1, 0, 1 };
+    for (int lag = 0; lag < lags; lag++) {
+        if (!(corr[lag] > 0))
+            continue;
+        float num = corr[lag] * corr[lag];
+        if (!beats(num, energy[lag], &second))
+            continue;
+        Score s = { num, energy[lag], lag };
+        if (beats(num, energy[lag], &first)) {
+            second = first;
+            first = s;
+        } else {
+            second = s;
+        }
+    }
+    best[0] = first.lag;
+    best[1] = second.lag;
+}
+
+/* -1, 0 or +1: towards the neighbour that is nearly as well correlated as the centre. */
+static int nudge(float before, float centre, float after)
+{
+    if (after - before > .7f * (centre - before))
+        return 1;
+    if (before - after > .7f * (centre - after))
+        return -1;
+    return 0;
+}
+
+/* Best lag (in 48 kHz samples from the start of the scan) of the newest 480 half-rate
+   samples against the whole half-rate history. */
+static int search(const CcRnnPitch *p, const CcRnnKernels *k)
+{
+    const float *target = p->half + HALF_MAXLAG, *ref = p->half;
+    float corr[SCAN_LAGS], energy[SCAN_LAGS];
+    int best[2];
+
+    /* 12 kHz: every other sample */
+    float t4[COARSE_LEN], r4[COARSE_REF];
+    for (int j = 0; j < COARSE_LEN; j++)
+        t4[j] = target[2 * j];
+    for (int j = 0; j < COARSE_REF; j++)
+        r4[j] = ref[2 * j];
+    k->xcorr(t4, r4, corr, COARSE_LEN, COARSE_LAGS);
+    sliding_energy(r4, COARSE_LEN, COARSE_LAGS, energy);
+    two_best(corr, energy, COARSE_LAGS, best);
+
+    /* 24 kHz, only in a +-2 window around each coarse winner (merged where they meet) */
+    memset(corr, 0, sizeof(corr));
+    int lo[2], hi[2];
+    for (int c = 0; c < 2; c++) {
+        lo[c] = CC_MAX(0, 2 * best[c] - 2);
+        hi[c] = CC_MIN(SCAN_LAGS - 1, 2 * best[c] + 2);
+    }
+    if (lo[1] < lo[0]) {
+        int t = lo[0]; lo[0] = lo[1]; lo[1] = t;
+        t = hi[0]; hi[0] = hi[1]; hi[1] = t;
+    }
+    if (lo[1] <= hi[0] + 1) { /* overlapping or adjacent: one window */
+        hi[0] = CC_MAX(hi[0], hi[1]);
+        lo[1] = 1;
+        hi[1] = 0;
+    }
+    for (int c = 0; c < 2; c++)
+        if (lo[c] <= hi[c])
+            k->xcorr(target, ref + lo[c], corr + lo[c], TARGET_LEN, hi[c] - lo[c] + 1);
+    for (int c = 0; c < 2; c++)
+        for (int lag = lo[c]; lag <= hi[c]; lag++)
+            corr[lag] = CC_MAX(-1, corr[lag]);
+    sliding_energy(ref, TARGET_LEN, SCAN_LAGS, energy);
+    two_best(corr, energy, SCAN_LAGS, best);
+
+    int step = 0, b = best[0];
+    if (b > 0 && b < SCAN_LAGS - 1)
+        step = nudge(corr[b - 1], corr[b], corr[b + 1]);
+    return 2 * b - step;
+}
+
+/* ------------------------------------------------------------------ octave check */
+
+static float norm_gain(float xy, float xx, float yy)
+{
+    return xy / sqrtf(1 + xx * yy);
+}
+
+/* Multiple of T/d that confirms a candidate T/d, for d = 2..15 (d = 2 is handled apart). */
+static const unsigned char confirm_multiple[16] = {
+    0, 0, 3, 2, 3, 2, 5, 2, 3, 2, 3, 2, 5, 2, 3, 2
+};
+
+/*
+ * period48: the search's period at 48 kHz. Returns the corrected period at 48 kHz through
+ * *period48 and the gain. x is the whitened history; lags are at 24 kHz here.
+ */
+static float fix_octave(const CcRnnPitch *p, const CcRnnKernels *k, int *period48)
+{
+    const float *x = p->half + HALF_MAXLAG; /* newest TARGET_LEN samples; x[-lag] valid */
+    const int n = TARGET_LEN;
+    int t0 = CC_MIN(*period48 / 2, HALF_MAXLAG - 1);
+    int prev = p->period / 2;
+
+    /* energy of the delayed copy at every lag: lagged[0] is the target's own */
+    float lagged[HALF_MAXLAG + 1];
+    float xx = dot(x, x, n), acc = xx;
+    lagged[0] = xx;
+    for (int lag = 1; lag <= HALF_MAXLAG; lag++) {
+        acc = acc + x[-lag] * x[-lag] - x[n - lag] * x[n - lag];
+        lagged[lag] = CC_MAX(0, acc);
+    }
+
+    float xy0 = dot(x, x - t0, n);
+    float g0 = norm_gain(xy0, xx, lagged[t0]);
+    int best_lag = t0;
+    float best_g = g0, best_xy = xy0, best_yy = lagged[t0];
+
+    for (int d = 2; d <= 15; d++) {
+        int cand = (2 * t0 + d) / (2 * d); /* t0 / d, rounded */
+        if (cand < HALF_MINLAG)
+            break;
+        int partner;
+        if (d == 2)
+            partner = cand + t0 > HALF_MAXLAG ? t0 : t0 + cand;
+        else
+            partner = (2 * confirm_multiple[d] * t0 + d) / (2 * d);
+        float xy = .5f * (dot(x, x - cand, n) + dot(x, x - partner, n));
+        float yy = .5f * (lagged[cand] + lagged[partner]);
+        float g = norm_gain(xy, xx, yy);
+
+        float credit = 0; /* continuity with the previous hop */
+        int jump = abs(cand - prev);
+        if (jump <= 1)
+            credit = p->gain;
+        else if (jump <= 2 && 5 * d * d < t0)
+            credit = .5f * p->gain;
+        float need = cand < 3 * HALF_MINLAG ? CC_MAX(.4f, .85f * g0 - credit)
+                                            : CC_MAX(.3f, .7f * g0 - credit);
+        if (g > need) {
+            best_lag = cand;
+            best_g = g;
+            best_xy = xy;
+            best_yy = yy;
+        }
+    }
+
+    best_xy = CC_MAX(0, best_xy);
+    float gain = best_yy <= best_xy ? 1.0f : best_xy / (best_yy + 1);
+    gain = CC_MIN(gain, best_g);
+
+    float around[3];
+    k->xcorr(x, x - (best_lag + 1), around, n, 3); /* lags best+1, best, best-1 */
+    int step = nudge(around[2], around[1], around[0]);
+    *period48 = CC_MAX(CC_RNN_PITCH_MIN, 2 * best_lag + step);
+    return gain;
+}
+
+void cc_rnn_pitch_update(CcRnnPitch *p, const CcRnnKernels *k, const float *hop, int hop_len)
+{
+    memmove(p->hist, p->hist + hop_len, sizeof(float) * (CC_RNN_PITCH_HIST - hop_len));
+    memcpy(p->hist + CC_RNN_PITCH_HIST - hop_len, hop, sizeof(float) * hop_len);
+    whiten(p, k);
+    int period = CC_RNN_PITCH_MAX - search(p, k);
+    float gain = fix_octave(p, k, &period);
+    p->period = period;
+    p->gain = gain;
+}
