@@ -30,13 +30,9 @@
  */
 static float tanh_approx(const float *table, float x)
 {
-    if (!(x < 8))
-        return 1;
-    if (!(x > -8))
-        return -1;
-    if (x != x)
-        return 0;
-    float mag = x < 0 ? -x : x;
+    float mag = fabsf(x);
+    if (!(mag < 8)) /* saturated, or NaN */
+        return x != x ? 0.0f : x < 0 ? -1.0f : 1.0f;
     /* 0 <= 25 mag + .5 < 200.5: truncation is rounding here, and needs no libm call */
     int idx = (int)(.5f + 25 * mag);
     float d = mag - .04f * idx, t = table[idx];

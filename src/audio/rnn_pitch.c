@@ -55,11 +55,11 @@ static void levinson4(const float r[5], float a[4])
     if (r[0] == 0)
         return;
     for (int m = 0; m < 4; m++) {
+        /* what the order-m predictor leaves unexplained at lag m + 1, over the residual */
         float acc = 0;
         for (int j = 0; j < m; j++)
             acc += a[j] * r[m - j];
-        acc += r[m + 1];
-        float refl = -acc / resid;
+        float refl = -(acc + r[m + 1]) / resid;
         memcpy(prev, a, sizeof(prev));
         for (int j = 0; j < m; j++)
             a[j] = prev[j] + refl * prev[m - 1 - j];
@@ -259,43 +259,37 @@ static float fix_octave(const CcRnnPitch *p, const CcRnnKernels *k, int *period4
         lagged[lag] = CC_MAX(0, acc);
     }
 
+    typedef struct Trial {
+        int lag;
+        float g, xy, yy;
+    } Trial;
     float xy0 = dot(x, x - t0, n);
     float g0 = norm_gain(xy0, xx, lagged[t0]);
-    int best_lag = t0;
-    float best_g = g0, best_xy = xy0, best_yy = lagged[t0];
+    Trial best = { t0, g0, xy0, lagged[t0] };
 
     for (int d = 2; d <= 15; d++) {
         int cand = (2 * t0 + d) / (2 * d); /* t0 / d, rounded */
         if (cand < HALF_MINLAG)
             break;
-        int partner;
-        if (d == 2)
-            partner = cand + t0 > HALF_MAXLAG ? t0 : t0 + cand;
-        else
-            partner = (2 * confirm_multiple[d] * t0 + d) / (2 * d);
-        float xy = .5f * (dot(x, x - cand, n) + dot(x, x - partner, n));
-        float yy = .5f * (lagged[cand] + lagged[partner]);
-        float g = norm_gain(xy, xx, yy);
+        int partner = d > 2 ? (2 * confirm_multiple[d] * t0 + d) / (2 * d)
+                    : cand + t0 > HALF_MAXLAG ? t0 : t0 + cand;
+        Trial t = { cand, 0, .5f * (dot(x, x - cand, n) + dot(x, x - partner, n)),
+                    .5f * (lagged[cand] + lagged[partner]) };
+        t.g = norm_gain(t.xy, xx, t.yy);
 
-        float credit = 0; /* continuity with the previous hop */
-        int jump = abs(cand - prev);
-        if (jump <= 1)
-            credit = p->gain;
-        else if (jump <= 2 && 5 * d * d < t0)
-            credit = .5f * p->gain;
+        int jump = abs(cand - prev); /* continuity with the previous hop earns credit */
+        float credit = jump <= 1 ? p->gain
+                     : jump <= 2 && 5 * d * d < t0 ? .5f * p->gain : 0;
         float need = cand < 3 * HALF_MINLAG ? CC_MAX(.4f, .85f * g0 - credit)
                                             : CC_MAX(.3f, .7f * g0 - credit);
-        if (g > need) {
-            best_lag = cand;
-            best_g = g;
-            best_xy = xy;
-            best_yy = yy;
-        }
+        if (t.g > need)
+            best = t;
     }
 
-    best_xy = CC_MAX(0, best_xy);
-    float gain = best_yy <= best_xy ? 1.0f : best_xy / (best_yy + 1);
-    gain = CC_MIN(gain, best_g);
+    float xy_pos = CC_MAX(0, best.xy);
+    float gain = best.yy <= xy_pos ? 1.0f : xy_pos / (best.yy + 1);
+    gain = CC_MIN(gain, best.g);
+    int best_lag = best.lag;
 
     float around[3];
     k->xcorr(x, x - (best_lag + 1), around, n, 3); /* lags best+1, best, best-1 */

@@ -107,14 +107,19 @@ static void cepstrum(const CcRnnoise *st, const float *in, float *out, int ncoef
  */
 static float log_energies(const float *ex, float *ly)
 {
-    float loudest = -2, neighbour = -2, total = 0;
+    float total = 0;
     for (int b = 0; b < NB; b++) {
-        float v = (float)log10(1e-2 + ex[b]);
-        v = CC_MAX(loudest - 7, CC_MAX(neighbour - 1.5f, v));
-        loudest = CC_MAX(loudest, v);
-        neighbour = CC_MAX(neighbour - 1.5f, v);
-        ly[b] = v;
+        ly[b] = (float)log10(1e-2 + ex[b]);
         total += ex[b];
+    }
+    float loudest = -2, neighbour = -2; /* running maximum; decaying follower */
+    for (int b = 0; b < NB; b++) {
+        float lowest = CC_MAX(loudest - 7, neighbour - 1.5f);
+        if (lowest > ly[b])
+            ly[b] = lowest;
+        if (ly[b] > loudest)
+            loudest = ly[b];
+        neighbour = CC_MAX(neighbour - 1.5f, ly[b]);
     }
     return total;
 }
@@ -192,53 +197,59 @@ static int features(CcRnnoise *st, const float *x, Bands *bd, float *feat)
 
 /* ------------------------------------------------------------------ filtering */
 
-/*
- * Per band, how much of P to add: none where the network already keeps more than the
- * periodic part would, else the amount that lifts the band's periodic/aperiodic ratio to
- * what the correlation says, scaled from P's level to X's. Then each band's energy is put
- * back to what X had, so the filter only reshapes within the band.
- */
-static void comb_filter(CcRnnoise *st, const Bands *bd, const float *g)
+/* X_k *= g_k, with g expanded from per-band values. */
+static void scale_spectrum(CcRnnoise *st, const float *band_gain)
 {
-    float mix[NB], renorm[NB], e_after[NB];
-    CcCpx *X = st->spec;
-    const CcCpx *P = st->pitch_spec;
-    for (int b = 0; b < NB; b++) {
-        float c = bd->exp_[b], gb = g[b], amount = 1;
-        if (!(c > gb))
-            amount = (float)(c * c * (1 - gb * gb) / (.001 + gb * gb * (1 - c * c)));
-        amount = (float)sqrt(CC_MIN(1, CC_MAX(0, amount)));
-        mix[b] = (float)(amount * sqrt(bd->ex[b] / (1e-8 + bd->ep[b])));
-    }
-    cc_rnn_band_expand(st->bands, mix, st->bin_gain);
+    float *g = st->bin_gain;
+    cc_rnn_band_expand(st->bands, band_gain, g);
     for (int k = 0; k < NBIN; k++) {
-        X[k].re += st->bin_gain[k] * P[k].re;
-        X[k].im += st->bin_gain[k] * P[k].im;
-    }
-    band_energies(st, X, e_after);
-    for (int b = 0; b < NB; b++)
-        renorm[b] = (float)sqrt(bd->ex[b] / (1e-8 + e_after[b]));
-    cc_rnn_band_expand(st->bands, renorm, st->bin_gain);
-    for (int k = 0; k < NBIN; k++) {
-        X[k].re *= st->bin_gain[k];
-        X[k].im *= st->bin_gain[k];
+        st->spec[k].re *= g[k];
+        st->spec[k].im *= g[k];
     }
 }
 
+/*
+ * How much of P to add to a band: none where the network already keeps more than the
+ * periodic part would (c > g), else the amount that lifts the band's periodic/aperiodic
+ * ratio to what the correlation c says; scaled from P's level to X's.
+ */
+static float comb_amount(float c, float g, float ex, float ep)
+{
+    float amount = 1;
+    if (!(c > g))
+        amount = (float)(c * c * (1 - g * g) / (.001 + g * g * (1 - c * c)));
+    amount = (float)sqrt(CC_MIN(1, CC_MAX(0, amount)));
+    return (float)(amount * sqrt(ex / (1e-8 + ep)));
+}
+
+/* X += a P per band, then each band's energy put back to what X had: the filter only
+   reshapes within a band (restores harmonics the coarse band gains would smear). */
+static void comb_filter(CcRnnoise *st, const Bands *bd, const float *g)
+{
+    float amount[NB], e_after[NB];
+    for (int b = 0; b < NB; b++)
+        amount[b] = comb_amount(bd->exp_[b], g[b], bd->ex[b], bd->ep[b]);
+    float *a = st->bin_gain;
+    cc_rnn_band_expand(st->bands, amount, a);
+    for (int k = 0; k < NBIN; k++) {
+        st->spec[k].re += a[k] * st->pitch_spec[k].re;
+        st->spec[k].im += a[k] * st->pitch_spec[k].im;
+    }
+    band_energies(st, st->spec, e_after);
+    for (int b = 0; b < NB; b++) /* in place: e_after becomes the restoring gain */
+        e_after[b] = (float)sqrt(bd->ex[b] / (1e-8 + e_after[b]));
+    scale_spectrum(st, e_after);
+}
+
+/* Gains fall by at most 0.6 per hop (no sudden drop-outs), then the strength floor. */
 static void apply_gains(CcRnnoise *st, float *g, float gain_floor)
 {
-    for (int b = 0; b < NB; b++) {
-        g[b] = CC_MAX(g[b], .6f * st->held_gain[b]);
-        st->held_gain[b] = g[b];
-    }
+    for (int b = 0; b < NB; b++)
+        st->held_gain[b] = g[b] = CC_MAX(g[b], .6f * st->held_gain[b]);
     if (gain_floor > 0)
         for (int b = 0; b < NB; b++)
             g[b] = gain_floor + (1 - gain_floor) * g[b];
-    cc_rnn_band_expand(st->bands, g, st->bin_gain);
-    for (int k = 0; k < NBIN; k++) {
-        st->spec[k].re *= st->bin_gain[k];
-        st->spec[k].im *= st->bin_gain[k];
-    }
+    scale_spectrum(st, g);
 }
 
 float cc_rnnoise_process_frame(CcRnnoise *st, float *out, const float *in, float gain_floor)
