@@ -44,6 +44,29 @@ static float dot(const float *a, const float *b, int n)
     return s;
 }
 
+/*
+ * out[i] = sum_j x[j] x[j - lag[i]] for each listed lag, four lags per pass over x: four
+ * independent add chains (one alone would wait on the adder), each still in j order.
+ */
+static void corr_at_lags(const float *x, int n, const int *lag, int count, float *out)
+{
+    for (int i = 0; i < count; i += 4) {
+        int m = CC_MIN(4, count - i);
+        const float *y0 = x - lag[i], *y1 = x - lag[i + (m > 1)];
+        const float *y2 = x - lag[i + (m > 2 ? 2 : 0)], *y3 = x - lag[i + (m > 3 ? 3 : 0)];
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (int j = 0; j < n; j++) {
+            float xj = x[j];
+            s0 += xj * y0[j];
+            s1 += xj * y1[j];
+            s2 += xj * y2[j];
+            s3 += xj * y3[j];
+        }
+        float s[4] = { s0, s1, s2, s3 };
+        memcpy(out + i, s, sizeof(float) * (size_t)m);
+    }
+}
+
 /* ------------------------------------------------------------------ whitening */
 
 /* Order-4 predictor a[] (x[n] ~ -sum a[j] x[n-1-j]) from autocorrelation r[0..4], by the
@@ -243,7 +266,7 @@ static const unsigned char confirm_multiple[16] = {
  * period48: the search's period at 48 kHz. Returns the corrected period at 48 kHz through
  * *period48 and the gain. x is the whitened history; lags are at 24 kHz here.
  */
-static float fix_octave(const CcRnnPitch *p, const CcRnnKernels *k, int *period48)
+static float fix_octave(const CcRnnPitch *p, int *period48)
 {
     const float *x = p->half + HALF_MAXLAG; /* newest TARGET_LEN samples; x[-lag] valid */
     const int n = TARGET_LEN;
@@ -259,21 +282,30 @@ static float fix_octave(const CcRnnPitch *p, const CcRnnKernels *k, int *period4
         lagged[lag] = CC_MAX(0, acc);
     }
 
+    /* Lags to correlate: t0 itself, then each divisor's candidate and its partner. All
+       are known before any is scored, so they are correlated in one batch. */
+    int lags[1 + 2 * 14], ntrial = 0;
+    lags[0] = t0;
+    for (int d = 2; d <= 15; d++, ntrial++) {
+        int cand = (2 * t0 + d) / (2 * d); /* t0 / d, rounded */
+        if (cand < HALF_MINLAG)
+            break;
+        lags[1 + 2 * ntrial] = cand;
+        lags[2 + 2 * ntrial] = d > 2 ? (2 * confirm_multiple[d] * t0 + d) / (2 * d)
+                             : cand + t0 > HALF_MAXLAG ? t0 : t0 + cand;
+    }
+    float xy[1 + 2 * 14];
+    corr_at_lags(x, n, lags, 1 + 2 * ntrial, xy);
+
     typedef struct Trial {
         int lag;
         float g, xy, yy;
     } Trial;
-    float xy0 = dot(x, x - t0, n);
-    float g0 = norm_gain(xy0, xx, lagged[t0]);
-    Trial best = { t0, g0, xy0, lagged[t0] };
-
-    for (int d = 2; d <= 15; d++) {
-        int cand = (2 * t0 + d) / (2 * d); /* t0 / d, rounded */
-        if (cand < HALF_MINLAG)
-            break;
-        int partner = d > 2 ? (2 * confirm_multiple[d] * t0 + d) / (2 * d)
-                    : cand + t0 > HALF_MAXLAG ? t0 : t0 + cand;
-        Trial t = { cand, 0, .5f * (dot(x, x - cand, n) + dot(x, x - partner, n)),
+    float g0 = norm_gain(xy[0], xx, lagged[t0]);
+    Trial best = { t0, g0, xy[0], lagged[t0] };
+    for (int i = 0; i < ntrial; i++) {
+        int d = i + 2, cand = lags[1 + 2 * i], partner = lags[2 + 2 * i];
+        Trial t = { cand, 0, .5f * (xy[1 + 2 * i] + xy[2 + 2 * i]),
                     .5f * (lagged[cand] + lagged[partner]) };
         t.g = norm_gain(t.xy, xx, t.yy);
 
@@ -291,9 +323,10 @@ static float fix_octave(const CcRnnPitch *p, const CcRnnKernels *k, int *period4
     gain = CC_MIN(gain, best.g);
     int best_lag = best.lag;
 
+    int near[3] = { best_lag - 1, best_lag, best_lag + 1 };
     float around[3];
-    k->xcorr(x, x - (best_lag + 1), around, n, 3); /* lags best+1, best, best-1 */
-    int step = nudge(around[2], around[1], around[0]);
+    corr_at_lags(x, n, near, 3, around);
+    int step = nudge(around[0], around[1], around[2]);
     *period48 = CC_MAX(CC_RNN_PITCH_MIN, 2 * best_lag + step);
     return gain;
 }
@@ -304,7 +337,7 @@ void cc_rnn_pitch_update(CcRnnPitch *p, const CcRnnKernels *k, const float *hop,
     memcpy(p->hist + CC_RNN_PITCH_HIST - hop_len, hop, sizeof(float) * hop_len);
     whiten(p, k);
     int period = CC_RNN_PITCH_MAX - search(p, k);
-    float gain = fix_octave(p, k, &period);
+    float gain = fix_octave(p, &period);
     p->period = period;
     p->gain = gain;
 }

@@ -71,12 +71,9 @@ void cc_rnn_xcorr_avx2(const float *x, const float *y, float *xcorr, int len, in
                                                  _mm256_loadu_ps(y + i + j)));
         _mm256_storeu_ps(xcorr + i, s0);
     }
-    for (; i < max_lag; i++) {
-        float s = 0;
-        for (int j = 0; j < len; j++)
-            s += x[j] * y[i + j];
-        xcorr[i] = s;
-    }
+    /* fewer than 8 lags left: the C version runs them as parallel scalar chains */
+    if (i < max_lag)
+        cc_rnn_xcorr_c(x, y + i, xcorr + i, len, max_lag - i);
 }
 
 float cc_rnn_dot8_avx2(const float *w, const float *v, int n)
