@@ -11,6 +11,17 @@
  * and the twiddle W_L^(j s) is constant along k, so the inner loops vectorise (SSE, NEON,
  * wasm SIMD) without any intrinsics; X_t is the DFT in natural order.
  *
+ * Every butterfly below is written around one identity. For a p-point DFT with the
+ * rotated inputs a_s, pair a_s with a_(p-s): u_s = a_s + a_(p-s), v_s = a_s - a_(p-s). Then
+ *
+ *   X_0 = a_0 + sum_s u_s,
+ *   X_t, X_(p-t) = m_t -/+ i q_t,  m_t = a_0 + sum_s cos(2 pi t s / p) u_s,
+ *                                  q_t =       sum_s sin(2 pi t s / p) v_s,
+ *
+ * so every output pair costs one symmetric sum m and one antisymmetric sum q
+ * (put_pair writes both outputs from them). Radix 4 is the same with a_0, a_2 as the
+ * self-paired points.
+ *
  * The real transform packs even/odd samples into one complex vector of n/2 points and
  * untangles the halves with the twiddles exp(-2*pi*i*k/n).
  */
@@ -25,64 +36,112 @@
 
 #include "common.h"
 
+/*
+ * Stage kinds in the order the stages run; 0 stands for the generic odd-prime stage.
+ * The order is about speed only. Stage q reads rows of r = n / (p1..pq) contiguous
+ * columns, and r shrinks stage by stage to 1. A SIMD stage wants eight lanes: eight
+ * columns of a row while r is a multiple of 8; at the end, where r is short, it has to
+ * take lanes from several rows, which the AVX2 stages do for r == 4 (two rows) and for
+ * r == 1 with a radix-4 or radix-2 butterfly (eight rows, transposed). So the odd radices
+ * run first on long rows, and the twos last: merged in pairs into radix 4 (half the passes
+ * over memory for the same multiplies), a leftover single 2 before them, so that the
+ * 960-point real FFT (480 = 5 3 2 4 4) ends on r = 4 and r = 1, both vectorised.
+ */
+static const int stage_order[] = { 0, 5, 3, 2, 4 };
+
+/* Smallest prime factor of m > 1 that has no dedicated butterfly (m has no 2, 3, 5). */
+static int generic_prime(int m)
+{
+    for (int d = 7; d <= m / d; d += 2)
+        if (m % d == 0)
+            return d;
+    return m;
+}
+
+/* Fills f->radix / f->nstages; CC_ERR(EINVAL) when n needs more stages than fit. */
+static int build_plan(CcFft *f, int n)
+{
+    int count[6] = { 0 }; /* stages of radix 2..5; count[0] = generic stages */
+    int generic[CC_FFT_MAX_STAGES];
+    int rest = n;
+    for (; rest % 5 == 0; rest /= 5)
+        count[5]++;
+    for (; rest % 3 == 0; rest /= 3)
+        count[3]++;
+    int twos = 0;
+    for (; rest % 2 == 0; rest /= 2)
+        twos++;
+    count[4] = twos / 2;
+    count[2] = twos % 2;
+    while (rest > 1) {
+        if (count[0] == CC_FFT_MAX_STAGES)
+            return CC_ERR(EINVAL);
+        int p = generic_prime(rest);
+        generic[count[0]++] = p;
+        rest /= p;
+    }
+    f->nstages = 0;
+    for (size_t o = 0; o < sizeof(stage_order) / sizeof(stage_order[0]); o++) {
+        int kind = stage_order[o];
+        for (int c = 0; c < count[kind]; c++) {
+            if (f->nstages == CC_FFT_MAX_STAGES)
+                return CC_ERR(EINVAL);
+            /* generic primes were found in ascending order; the largest runs first */
+            f->radix[f->nstages++] = kind ? kind : generic[count[0] - 1 - c];
+        }
+    }
+    return 0;
+}
+
 int cc_fft_init(CcFft *f, int n)
 {
     memset(f, 0, sizeof(*f));
     if (n < 1 || n > (1 << 24))
         return CC_ERR(EINVAL);
     f->n = n;
-    /* Factor: 4s first, then 2, 3, 5, then any odd number. */
-    int rest = n, nf = 0, p = 4;
-    while (rest > 1) {
-        while (rest % p) {
-            p = p == 4 ? 2 : p == 2 ? 3 : p + 2;
-            if (p * p > rest)
-                p = rest;
-        }
-        if (nf >= CC_FFT_MAX_FACTORS)
-            return CC_ERR(EINVAL);
-        rest /= p;
-        f->factors[nf++] = p;
-    }
-    /* Largest radices (5, 3) first, where the stride r = n / L is long and the inner loops
-       vectorise; the cheap radix-4 stages take the short strides at the end. */
-    for (int i = 0; i < nf / 2; i++) {
-        int t = f->factors[i];
-        f->factors[i] = f->factors[nf - 1 - i];
-        f->factors[nf - 1 - i] = t;
-    }
-    f->nfactors = nf;
+    int ret = build_plan(f, n);
+    if (ret < 0)
+        return ret;
     cc_fft_stages_init(&f->stages);
     size_t ntw = 0;
-    for (int q = 0, l = 1; q < nf; q++) {
-        l *= f->factors[q];
-        ntw += (size_t)(l / f->factors[q]) * (f->factors[q] - 1);
+    int max_generic = 0;
+    for (int q = 0, l = 1; q < f->nstages; q++) {
+        int p = f->radix[q];
+        ntw += (size_t)l * (p - 1);
+        l *= p;
+        if (p > 5)
+            max_generic = CC_MAX(max_generic, p);
     }
     f->tw_re = cc_calloc(ntw + 1, sizeof(float));
     f->tw_im = cc_calloc(ntw + 1, sizeof(float));
-    f->w_re = cc_calloc((size_t)n, sizeof(float));
-    f->w_im = cc_calloc((size_t)n, sizeof(float));
     f->buf = cc_calloc(4 * (size_t)n, sizeof(float));
-    if (!f->tw_re || !f->tw_im || !f->w_re || !f->w_im || !f->buf) {
+    if (max_generic) {
+        f->unit_cos = cc_calloc((size_t)n, sizeof(float));
+        f->unit_sin = cc_calloc((size_t)n, sizeof(float));
+        f->pair_buf = cc_calloc(2 * (size_t)max_generic, sizeof(float));
+    }
+    if (!f->tw_re || !f->tw_im || !f->buf ||
+        (max_generic && (!f->unit_cos || !f->unit_sin || !f->pair_buf))) {
         cc_fft_free(f);
         return CC_ERR(ENOMEM);
     }
-    for (int k = 0; k < n; k++) {
-        double ph = -2.0 * M_PI * k / n;
-        f->w_re[k] = (float)cos(ph);
-        f->w_im[k] = (float)sin(ph);
-    }
-    size_t o = 0;
-    for (int q = 0, l = 1; q < nf; q++) {
-        int pq = f->factors[q];
-        l *= pq;
-        for (int j = 0; j < l / pq; j++)
-            for (int s = 1; s < pq; s++) {
-                double ph = -2.0 * M_PI * (double)j * s / l;
-                f->tw_re[o] = (float)cos(ph);
-                f->tw_im[o] = (float)sin(ph);
-                o++;
+    if (max_generic)
+        for (int k = 0; k < n; k++) {
+            f->unit_cos[k] = (float)cos(2.0 * M_PI * k / n);
+            f->unit_sin[k] = (float)sin(2.0 * M_PI * k / n);
+        }
+    /* per stage, input s >= 1, row j: W_L^(j s); rows contiguous so that a SIMD stage
+       can load the twiddles of consecutive rows at once */
+    float *twr = f->tw_re, *twi = f->tw_im;
+    for (int q = 0, lp = 1; q < f->nstages; q++) {
+        int p = f->radix[q], l = lp * p;
+        for (int s = 1; s < p; s++)
+            for (int j = 0; j < lp; j++) {
+                double phase = -2.0 * M_PI * (double)((long)j * s % l) / l;
+                *twr++ = (float)cos(phase);
+                *twi++ = (float)sin(phase);
             }
+        lp = l;
     }
     return 0;
 }
@@ -91,152 +150,244 @@ void cc_fft_free(CcFft *f)
 {
     free(f->tw_re);
     free(f->tw_im);
-    free(f->w_re);
-    free(f->w_im);
+    free(f->unit_cos);
+    free(f->unit_sin);
+    free(f->pair_buf);
     free(f->buf);
-    f->tw_re = f->tw_im = f->w_re = f->w_im = f->buf = NULL;
+    f->tw_re = f->tw_im = f->unit_cos = f->unit_sin = f->pair_buf = f->buf = NULL;
 }
 
-/* a * w, in place on (re, im) */
-#define CMUL(ar, ai, wr, wi) do { float t_ = ar * wr - ai * wi; \
-    ai = ar * wi + ai * wr; ar = t_; } while (0)
+/*
+ * Butterflies. Each radix splits into a real-coefficient part, applied to the real and
+ * the imaginary components separately (sums3/4/5: X_0, and m_t, q_t of each output pair),
+ * and put_pair, the only place where the two components mix (the factor -/+ i).
+ * x86/fft_avx2.c mirrors these functions operation for operation.
+ */
+#define COS_2PI_5_PLUS_COS_4PI_5_HALF (-0.25f)      /* (cos(2pi/5) + cos(4pi/5)) / 2 */
+#define COS_2PI_5_MINUS_COS_4PI_5_HALF 0.55901699437494742f /* (cos - cos) / 2 = sqrt(5)/4 */
+#define SIN_2PI_5 0.95105651629515357f
+#define SIN_4PI_5 0.58778525229247313f
+#define SIN_2PI_3 0.86602540378443865f
 
-void cc_fft_stage2_c(const float *restrict xr, const float *restrict xi, float *restrict yr,
-                   float *restrict yi, const float *twr, const float *twi, int lp, int r)
+#if defined(__GNUC__)
+#  define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#  define ALWAYS_INLINE inline
+#endif
+/* the loops over a butterfly's inputs must be unrolled before the column loop vectorises */
+#if defined(__clang__)
+#  define UNROLL_5 _Pragma("clang loop unroll(full)")
+#elif defined(__GNUC__)
+#  define UNROLL_5 _Pragma("GCC unroll 5")
+#else
+#  define UNROLL_5
+#endif
+/* x and y never overlap (ping-pong buffers), but once stage_row is inlined the compiler
+   cannot see that through restrict, and it will not vectorise the column loop unless told */
+#if defined(__clang__)
+#  define COLUMNS_INDEPENDENT _Pragma("clang loop vectorize(assume_safety)")
+#elif defined(__GNUC__)
+#  define COLUMNS_INDEPENDENT _Pragma("GCC ivdep")
+#else
+#  define COLUMNS_INDEPENDENT
+#endif
+
+/* (*re, *im) *= (wr, wi): the twiddle W_L^(j s) on input s of row j. */
+static ALWAYS_INLINE void rotate(float *re, float *im, float wr, float wi)
 {
-    for (int j = 0; j < lp; j++) {
-        float w1r = twr[j], w1i = twi[j];
-        const float *a0r = xr + j * 2 * r, *a0i = xi + j * 2 * r;
-        const float *a1r = a0r + r, *a1i = a0i + r;
-        float *o0r = yr + j * r, *o0i = yi + j * r;
-        float *o1r = o0r + lp * r, *o1i = o0i + lp * r;
-        for (int k = 0; k < r; k++) {
-            float br = a1r[k], bi = a1i[k];
-            CMUL(br, bi, w1r, w1i);
-            o0r[k] = a0r[k] + br;
-            o0i[k] = a0i[k] + bi;
-            o1r[k] = a0r[k] - br;
-            o1i[k] = a0i[k] - bi;
+    float t = *re * wr - *im * wi;
+    *im = *re * wi + *im * wr;
+    *re = t;
+}
+
+/* X_t = m - i q at offset ot, X_(p-t) = m + i q at offset op. */
+static ALWAYS_INLINE void put_pair(float *yr, float *yi, size_t ot, size_t op, float mr,
+                                   float mi, float qr, float qi)
+{
+    yr[ot] = mr + qi;
+    yi[ot] = mi - qr;
+    yr[op] = mr - qi;
+    yi[op] = mi + qr;
+}
+
+/* 3 points: one pair (1, 2); m = a0 + cos(2pi/3) u = a0 - u/2. */
+static ALWAYS_INLINE void sums3(const float *a, float *x0, float *m, float *q)
+{
+    float u = a[1] + a[2], v = a[1] - a[2];
+    *x0 = a[0] + u;
+    *m = a[0] - 0.5f * u;
+    *q = SIN_2PI_3 * v;
+}
+
+/* 4 points: 0 and 2 pair with themselves (X_0, X_2 are sums of the two 2-point DFTs);
+   the pair (1, 3) has m = a0 - a2 and q = sin(pi/2) (a1 - a3). */
+static ALWAYS_INLINE void sums4(const float *a, float *x0, float *x2, float *m, float *q)
+{
+    float even_sum = a[0] + a[2], odd_sum = a[1] + a[3];
+    *x0 = even_sum + odd_sum;
+    *x2 = even_sum - odd_sum;
+    *m = a[0] - a[2];
+    *q = a[1] - a[3];
+}
+
+/*
+ * 5 points: pairs (1, 4) and (2, 3). With c1 = cos(2pi/5), c2 = cos(4pi/5),
+ * m_1 = a0 + c1 u1 + c2 u2 and m_2 = a0 + c2 u1 + c1 u2 share their mean and differ by
+ * +/- (c1 - c2)/2 (u1 - u2), and c1 + c2 = -1/2, so both cost two multiplies instead of
+ * four. q_1 = sin(2pi/5) v1 + sin(4pi/5) v2, q_2 = sin(4pi/5) v1 - sin(2pi/5) v2
+ * (sin(8pi/5) = -sin(2pi/5)).
+ */
+static ALWAYS_INLINE void sums5(const float *a, float *x0, float m[2], float q[2])
+{
+    float u1 = a[1] + a[4], v1 = a[1] - a[4];
+    float u2 = a[2] + a[3], v2 = a[2] - a[3];
+    float total = u1 + u2;
+    *x0 = a[0] + total;
+    float mean = a[0] + COS_2PI_5_PLUS_COS_4PI_5_HALF * total;
+    float spread = COS_2PI_5_MINUS_COS_4PI_5_HALF * (u1 - u2);
+    m[0] = mean + spread;
+    m[1] = mean - spread;
+    q[0] = SIN_2PI_5 * v1 + SIN_4PI_5 * v2;
+    q[1] = SIN_4PI_5 * v1 - SIN_2PI_5 * v2;
+}
+
+/* One p-point DFT of the (rotated) inputs a, outputs t at y + t st. */
+typedef void (*Butterfly)(const float *ar, const float *ai, float *yr, float *yi, size_t st);
+
+static ALWAYS_INLINE void bfly2(const float *ar, const float *ai, float *yr, float *yi,
+                                size_t st)
+{
+    yr[0] = ar[0] + ar[1];
+    yi[0] = ai[0] + ai[1];
+    yr[st] = ar[0] - ar[1];
+    yi[st] = ai[0] - ai[1];
+}
+
+static ALWAYS_INLINE void bfly3(const float *ar, const float *ai, float *yr, float *yi,
+                                size_t st)
+{
+    float mr, mi, qr, qi;
+    sums3(ar, &yr[0], &mr, &qr);
+    sums3(ai, &yi[0], &mi, &qi);
+    put_pair(yr, yi, st, 2 * st, mr, mi, qr, qi);
+}
+
+static ALWAYS_INLINE void bfly4(const float *ar, const float *ai, float *yr, float *yi,
+                                size_t st)
+{
+    float mr, mi, qr, qi;
+    sums4(ar, &yr[0], &yr[2 * st], &mr, &qr);
+    sums4(ai, &yi[0], &yi[2 * st], &mi, &qi);
+    put_pair(yr, yi, st, 3 * st, mr, mi, qr, qi);
+}
+
+static ALWAYS_INLINE void bfly5(const float *ar, const float *ai, float *yr, float *yi,
+                                size_t st)
+{
+    float mr[2], mi[2], qr[2], qi[2];
+    sums5(ar, &yr[0], mr, qr);
+    sums5(ai, &yi[0], mi, qi);
+    for (int t = 1; t <= 2; t++)
+        put_pair(yr, yi, t * st, (5 - t) * st, mr[t - 1], mi[t - 1], qr[t - 1], qi[t - 1]);
+}
+
+/*
+ * One row j of a stage: for each column k, load the p inputs x[k + s r], apply the row's
+ * twiddles tw[(s-1) lp + j] (row 0 has W^0 = 1 and is left exact, which also keeps its
+ * loop free of the multiplies) and run the butterfly.
+ */
+static ALWAYS_INLINE void stage_row(int p, Butterfly bfly, const float *restrict xr,
+                                    const float *restrict xi, float *restrict yr,
+                                    float *restrict yi, const float *twr, const float *twi,
+                                    int lp, int r, int j, int rotated)
+{
+    size_t st = (size_t)lp * r;
+    const float *inr = xr + (size_t)j * p * r, *ini = xi + (size_t)j * p * r;
+    float *outr = yr + (size_t)j * r, *outi = yi + (size_t)j * r;
+    float wr[4], wi[4];
+    for (int s = 1; rotated && s < p; s++) {
+        wr[s - 1] = twr[(size_t)(s - 1) * lp + j];
+        wi[s - 1] = twi[(size_t)(s - 1) * lp + j];
+    }
+    const float *colr[5], *coli[5]; /* input s of column 0 */
+    for (int s = 0; s < p; s++) {
+        colr[s] = inr + (size_t)s * r;
+        coli[s] = ini + (size_t)s * r;
+    }
+    COLUMNS_INDEPENDENT
+    for (int k = 0; k < r; k++) {
+        float ar[5], ai[5];
+        UNROLL_5
+        for (int s = 0; s < p; s++) {
+            ar[s] = colr[s][k];
+            ai[s] = coli[s][k];
         }
+        UNROLL_5
+        for (int s = 1; s < p; s++)
+            if (rotated)
+                rotate(&ar[s], &ai[s], wr[s - 1], wi[s - 1]);
+        bfly(ar, ai, outr + k, outi + k, st);
     }
 }
 
-void cc_fft_stage3_c(const float *restrict xr, const float *restrict xi, float *restrict yr,
-                   float *restrict yi, const float *twr, const float *twi, int lp, int r)
-{
-    const float s3 = 0.86602540378443864676f; /* sin(pi/3) */
-    for (int j = 0; j < lp; j++) {
-        float w1r = twr[2 * j], w1i = twi[2 * j], w2r = twr[2 * j + 1], w2i = twi[2 * j + 1];
-        const float *ar = xr + j * 3 * r, *ai = xi + j * 3 * r;
-        float *or_ = yr + j * r, *oi = yi + j * r;
-        int st = lp * r;
-        for (int k = 0; k < r; k++) {
-            float br = ar[k + r], bi = ai[k + r], cr = ar[k + 2 * r], ci = ai[k + 2 * r];
-            CMUL(br, bi, w1r, w1i);
-            CMUL(cr, ci, w2r, w2i);
-            float sr = br + cr, si = bi + ci, dr = br - cr, di = bi - ci;
-            float mr = ar[k] - 0.5f * sr, mi = ai[k] - 0.5f * si;
-            or_[k] = ar[k] + sr;
-            oi[k] = ai[k] + si;
-            or_[k + st] = mr + s3 * di;
-            oi[k + st] = mi - s3 * dr;
-            or_[k + 2 * st] = mr - s3 * di;
-            oi[k + 2 * st] = mi + s3 * dr;
-        }
+#define DEFINE_STAGE_C(p)                                                                   \
+    void cc_fft_stage##p##_c(const float *xr, const float *xi, float *yr, float *yi,        \
+                             const float *twr, const float *twi, int lp, int r)            \
+    {                                                                                       \
+        stage_row(p, bfly##p, xr, xi, yr, yi, twr, twi, lp, r, 0, 0);                       \
+        for (int j = 1; j < lp; j++)                                                        \
+            stage_row(p, bfly##p, xr, xi, yr, yi, twr, twi, lp, r, j, 1);                   \
     }
-}
+DEFINE_STAGE_C(2)
+DEFINE_STAGE_C(3)
+DEFINE_STAGE_C(4)
+DEFINE_STAGE_C(5)
 
-void cc_fft_stage4_c(const float *restrict xr, const float *restrict xi, float *restrict yr,
-                   float *restrict yi, const float *twr, const float *twi, int lp, int r)
-{
-    for (int j = 0; j < lp; j++) {
-        float w1r = twr[3 * j], w1i = twi[3 * j], w2r = twr[3 * j + 1], w2i = twi[3 * j + 1];
-        float w3r = twr[3 * j + 2], w3i = twi[3 * j + 2];
-        const float *ar = xr + j * 4 * r, *ai = xi + j * 4 * r;
-        float *or_ = yr + j * r, *oi = yi + j * r;
-        int st = lp * r;
-        for (int k = 0; k < r; k++) {
-            float a0r = ar[k], a0i = ai[k];
-            float br = ar[k + r], bi = ai[k + r];
-            float cr = ar[k + 2 * r], ci = ai[k + 2 * r];
-            float dr = ar[k + 3 * r], di = ai[k + 3 * r];
-            CMUL(br, bi, w1r, w1i);
-            CMUL(cr, ci, w2r, w2i);
-            CMUL(dr, di, w3r, w3i);
-            float acsr = a0r + cr, acsi = a0i + ci, acdr = a0r - cr, acdi = a0i - ci;
-            float bdsr = br + dr, bdsi = bi + di, bddr = br - dr, bddi = bi - di;
-            or_[k] = acsr + bdsr;
-            oi[k] = acsi + bdsi;
-            or_[k + 2 * st] = acsr - bdsr;
-            oi[k + 2 * st] = acsi - bdsi;
-            /* X1 = (a - c) - i(b - d), X3 = (a - c) + i(b - d) */
-            or_[k + st] = acdr + bddi;
-            oi[k + st] = acdi - bddr;
-            or_[k + 3 * st] = acdr - bddi;
-            oi[k + 3 * st] = acdi + bddr;
-        }
-    }
-}
-
-void cc_fft_stage5_c(const float *restrict xr, const float *restrict xi, float *restrict yr,
-                   float *restrict yi, const float *twr, const float *twi, int lp, int r)
-{
-    /* w = exp(-2 pi i / 5): X1,4 = a + s7 Re w + s8 Re w^2 +- i (s10 Im w + s9 Im w^2),
-       X2,3 = a + s7 Re w^2 + s8 Re w +- i (s10 Im w^2 - s9 Im w) */
-    const float c1 = 0.30901699437494742f, s1 = -0.95105651629515357f;
-    const float c2 = -0.80901699437494742f, s2 = -0.58778525229247313f;
-    for (int j = 0; j < lp; j++) {
-        const float *w_r = twr + 4 * j, *w_i = twi + 4 * j;
-        const float *ar = xr + j * 5 * r, *ai = xi + j * 5 * r;
-        float *or_ = yr + j * r, *oi = yi + j * r;
-        int st = lp * r;
-        for (int k = 0; k < r; k++) {
-            float br = ar[k + r], bi = ai[k + r], cr = ar[k + 2 * r], ci = ai[k + 2 * r];
-            float dr = ar[k + 3 * r], di = ai[k + 3 * r], er = ar[k + 4 * r], ei = ai[k + 4 * r];
-            CMUL(br, bi, w_r[0], w_i[0]);
-            CMUL(cr, ci, w_r[1], w_i[1]);
-            CMUL(dr, di, w_r[2], w_i[2]);
-            CMUL(er, ei, w_r[3], w_i[3]);
-            float s7r = br + er, s7i = bi + ei, s10r = br - er, s10i = bi - ei;
-            float s8r = cr + dr, s8i = ci + di, s9r = cr - dr, s9i = ci - di;
-            float a0r = ar[k], a0i = ai[k];
-            or_[k] = a0r + s7r + s8r;
-            oi[k] = a0i + s7i + s8i;
-            float r1r = a0r + s7r * c1 + s8r * c2, r1i = a0i + s7i * c1 + s8i * c2;
-            float i1r = s10r * s1 + s9r * s2, i1i = s10i * s1 + s9i * s2;
-            float r2r = a0r + s7r * c2 + s8r * c1, r2i = a0i + s7i * c2 + s8i * c1;
-            float i2r = s10r * s2 - s9r * s1, i2i = s10i * s2 - s9i * s1;
-            /* r + i q = (r.re - q.im, r.im + q.re) */
-            or_[k + st] = r1r - i1i;
-            oi[k + st] = r1i + i1r;
-            or_[k + 4 * st] = r1r + i1i;
-            oi[k + 4 * st] = r1i - i1r;
-            or_[k + 2 * st] = r2r - i2i;
-            oi[k + 2 * st] = r2i + i2r;
-            or_[k + 3 * st] = r2r + i2i;
-            oi[k + 3 * st] = r2i - i2r;
-        }
-    }
-}
-
+/*
+ * Any odd prime p without a dedicated butterfly, by the same pairing: (p-1)/2 pairs
+ * (u_s, v_s), then for each output pair t the sums m_t, q_t over s with
+ * cos/sin(2 pi t s / p) looked up in the plan's unit circle (index t s mod p, times n/p).
+ * About p^2/2 real multiplies per component for p outputs; scalar C only, since it serves
+ * sizes that are not on any hot path.
+ */
 static void stage_generic(const CcFft *f, const float *xr, const float *xi, float *yr,
                           float *yi, const float *twr, const float *twi, int p, int lp, int r)
 {
-    int n = f->n, np = n / p; /* W_p^m = W_n^(m n/p) */
+    int npairs = (p - 1) / 2, step = f->n / p;
+    float *ur = f->pair_buf, *ui = ur + npairs, *vr = ui + npairs, *vi = vr + npairs;
+    size_t st = (size_t)lp * r;
     for (int j = 0; j < lp; j++) {
+        const float *inr = xr + (size_t)j * p * r, *ini = xi + (size_t)j * p * r;
+        float *outr = yr + (size_t)j * r, *outi = yi + (size_t)j * r;
         for (int k = 0; k < r; k++) {
-            for (int t = 0; t < p; t++) {
-                float sr = xr[j * p * r + k], si = xi[j * p * r + k];
-                for (int s = 1; s < p; s++) {
-                    float ar = xr[j * p * r + s * r + k], ai = xi[j * p * r + s * r + k];
-                    CMUL(ar, ai, twr[j * (p - 1) + s - 1], twi[j * (p - 1) + s - 1]);
-                    int m = (int)(((long)t * s) % p) * np;
-                    CMUL(ar, ai, f->w_re[m], f->w_im[m]);
-                    sr += ar;
-                    si += ai;
+            float a0r = inr[k], a0i = ini[k], x0r = a0r, x0i = a0i;
+            for (int s = 1; s <= npairs; s++) {
+                float br = inr[k + s * r], bi = ini[k + s * r];
+                float cr = inr[k + (p - s) * r], ci = ini[k + (p - s) * r];
+                if (j) {
+                    rotate(&br, &bi, twr[(size_t)(s - 1) * lp + j], twi[(size_t)(s - 1) * lp + j]);
+                    rotate(&cr, &ci, twr[(size_t)(p - s - 1) * lp + j],
+                           twi[(size_t)(p - s - 1) * lp + j]);
                 }
-                yr[(j + lp * t) * r + k] = sr;
-                yi[(j + lp * t) * r + k] = si;
+                ur[s - 1] = br + cr;
+                ui[s - 1] = bi + ci;
+                vr[s - 1] = br - cr;
+                vi[s - 1] = bi - ci;
+                x0r += ur[s - 1];
+                x0i += ui[s - 1];
+            }
+            outr[k] = x0r;
+            outi[k] = x0i;
+            for (int t = 1; t <= npairs; t++) {
+                float mr = a0r, mi = a0i, qr = 0, qi = 0;
+                for (int s = 1, ts = t; s <= npairs; s++, ts = (ts + t) % p) {
+                    float c = f->unit_cos[(size_t)ts * step], sn = f->unit_sin[(size_t)ts * step];
+                    mr += c * ur[s - 1];
+                    mi += c * ui[s - 1];
+                    qr += sn * vr[s - 1];
+                    qi += sn * vi[s - 1];
+                }
+                put_pair(outr, outi, k + t * st, k + (p - t) * st, mr, mi, qr, qi);
             }
         }
     }
@@ -267,18 +418,15 @@ void cc_fft_forward_split(CcFft *f, const float *re, const float *im, const floa
     const float *xr = re, *xi = im;
     float *bufs[2][2] = { { f->buf, f->buf + n }, { f->buf + 2 * n, f->buf + 3 * n } };
     const float *twr = f->tw_re, *twi = f->tw_im;
-    int l = 1;
-    if (f->nfactors == 0) { /* n == 1 */
+    if (f->nstages == 0) { /* n == 1 */
         memcpy(bufs[0][0], re, sizeof(float));
         memcpy(bufs[0][1], im, sizeof(float));
         *out_re = bufs[0][0];
         *out_im = bufs[0][1];
         return;
     }
-    for (int q = 0; q < f->nfactors; q++) {
-        int p = f->factors[q], lp = l;
-        l *= p;
-        int r = n / l;
+    for (int q = 0, lp = 1; q < f->nstages; q++) {
+        int p = f->radix[q], r = n / (lp * p);
         float *yr = bufs[q & 1][0], *yi = bufs[q & 1][1];
         if (p <= 5)
             f->stages.radix[p](xr, xi, yr, yi, twr, twi, lp, r);
@@ -286,6 +434,7 @@ void cc_fft_forward_split(CcFft *f, const float *re, const float *im, const floa
             stage_generic(f, xr, xi, yr, yi, twr, twi, p, lp, r);
         twr += (size_t)lp * (p - 1);
         twi += (size_t)lp * (p - 1);
+        lp *= p;
         xr = yr;
         xi = yi;
     }

@@ -1,7 +1,8 @@
 /*
- * Mixed-radix complex FFT (radices 4, 2, 3, 5 and a generic one) and a real FFT of even
- * size n built on a complex FFT of n/2. Our own so that the core builds for wasm with no
- * dependency. RNNoise uses n = 960 (480 complex = 4*4*2*3*5).
+ * Mixed-radix complex FFT (butterflies for 2, 3, 4, 5 and a generic one for other odd
+ * primes) and a real FFT of even size n built on a complex FFT of n/2. Our own so that the
+ * core builds for wasm with no dependency. RNNoise uses n = 960 (480 complex, run as
+ * stages of radix 5, 3, 2, 4, 4).
  *
  * Plans are immutable after init except for their work buffers: one plan per thread.
  * Nothing is allocated by the transforms.
@@ -15,14 +16,16 @@ typedef struct CcCpx {
 
 #include "dsp/fft_stages.h"
 
-#define CC_FFT_MAX_FACTORS 32
+#define CC_FFT_MAX_STAGES 32
 
 typedef struct CcFft {
     int n;                               /* complex points */
-    int nfactors;
-    int factors[CC_FFT_MAX_FACTORS];     /* radix of each stage, in order */
-    float *tw_re, *tw_im;                /* per stage, (L/p, p-1): exp(-2 pi i j s / L) */
-    float *w_re, *w_im;                  /* (n) exp(-2 pi i k / n), for generic radices */
+    int nstages;
+    int radix[CC_FFT_MAX_STAGES];        /* radix of each stage, in the order they run */
+    float *tw_re, *tw_im;                /* per stage, (p-1, L/p): exp(-2 pi i j s / L) */
+    float *unit_cos, *unit_sin;          /* (n) cos, sin(2 pi k / n); NULL unless a stage
+                                            has a radix above 5 */
+    float *pair_buf;                     /* (2, p-1) work for the generic stage, or NULL */
     float *buf;                          /* (4, n) split re/im ping-pong buffers */
     CcFftStages stages;                  /* stage kernels for this CPU */
 } CcFft;

@@ -1,7 +1,9 @@
 /*
  * FFT stage kernels behind a function table (internal to src/dsp): one Stockham stage of
- * radix 2, 3, 4 or 5 (see fft.c). The C versions are the reference; SIMD versions must give
- * the same bits (same operations in the same order, no FMA).
+ * radix 2, 3, 4 or 5 (see fft.c). Arguments: x (re, im), the stage input, (lp, p, r);
+ * y (re, im), the output, (p, lp, r); tw (re, im), the stage twiddles, (p-1, lp), of which
+ * row j = 0 (all ones) is never read. The C versions are the reference; SIMD versions must
+ * give the same bits (same operations in the same order, no FMA).
  */
 #ifndef CC_DSP_FFT_STAGES_H
 #define CC_DSP_FFT_STAGES_H
