@@ -130,13 +130,11 @@ static void whiten(CcRnnPitch *p, const CcRnnKernels *k)
     const float zero = .8f;
     float tap[5] = { a[0] + zero, a[1] + zero * a[0], a[2] + zero * a[1],
                      a[3] + zero * a[2], zero * a[3] };
-    float past[5] = { 0 }; /* past[j] = input j + 1 samples ago */
-    for (int i = 0; i < HALF_LEN; i++) {
-        float in = y[i], s = in;
-        for (int j = 0; j < 5; j++)
-            s += tap[j] * past[j];
-        memmove(past + 1, past, 4 * sizeof(float));
-        past[0] = in;
+    /* in place, newest sample first, so every input read is still unfiltered */
+    for (int i = HALF_LEN - 1; i >= 0; i--) {
+        float s = y[i];
+        for (int j = 0; j < 5 && j < i; j++)
+            s += tap[j] * y[i - 1 - j];
         y[i] = s;
     }
 }
