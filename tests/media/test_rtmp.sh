@@ -5,9 +5,9 @@
 source "$(dirname "$0")/lib.sh"
 need_cmd ffmpeg ffprobe python3 timeout nginx
 MOD=/usr/lib/nginx/modules/ngx_rtmp_module.so
-[ -f $MOD ] || skip "libnginx-mod-rtmp is not installed (scripts/install-deps.sh)"
+[ -f $MOD ] || setup_fail "libnginx-mod-rtmp is not installed (scripts/install-deps.sh installs it)"
 cd "$WORK"
-make_sync_clip src.mp4 8 || skip "could not make the test clip"
+make_sync_clip src.mp4 8
 PORT=$(free_port)
 mkdir -p nginx/logs
 cat > nginx/nginx.conf <<CONF
@@ -22,7 +22,7 @@ rtmp { server { listen 127.0.0.1:$PORT; chunk_size 4096;
 CONF
 start_nginx() { nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" 2>>nginx/logs/start.log & NGINX=$!; PIDS+=($NGINX);
   for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-start_nginx || { cat nginx/logs/*; skip "nginx did not start"; }
+start_nginx || setup_fail "nginx did not start: $(tail -5 nginx/logs/* 2>/dev/null)"
 URL=rtmp://127.0.0.1:$PORT/live/cc
 ARGS=$(clean_args)
 

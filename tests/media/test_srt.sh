@@ -3,9 +3,9 @@
 # receives to a file; the MPEG-TS that arrives must hold both streams, decode and be in sync.
 source "$(dirname "$0")/lib.sh"
 need_cmd ffmpeg ffprobe python3 timeout srt-live-transmit
-ffmpeg -hide_banner -protocols 2>/dev/null | grep -qx '  srt' || skip "this FFmpeg has no SRT protocol"
+ffmpeg -hide_banner -protocols 2>/dev/null | grep -qx '  srt' || setup_fail "this FFmpeg has no SRT protocol (Debian's ffmpeg has; scripts/install-deps.sh)"
 cd "$WORK"
-make_sync_clip src.mp4 8 || skip "could not make the test clip"
+make_sync_clip src.mp4 8
 PORT=$(free_port)
 timeout 40 srt-live-transmit -q "srt://127.0.0.1:$PORT?mode=listener" file://con > recv.ts 2>srt.txt & RX=$!
 PIDS+=($RX)
