@@ -51,3 +51,6 @@ fi
 if [ -f "$here/fetch_rnnoise.sh" ]; then
   bash "$here/fetch_rnnoise.sh"
 fi
+if [ -f "$here/fetch_rnnoise2.sh" ]; then
+  bash "$here/fetch_rnnoise2.sh"
+fi
