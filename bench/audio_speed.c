@@ -14,7 +14,7 @@
 
 #include "audio/model/rnnmodel.h"
 #include "audio/rnnoise.h"
-#include "wav.h"
+#include "audiofile.h"
 
 static double cpu_s(void)
 {
@@ -66,9 +66,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: audio_speed IN.wav MODEL.ccm\n");
         return 2;
     }
-    CcWav w;
+    CcAudioFile w;
     char err[512];
-    if (cc_wav_read_file(argv[1], &w, err, sizeof(err)) < 0) {
+    if (cc_audio_read(argv[1], &w, err, sizeof(err)) < 0) {
         fprintf(stderr, "audio_speed: %s\n", err);
         return 1;
     }
@@ -107,6 +107,6 @@ int main(int argc, char **argv)
     cc_rnn_net_free(&net);
     cc_rnn_model_free(&rm);
     cc_denoise_model_close(&model);
-    cc_wav_free(&w);
+    cc_audio_free(&w);
     return 0;
 }

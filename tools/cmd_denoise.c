@@ -1,128 +1,82 @@
-/* cleancast denoise: WAV in, WAV out, same rate, channels, length and encoding. */
-#include <errno.h>
+/* cleancast denoise: an audio file in, the same kind of file out (libsndfile). */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cleancast/audio.h>
 
+#include "audiofile.h"
 #include "commands.h"
-#include "wav.h"
+#include "options.h"
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: cleancast denoise IN.wav -o OUT.wav [options]\n"
+            "usage: cleancast denoise IN -o OUT [options]\n"
             "\n"
-            "Removes noise from speech. Output has the input's rate, channels, length and\n"
-            "sample encoding, time-aligned with the input (the denoiser's delay is removed).\n"
-            "WAV: PCM 16/24/32-bit or float 32/64, plain or extensible; 8000..192000 Hz, 1..8\n"
-            "channels.\n"
+            "Removes noise from speech. Output has the input's rate, channels and length,\n"
+            "time-aligned with the input (the denoiser's delay is removed), and its container\n"
+            "and sample encoding when OUT has the same extension as IN.\n"
+            "Files: whatever libsndfile reads: WAV (8/16/24/32-bit PCM, A-law, mu-law, float,\n"
+            "double, extensible), RF64, W64, AIFF, AU, CAF, FLAC, Ogg Vorbis, Ogg Opus, MP3;\n"
+            "8000..192000 Hz, 1..8 channels. OUT's type follows its extension.\n"
             "\n"
-            "  -o, --output PATH    output WAV (written to a temporary file, then renamed)\n"
+            "  -o, --output PATH    output file (written to a temporary file, then renamed)\n"
             "  --engine NAME        rnnoise (neural, default) or speex (speexdsp, low CPU)\n"
             "  --strength S         0 = bypass .. 1 = full suppression (default 1)\n"
-            "  --model PATH         RNNoise model, .ccm or .rnnn (default\n"
-            "                       $CLEANCAST_CACHE/models/rnnoise.ccm, else\n"
-            "                       ~/.cache/cleancast/models/rnnoise.ccm)\n"
+            "  --model M            the denoiser's model: rnnoise (RNNoise 0.1, default) or a\n"
+            "                       file (.ccm, .rnnn). The name is looked up in\n"
+            "                       $CLEANCAST_CACHE/models, $XDG_CACHE_HOME/cleancast/models,\n"
+            "                       ~/.cache/cleancast/models, then the installed data folder\n"
+            "                       (`make models` fetches it)\n"
             "  -v, --verbose        print what it does\n"
             "  -h, --help           this text\n");
 }
 
-static int default_model(char *buf, size_t n)
-{
-    const char *cache = getenv("CLEANCAST_CACHE");
-    if (cache && *cache) {
-        snprintf(buf, n, "%s/models/rnnoise.ccm", cache);
-        if (access(buf, R_OK) == 0)
-            return 0;
-    }
-    const char *home = getenv("HOME");
-    if (home && *home) {
-        snprintf(buf, n, "%s/.cache/cleancast/models/rnnoise.ccm", home);
-        if (access(buf, R_OK) == 0)
-            return 0;
-    }
-    return -1;
-}
-
-static int need_arg(int i, int argc, const char *opt)
-{
-    if (i + 1 >= argc) {
-        fprintf(stderr, "cleancast denoise: %s needs a value\n", opt);
-        return 0;
-    }
-    return 1;
-}
-
 int cc_cmd_denoise(int argc, char **argv)
 {
-    const char *in_path = NULL, *out_path = NULL, *model_path = NULL;
+    static const struct option opts[] = {
+        { "output", required_argument, NULL, 'o' }, { "engine", required_argument, NULL, 'e' },
+        { "strength", required_argument, NULL, 's' }, { "model", required_argument, NULL, 'm' },
+        { "verbose", no_argument, NULL, 'v' },      { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *in_path = NULL, *out_path = NULL, *model_name = "rnnoise";
     CcDenoiserSettings s;
     cc_denoiser_default_settings(&s);
-    int verbose = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (!need_arg(i, argc, a))
-                return 2;
-            out_path = argv[++i];
-        } else if (!strcmp(a, "--engine")) {
-            if (!need_arg(i, argc, a))
-                return 2;
-            const char *e = argv[++i];
-            if (!strcmp(e, "rnnoise"))
-                s.engine = CC_DENOISE_RNNOISE;
-            else if (!strcmp(e, "speex"))
-                s.engine = CC_DENOISE_SPEEX;
-            else {
-                fprintf(stderr, "cleancast denoise: unknown engine '%s' (rnnoise or speex)\n",
-                        e);
+    int verbose = 0, engine = CC_TOOL_DENOISE_RNNOISE, c;
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "-:o:m:vh", opts, NULL)) != -1) {
+        switch (c) {
+        case 1:
+            if (in_path) {
+                fprintf(stderr, "cleancast denoise: more than one input ('%s', '%s')\n",
+                        in_path, optarg);
                 return 2;
             }
-        } else if (!strcmp(a, "--strength")) {
-            if (!need_arg(i, argc, a))
-                return 2;
-            const char *v = argv[++i];
-            char *end;
-            errno = 0;
-            float st = strtof(v, &end);
-            if (end == v || *end || errno || !(st >= 0.0f && st <= 1.0f)) {
-                fprintf(stderr, "cleancast denoise: --strength '%s' is not a number in 0..1\n",
-                        v);
-                return 2;
-            }
-            s.strength = st;
-        } else if (!strcmp(a, "--model")) {
-            if (!need_arg(i, argc, a))
-                return 2;
-            model_path = argv[++i];
-        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-            verbose++;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "cleancast denoise: unknown option '%s' (see --help)\n", a);
-            return 2;
-        } else if (!in_path) {
-            in_path = a;
-        } else {
-            fprintf(stderr, "cleancast denoise: more than one input ('%s', '%s')\n", in_path,
-                    a);
-            return 2;
+            in_path = optarg;
+            break;
+        case 'o': out_path = optarg; break;
+        case 'e': if (cc_opt_denoise_engine("--engine", optarg, 0, &engine)) return 2; break;
+        case 's': if (cc_opt_strength(optarg, &s.strength)) return 2; break;
+        case 'm': if (cc_opt_denoise_model("--model", optarg, &model_name)) return 2; break;
+        case 'v': verbose++; break;
+        case 'h': usage(stdout); return 0;
+        default: return cc_opt_bad_usage("denoise", c, argc, argv);
         }
     }
     if (!in_path || !out_path) {
         fprintf(stderr, "cleancast denoise: need an input and -o OUTPUT (see --help)\n");
         return 2;
     }
+    s.engine = engine == CC_TOOL_DENOISE_SPEEX ? CC_DENOISE_SPEEX : CC_DENOISE_RNNOISE;
     cc_tool_log_init(verbose);
 
-    char err[512];
-    CcWav w;
-    if (cc_wav_read_file(in_path, &w, err, sizeof(err)) < 0) {
+    char err[4600];
+    CcAudioFile w;
+    if (cc_audio_read(in_path, &w, err, sizeof(err)) < 0) {
         fprintf(stderr, "cleancast denoise: %s\n", err);
         return 1;
     }
@@ -141,16 +95,9 @@ int cc_cmd_denoise(int argc, char **argv)
         goto end;
     }
     if (s.engine == CC_DENOISE_RNNOISE) {
-        char def[4096];
-        if (!model_path) {
-            if (default_model(def, sizeof(def)) < 0) {
-                fprintf(stderr, "cleancast denoise: no RNNoise model found in "
-                        "$CLEANCAST_CACHE/models or ~/.cache/cleancast/models (run "
-                        "models/fetch_rnnoise.sh, or pass --model)\n");
-                goto end;
-            }
-            model_path = def;
-        }
+        char model_path[4096];
+        if (cc_tool_find_model(model_name, CC_MODEL_DENOISE, model_path, sizeof(model_path)))
+            goto end; /* the library said where it looked */
         int r = cc_denoise_model_open_file(&model, model_path);
         if (r < 0) {
             fprintf(stderr, "cleancast denoise: cannot load model %s: %s\n", model_path,
@@ -187,12 +134,15 @@ int cc_cmd_denoise(int argc, char **argv)
         fprintf(stderr, "cleancast denoise: flush returned %d of %d frames\n", r, lat);
         goto end;
     }
-    if (verbose)
-        fprintf(stderr, "cleancast denoise: %lld frames, %d Hz, %d ch, latency %d compensated\n",
-                (long long)w.frames, w.sample_rate, w.channels, lat);
+    if (verbose) {
+        char fmt[128];
+        fprintf(stderr, "cleancast denoise: %lld frames, %d Hz, %d ch, %s, latency %d "
+                "compensated\n", (long long)w.frames, w.sample_rate, w.channels,
+                cc_audio_format_name(w.format, fmt, sizeof(fmt)), lat);
+    }
     float *in_samples = w.samples;
     w.samples = out + (size_t)lat * ch;
-    r = cc_wav_write_file(out_path, &w, err, sizeof(err));
+    r = cc_audio_write(out_path, &w, err, sizeof(err));
     w.samples = in_samples;
     if (r < 0) {
         fprintf(stderr, "cleancast denoise: %s\n", err);
@@ -203,6 +153,6 @@ end:
     free(out);
     cc_denoiser_close(&dn);
     cc_denoise_model_close(&model);
-    cc_wav_free(&w);
+    cc_audio_free(&w);
     return ret;
 }

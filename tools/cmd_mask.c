@@ -7,7 +7,7 @@
 #include "commands.h"
 #include "imageio.h"
 #include "imgseg.h"
-#include "toolutil.h"
+#include "options.h"
 
 static void help(FILE *f)
 {
@@ -16,7 +16,10 @@ static void help(FILE *f)
         "Writes the person mask of an image (PNG, JPEG or PPM) as an 8-bit PGM of the\n"
         "same size: 255 = person, 0 = background.\n\n"
         "  -o, --output FILE     output .pgm (or .png)\n"
-        "  --model NAME          general (256x256, default), landscape (256x144) or a .tflite path\n"
+        "  --model NAME          segmentation model: general (256x256, default), landscape\n"
+        "                        (256x144) or a .tflite path; names are looked up in\n"
+        "                        $CLEANCAST_CACHE/models, $XDG_CACHE_HOME/cleancast/models,\n"
+        "                        ~/.cache/cleancast/models, then the installed data folder\n"
         "  --raw                 reproduce the official MediaPipe solution exactly (no refinement)\n"
         "  --backend B           auto (default), xnnpack or portable\n"
         "  -v, --verbose         more messages\n"
@@ -34,20 +37,17 @@ int cc_cmd_mask(int argc, char **argv)
     const char *out = NULL, *model_name = "general";
     int raw = 0, c;
     CcBackend backend = CC_BACKEND_AUTO;
-    optind = 1;
+    optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:vh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:m:vh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
-        case 'm': model_name = optarg; break;
+        case 'm': if (cc_opt_seg_model(optarg, &model_name)) return 2; break;
         case 'r': raw = 1; break;
-        case 'b': if (cc_tool_parse_backend(optarg, &backend)) return 2; break;
+        case 'b': if (cc_opt_backend(optarg, &backend)) return 2; break;
         case 'v': cc_tool_log_init(1); break;
         case 'h': help(stdout); return 0;
-        default:
-            fprintf(stderr, "cleancast mask: bad option '%s'\n", argv[optind - 1]);
-            help(stderr);
-            return 2;
+        default: return cc_opt_bad_usage("mask", c, argc, argv);
         }
     }
     if (optind != argc - 1 || !out) {
@@ -56,8 +56,8 @@ int cc_cmd_mask(int argc, char **argv)
         return 2;
     }
     char model_path[4096];
-    if (cc_tool_seg_model_path(model_name, model_path, sizeof(model_path)))
-        return 2;
+    if (cc_tool_find_model(model_name, CC_MODEL_SEGMENTATION, model_path, sizeof(model_path)))
+        return 1;
     CcImage img, gray;
     if (cc_image_read(argv[optind], &img))
         return 1;

@@ -16,21 +16,6 @@ CcFrame cc_tool_frame_of(const CcImage *img)
     return f;
 }
 
-int cc_tool_parse_backend(const char *arg, CcBackend *out)
-{
-    if (!strcmp(arg, "auto"))
-        *out = CC_BACKEND_AUTO;
-    else if (!strcmp(arg, "xnnpack"))
-        *out = CC_BACKEND_XNNPACK;
-    else if (!strcmp(arg, "portable"))
-        *out = CC_BACKEND_PORTABLE;
-    else {
-        fprintf(stderr, "cleancast: unknown --backend '%s' (auto, xnnpack, portable)\n", arg);
-        return -1;
-    }
-    return 0;
-}
-
 int cc_tool_segment_image(const CcImage *img, const char *model_path, CcBackend backend, int raw,
                           CcMask *mask)
 {

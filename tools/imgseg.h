@@ -13,7 +13,4 @@ int cc_tool_segment_image(const CcImage *img, const char *model_path, CcBackend 
 /* CcFrame view of an RGBA image. */
 CcFrame cc_tool_frame_of(const CcImage *img);
 
-/* Parses --backend auto|xnnpack|portable; -1 + message on error. */
-int cc_tool_parse_backend(const char *arg, CcBackend *out);
-
 #endif

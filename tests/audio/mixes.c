@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "wav.h"
+#include "audiofile.h"
 
 static unsigned lcg(unsigned *s)
 {
@@ -15,21 +15,21 @@ static unsigned lcg(unsigned *s)
     return *s >> 8;
 }
 
-static int load(const char *rel, CcWav *w)
+static int load(const char *rel, CcAudioFile *w)
 {
     char path[4096], err[512];
     if (!cc_test_cache_path(path, sizeof(path), rel)) {
         fprintf(stderr, "mixes: %s missing (run data/fetch.sh)\n", path);
         return 0;
     }
-    if (cc_wav_read_file(path, w, err, sizeof(err)) < 0) {
+    if (cc_audio_read(path, w, err, sizeof(err)) < 0) {
         fprintf(stderr, "mixes: %s\n", err);
         return -1;
     }
     if (w->sample_rate != 48000) {
         fprintf(stderr, "mixes: %s is %d Hz, expected the canonical 48000\n", path,
                 w->sample_rate);
-        cc_wav_free(w);
+        cc_audio_free(w);
         return -1;
     }
     return 1;
@@ -65,12 +65,12 @@ static int make_keys(float *out, int64_t n, unsigned *seed)
     while (pos < n) {
         char rel[256];
         snprintf(rel, sizeof(rel), "data/noise/keys/%s", names[lcg(seed) % (unsigned)count]);
-        CcWav w;
+        CcAudioFile w;
         if (load(rel, &w) <= 0)
             return -1;
         for (int64_t i = 0; i < w.frames && pos + i < n; i++)
             out[pos + i] += w.samples[i * w.channels];
-        cc_wav_free(&w);
+        cc_audio_free(&w);
         pos += 48000 * (80 + (int64_t)(lcg(seed) % 171)) / 1000;
     }
     return 1;
@@ -80,7 +80,7 @@ int64_t cc_mix_make(const CcMixSpec *spec, double seconds, unsigned seed, float 
                     float **clean)
 {
     int64_t n = (int64_t)(seconds * 48000);
-    CcWav sp;
+    CcAudioFile sp;
     int r = load(spec->speech, &sp);
     if (r <= 0)
         return r;
@@ -91,20 +91,20 @@ int64_t cc_mix_make(const CcMixSpec *spec, double seconds, unsigned seed, float 
         s[i] = sp.samples[(i % sp.frames) * sp.channels];
         es += (double)s[i] * s[i];
     }
-    cc_wav_free(&sp);
+    cc_audio_free(&sp);
     double gs = 0.05 / sqrt(es / n + 1e-20);
     for (int64_t i = 0; i < n; i++)
         s[i] = (float)(s[i] * gs);
     if (!strcmp(spec->noise, "keys")) {
         r = make_keys(z, n, &seed);
     } else {
-        CcWav nw;
+        CcAudioFile nw;
         r = load(spec->noise, &nw);
         if (r > 0) {
             int64_t off = lcg(&seed) % (unsigned)nw.frames;
             for (int64_t i = 0; i < n; i++)
                 z[i] = nw.samples[((off + i) % nw.frames) * nw.channels];
-            cc_wav_free(&nw);
+            cc_audio_free(&nw);
         }
     }
     if (r <= 0) {

@@ -18,7 +18,7 @@
 
 #include "cc_config.h"
 #include "testutil.h"
-#include "wav.h"
+#include "audiofile.h"
 
 #define TMIN(a, b) ((a) < (b) ? (a) : (b))
 
@@ -231,13 +231,13 @@ static void test_strength(const CcDenoiseModel *m, int engine)
        alone, as the reference does), else white noise. */
     int real = 0;
     char path[4096];
-    CcWav w;
+    CcAudioFile w;
     char err[256];
     if (cc_test_cache_path(path, sizeof(path), "data/noise/alsa_noise_48k.wav") &&
-        cc_wav_read_file(path, &w, err, sizeof(err)) == 0) {
+        cc_audio_read(path, &w, err, sizeof(err)) == 0) {
         for (int i = 0; i < frames; i++)
             x[i] = w.samples[(size_t)(i % w.frames) * w.channels];
-        cc_wav_free(&w);
+        cc_audio_free(&w);
         real = 1;
     } else {
         /* RNNoise leaves white noise mostly alone, so its full-strength check needs the real
@@ -318,15 +318,15 @@ static void test_no_gating(const CcDenoiseModel *m)
         CHECK_MSG(0, "no-gating: %s missing (run data/fetch.sh)", have_sp ? nz : sp);
         return;
     }
-    CcWav ws, wn;
+    CcAudioFile ws, wn;
     char err[256];
-    if (cc_wav_read_file(sp, &ws, err, sizeof(err)) < 0) {
+    if (cc_audio_read(sp, &ws, err, sizeof(err)) < 0) {
         CHECK_MSG(0, "%s", err);
         return;
     }
-    if (cc_wav_read_file(nz, &wn, err, sizeof(err)) < 0) {
+    if (cc_audio_read(nz, &wn, err, sizeof(err)) < 0) {
         CHECK_MSG(0, "%s", err);
-        cc_wav_free(&ws);
+        cc_audio_free(&ws);
         return;
     }
     int frames = (int)ws.frames;
@@ -359,8 +359,8 @@ static void test_no_gating(const CcDenoiseModel *m)
     CHECK_MSG(worst > -23.0, "strength 0.5 removed %.1f dB from frame %d", -worst, worst_at);
     free(x);
     free(y);
-    cc_wav_free(&ws);
-    cc_wav_free(&wn);
+    cc_audio_free(&ws);
+    cc_audio_free(&wn);
 }
 
 /* Misuse and odd sequences: random blocks (0 included), strengths (NaN, <0, >1), resets,
@@ -518,9 +518,9 @@ static void test_vad(const CcDenoiseModel *m)
         CHECK_MSG(0, "vad: %s missing (run data/fetch.sh)", path);
         return;
     }
-    CcWav w;
+    CcAudioFile w;
     char err[256];
-    if (cc_wav_read_file(path, &w, err, sizeof(err)) < 0) {
+    if (cc_audio_read(path, &w, err, sizeof(err)) < 0) {
         CHECK_MSG(0, "%s", err);
         return;
     }
@@ -560,7 +560,7 @@ static void test_vad(const CcDenoiseModel *m)
     free(x);
     free(yn);
     free(y);
-    cc_wav_free(&w);
+    cc_audio_free(&w);
 }
 
 int main(int argc, char **argv)

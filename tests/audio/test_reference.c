@@ -25,7 +25,7 @@
 
 #include "mixes.h"
 #include "testutil.h"
-#include "wav.h"
+#include "audiofile.h"
 
 #define SEG_S 5.0
 #define RATE 48000
@@ -42,16 +42,16 @@ static double snr(const float *ref, const float *x, int64_t n)
 
 static int read_mono(const char *path, int64_t n, float **out)
 {
-    CcWav w;
+    CcAudioFile w;
     char err[512];
-    if (cc_wav_read_file(path, &w, err, sizeof(err)) < 0) {
+    if (cc_audio_read(path, &w, err, sizeof(err)) < 0) {
         fprintf(stderr, "%s\n", err);
         return -1;
     }
     if (w.frames != n || w.channels != 1) {
         fprintf(stderr, "%s: %lld frames x %d, expected %lld x 1\n", path, (long long)w.frames,
                 w.channels, (long long)n);
-        cc_wav_free(&w);
+        cc_audio_free(&w);
         return -1;
     }
     *out = w.samples;
@@ -100,8 +100,8 @@ int main(void)
     snprintf(mix_path, sizeof(mix_path), "%s/mix.wav", dir);
     snprintf(ref_path, sizeof(ref_path), "%s/wasm.wav", dir);
     snprintf(arn_path, sizeof(arn_path), "%s/arnndn.wav", dir);
-    CcWav w = { RATE, 1, CC_WAV_FLOAT, 32, 0, 0, total, mix };
-    if (cc_wav_write_file(mix_path, &w, err, sizeof(err)) < 0) {
+    CcAudioFile w = { .sample_rate = RATE, .channels = 1, .frames = total, .samples = mix };
+    if (cc_audio_write(mix_path, &w, err, sizeof(err)) < 0) {
         fprintf(stderr, "%s\n", err);
         return 1;
     }

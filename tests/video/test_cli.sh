@@ -55,8 +55,8 @@ expect_error "truncated png 2" "trunc|corrupt|not a readable" "$T/o2b.pgm" -- "$
 expect_error "junk jpeg" "corrupt|not a readable|no picture" "$T/o3.png" -- "$CC" process "$T/junk.jpg" -o "$T/o3.png"
 expect_error "empty file" "corrupt|not a readable|empty|no picture" "$T/o4.pgm" -- "$CC" mask "$T/empty.png" -o "$T/o4.pgm"
 expect_error "truncated model" "model|tflite" "$T/o5.pgm" -- "$CC" mask "$IMG" -o "$T/o5.pgm" --model "$T/trunc.tflite"
-expect_error "unknown model" "unknown --model" "$T/o6.pgm" -- "$CC" mask "$IMG" -o "$T/o6.pgm" --model huge
-expect_error "bad option" "bad option" "$T/o7.pgm" -- "$CC" mask "$IMG" -o "$T/o7.pgm" --frobnicate
+expect_error "unknown model" "unknown --model .huge" "$T/o6.pgm" -- "$CC" mask "$IMG" -o "$T/o6.pgm" --model huge
+expect_error "bad option" "unknown option" "$T/o7.pgm" -- "$CC" mask "$IMG" -o "$T/o7.pgm" --frobnicate
 expect_error "bad background" "unknown --background" "$T/o8.png" -- "$CC" process "$IMG" -o "$T/o8.png" --background sepia
 expect_error "bad blur strength" "0 to 1" "$T/o9.png" -- "$CC" process "$IMG" -o "$T/o9.png" --background blur:7
 expect_error "bad colour" "hex" "$T/o10.png" -- "$CC" process "$IMG" -o "$T/o10.png" --background color:12zz45

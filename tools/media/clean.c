@@ -11,6 +11,7 @@
 #include <cleancast/audio.h>
 #include <cleancast/video.h>
 
+#include "../imageio.h"
 #include "clean.h"
 
 
@@ -26,74 +27,6 @@ struct CcMediaVideoCleaner {
 
 static long long now_us(void) { return cc_media_now_us(); }
 
-/* Decodes the first picture of an image file into a tightly packed RGBA frame. */
-static int load_image_rgba(const char *path, AVFrame **out)
-{
-    AVFormatContext *ic = NULL;
-    AVCodecContext *dec = NULL;
-    AVPacket *pkt = av_packet_alloc();
-    AVFrame *f = av_frame_alloc(), *rgba = av_frame_alloc();
-    int ret = avformat_open_input(&ic, path, NULL, NULL);
-    if (ret < 0) {
-        fprintf(stderr, "cleancast: cannot open background image '%s': %s\n", path, av_err2str(ret));
-        goto end;
-    }
-    ret = avformat_find_stream_info(ic, NULL);
-    int si = ret < 0 ? ret : av_find_best_stream(ic, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
-    if (si < 0) {
-        fprintf(stderr, "cleancast: background image '%s' has no picture\n", path);
-        ret = si;
-        goto end;
-    }
-    const AVCodec *codec = avcodec_find_decoder(ic->streams[si]->codecpar->codec_id);
-    dec = codec ? avcodec_alloc_context3(codec) : NULL;
-    if (!dec || avcodec_parameters_to_context(dec, ic->streams[si]->codecpar) < 0 ||
-        avcodec_open2(dec, codec, NULL) < 0) {
-        fprintf(stderr, "cleancast: cannot decode background image '%s'\n", path);
-        ret = AVERROR_DECODER_NOT_FOUND;
-        goto end;
-    }
-    ret = AVERROR_INVALIDDATA;
-    int got = 0;
-    while (!got && av_read_frame(ic, pkt) >= 0) {
-        if (pkt->stream_index == si && avcodec_send_packet(dec, pkt) >= 0)
-            got = avcodec_receive_frame(dec, f) >= 0;
-        av_packet_unref(pkt);
-    }
-    if (!got) {
-        avcodec_send_packet(dec, NULL);
-        got = avcodec_receive_frame(dec, f) >= 0;
-    }
-    if (!got) {
-        fprintf(stderr, "cleancast: background image '%s' could not be decoded\n", path);
-        goto end;
-    }
-    rgba->format = AV_PIX_FMT_RGBA;
-    rgba->width = f->width;
-    rgba->height = f->height;
-    if ((ret = av_frame_get_buffer(rgba, 0)) < 0)
-        goto end;
-    struct SwsContext *sws = sws_getContext(f->width, f->height, f->format, f->width, f->height,
-                                            AV_PIX_FMT_RGBA, SWS_BICUBIC, NULL, NULL, NULL);
-    if (!sws) {
-        ret = AVERROR(EINVAL);
-        goto end;
-    }
-    sws_scale(sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, rgba->data,
-              rgba->linesize);
-    sws_freeContext(sws);
-    *out = rgba;
-    rgba = NULL;
-    ret = 0;
-end:
-    av_frame_free(&rgba);
-    av_frame_free(&f);
-    av_packet_free(&pkt);
-    avcodec_free_context(&dec);
-    avformat_close_input(&ic);
-    return ret;
-}
-
 int cc_media_vclean_open(CcMediaVideoCleaner **out, const CcMediaOptions *o)
 {
     CcMediaVideoCleaner *c = calloc(1, sizeof(*c));
@@ -103,9 +36,12 @@ int cc_media_vclean_open(CcMediaVideoCleaner **out, const CcMediaOptions *o)
     *out = c;
     if (c->mode == CC_BG_NONE)
         return 0;
-    int ret = cc_seg_model_open_file(&c->model, o->model_path);
+    char path[4096];
+    if (cc_tool_find_model(o->model, CC_MODEL_SEGMENTATION, path, sizeof(path)))
+        return CC_ERR(ENOENT);
+    int ret = cc_seg_model_open_file(&c->model, path);
     if (ret < 0) {
-        fprintf(stderr, "cleancast: cannot load segmentation model '%s': %s\n", o->model_path,
+        fprintf(stderr, "cleancast: cannot load segmentation model '%s': %s\n", path,
                 cc_strerror(ret));
         return ret;
     }
@@ -131,13 +67,14 @@ int cc_media_vclean_open(CcMediaVideoCleaner **out, const CcMediaOptions *o)
         return ret;
     }
     if (c->mode == CC_BG_IMAGE) {
-        AVFrame *img = NULL;
-        if ((ret = load_image_rgba(o->bg_image, &img)) < 0)
+        /* The same reader, with the same corrupt-file checks, as `process` images. */
+        CcImage img;
+        if (cc_image_read(o->bg_image, &img))
             return CC_ERR_DATA;
-        CcFrame cf = { .format = CC_PIX_RGBA, .width = img->width, .height = img->height,
-                       .data = { img->data[0] }, .stride = { img->linesize[0] } };
+        CcFrame cf = { .format = CC_PIX_RGBA, .width = img.width, .height = img.height,
+                       .data = { img.data }, .stride = { img.stride } };
         ret = cc_compositor_set_background(c->comp, &cf);
-        av_frame_free(&img);
+        cc_image_free(&img);
         if (ret < 0) {
             fprintf(stderr, "cleancast: background image '%s' rejected: %s\n", o->bg_image,
                     cc_strerror(ret));
@@ -287,9 +224,12 @@ int cc_media_aclean_open(CcMediaAudioCleaner **out, const CcMediaOptions *o, int
     }
     int ret;
     if (o->denoise == CC_MEDIA_DENOISE_RNNOISE) {
-        ret = cc_denoise_model_open_file(&c->model, o->denoise_model);
+        char path[4096];
+        if (cc_tool_find_model(o->denoise_model, CC_MODEL_DENOISE, path, sizeof(path)))
+            return CC_ERR(ENOENT);
+        ret = cc_denoise_model_open_file(&c->model, path);
         if (ret < 0) {
-            fprintf(stderr, "cleancast: cannot load denoise model '%s': %s\n", o->denoise_model,
+            fprintf(stderr, "cleancast: cannot load denoise model '%s': %s\n", path,
                     cc_strerror(ret));
             return ret;
         }

@@ -1109,12 +1109,9 @@ static void print_stats(Live *L, double wall_s)
                 L->out[i].dest, L->out[i].packets, L->out[i].reconnects, L->out[i].dropped_while_down);
 }
 
-int cc_media_live(int argc, char **argv)
+int cc_media_live(const CcMediaOptions *opts)
 {
-    CcMediaOptions o;
-    int r = cc_media_parse_options(&o, argc, argv, 1);
-    if (r)
-        return r == 1 ? 0 : 2;
+    CcMediaOptions o = *opts;
     if (!o.camera && !o.mic) {
         fprintf(stderr, "cleancast live: need --camera DEV and/or --mic DEV (see --help)\n");
         return 2;

@@ -3,16 +3,16 @@
 
 #include "media.h"
 
-int cc_media_process(const char *in, const char *out, int argc, char **argv)
+int cc_media_process(const CcMediaOptions *o)
 {
-    (void)in; (void)out; (void)argc; (void)argv;
+    (void)o;
     fprintf(stderr, "cleancast: this build has no FFmpeg libraries: video files are not supported\n");
     return 1;
 }
 
-int cc_media_live(int argc, char **argv)
+int cc_media_live(const CcMediaOptions *o)
 {
-    (void)argc; (void)argv;
+    (void)o;
     fprintf(stderr, "cleancast: this build has no FFmpeg libraries: live mode is not supported\n");
     return 1;
 }

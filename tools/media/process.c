@@ -616,13 +616,11 @@ static void print_stats(Proc *p, double wall_s)
             wall_s);
 }
 
-int cc_media_process(const char *in, const char *out, int argc, char **argv)
+int cc_media_process(const CcMediaOptions *opts)
 {
     static const char *const out_exts[] = { "mp4", "mkv", "webm", "mov", "m4v", NULL };
-    CcMediaOptions o;
-    int r = cc_media_parse_options(&o, argc, argv, 0);
-    if (r)
-        return r == 1 ? 0 : 2;
+    CcMediaOptions o = *opts;
+    const char *in = o.input, *out = o.output;
     if (!in || !out) {
         fprintf(stderr, "cleancast process: need an input and -o OUTPUT\n");
         return 2;
