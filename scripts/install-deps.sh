@@ -7,7 +7,7 @@ PKGS=(
   build-essential clang libclang-rt-14-dev meson ninja-build pkg-config
   libxnnpack-dev libpthreadpool-dev libspeexdsp-dev
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
-  libavdevice-dev libavfilter-dev
+  libavdevice-dev libsndfile1-dev
   ffmpeg sox imagemagick ca-certificates xz-utils binutils python3 openssl
   nginx libnginx-mod-rtmp srt-tools pulseaudio pulseaudio-utils
 )
