@@ -22,6 +22,7 @@ models: deps
 
 data: deps
 	@data/fetch.sh
+	@data/build_hd.sh
 
 setup: deps models data
 
