@@ -21,6 +21,7 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/imgutils.h>
+#include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
@@ -73,8 +74,9 @@ typedef struct Proc {
     CcAudioSink sink;
     int audio_started;
     long long audio_in_samples, audio_out_samples;
-    int64_t audio_next_in;          /* expected pts of the next decoded sample, 1/rate */
-    long long audio_gap_samples, audio_overlap_samples;
+    long long audio_decoded;        /* samples decoded, at the output rate */
+    int64_t audio_last_end;         /* pts after the last decoded frame, 1/(in * out rate) */
+    long long audio_gap_samples, audio_overlap_samples; /* swr's fills and trims */
 
     pthread_mutex_t mux_lock;
     AVPacket *vpkt, *apkt;
@@ -444,28 +446,6 @@ static int setup_audio(Proc *p)
     return p->aframe ? 0 : AVERROR(ENOMEM);
 }
 
-#define CC_MEDIA_MIN(a, b) ((a) < (b) ? (a) : (b))
-
-/* Pushes `frames` samples of silence through the denoiser and the encoder (an input gap). */
-static int feed_silence(Proc *p, int frames)
-{
-    int nch = p->adec->ch_layout.nb_channels;
-    float *zero = calloc(4800 * (size_t)nch, sizeof(float));
-    float *out = malloc(4800 * (size_t)nch * sizeof(float));
-    int ret = zero && out ? 0 : AVERROR(ENOMEM);
-    while (!ret && frames > 0) {
-        int n = frames < 4800 ? frames : 4800;
-        int m = cc_media_aclean_process(p->aclean, zero, out, n);
-        if (m < 0)
-            ret = m;
-        else if (m > 0)
-            ret = cc_audio_sink_write(&p->sink, out, m, emit_audio, p);
-        frames -= n;
-    }
-    free(zero);
-    free(out);
-    return ret;
-}
 
 /* Decoded audio -> interleaved float at the stream's rate and layout -> denoise -> encoder. */
 static int process_audio_frame(Proc *p, AVFrame *f)
@@ -476,6 +456,15 @@ static int process_audio_frame(Proc *p, AVFrame *f)
         ret = swr_alloc_set_opts2(&p->swr_in, &p->adec->ch_layout, AV_SAMPLE_FMT_FLT,
                                   p->adec->sample_rate, &f->ch_layout, f->format, f->sample_rate,
                                   0, NULL);
+        /* Keep audio on its timestamps with libswresample's own compensation (fed by
+           swr_next_pts below): where the timestamps and the sample count disagree by more than
+           20 ms, a hole in the input (lost packets, a cut) is filled with silence and an
+           overlap is trimmed, so everything after it stays aligned with the video. async=1:
+           fill and trim only, never stretch. */
+        if (ret >= 0)
+            ret = av_opt_set_double(p->swr_in, "min_hard_comp", 0.020, 0);
+        if (ret >= 0)
+            ret = av_opt_set_double(p->swr_in, "async", 1, 0);
         if (ret < 0 || (ret = swr_init(p->swr_in)) < 0) {
             fail(p, "cannot convert the audio: %s", av_err2str(ret));
             return ret;
@@ -491,29 +480,17 @@ static int process_audio_frame(Proc *p, AVFrame *f)
             return ret;
         }
         p->audio_started = 1;
-        p->audio_next_in = f->best_effort_timestamp == AV_NOPTS_VALUE ? 0
-                         : av_rescale_q(f->best_effort_timestamp, p->ic->streams[p->ai]->time_base,
-                                        (AVRational){ 1, p->adec->sample_rate });
     }
-    /* Keep audio on its timestamps: a hole in the input (lost packets, a cut) becomes silence,
-       an overlap is trimmed, so everything after it stays aligned with the video. */
-    int trim = 0;
     if (f && f->best_effort_timestamp != AV_NOPTS_VALUE) {
-        int rate = p->adec->sample_rate;
-        int64_t pts = av_rescale_q(f->best_effort_timestamp, p->ic->streams[p->ai]->time_base,
-                                   (AVRational){ 1, rate });
-        int64_t d = pts - p->audio_next_in;
-        if (d > rate / 50 && d < (int64_t)rate * 3600) {
-            if ((ret = feed_silence(p, (int)CC_MEDIA_MIN(d, (int64_t)INT32_MAX))) < 0)
-                return ret;
-            p->audio_gap_samples += d;
-        } else if (d < -(rate / 50)) {
-            trim = (int)CC_MEDIA_MIN(-d, (int64_t)f->nb_samples);
-            p->audio_overlap_samples += trim;
-        }
-        p->audio_next_in = pts + f->nb_samples;
-    } else if (f) {
-        p->audio_next_in += f->nb_samples;
+        /* swr_next_pts works in 1/(in_rate * out_rate) units (more than an int holds). */
+        AVRational tb = p->ic->streams[p->ai]->time_base;
+        int64_t pts = av_rescale(f->best_effort_timestamp,
+                                 (int64_t)tb.num * f->sample_rate * p->adec->sample_rate, tb.den);
+        /* A jump of more than an hour is a broken timestamp, not a gap: not compensated. */
+        int64_t hour = 3600LL * f->sample_rate * p->adec->sample_rate;
+        if (p->audio_last_end == AV_NOPTS_VALUE || llabs(pts - p->audio_last_end) < hour)
+            swr_next_pts(p->swr_in, pts);
+        p->audio_last_end = pts + (int64_t)f->nb_samples * p->adec->sample_rate;
     }
     int cap = f ? swr_get_out_samples(p->swr_in, f->nb_samples) : swr_get_out_samples(p->swr_in, 0);
     if (cap < 0)
@@ -534,10 +511,14 @@ static int process_audio_frame(Proc *p, AVFrame *f)
         fail(p, "audio conversion failed: %s", av_err2str(n));
         return n;
     }
-    if (trim > 0 && n > 0) {
-        int k = trim < n ? trim : n;
-        memmove(p->abuf, p->abuf + (size_t)k * nch, (size_t)(n - k) * nch * sizeof(float));
-        n -= k;
+    if (f) { /* what swr added (silence) or took away (overlap), for the summary */
+        long long was = p->audio_in_samples - p->audio_decoded;
+        p->audio_decoded += av_rescale(f->nb_samples, p->adec->sample_rate, f->sample_rate);
+        long long now = p->audio_in_samples + n - p->audio_decoded;
+        if (now > was)
+            p->audio_gap_samples += now - was;
+        else
+            p->audio_overlap_samples += was - now;
     }
     p->audio_in_samples += n;
     long long t = now_us();
@@ -642,6 +623,7 @@ int cc_media_process(const CcMediaOptions *opts)
     p->o = &o;
     p->vi = p->ai = -1;
     p->last_vpts = AV_NOPTS_VALUE;
+    p->audio_last_end = AV_NOPTS_VALUE;
     p->transparent = o.background == CC_BG_TRANSPARENT;
     pthread_mutex_init(&p->mux_lock, NULL);
     static const char *names[ST_COUNT][2] = {
