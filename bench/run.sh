@@ -44,6 +44,9 @@ if ! skip web; then
 fi
 
 echo; echo "## Segmentation quality: raw (official) vs refined"
+"$root/data/build_hd.sh" --full >&2 && for mdl in selfie_segmentation selfie_segmentation_landscape; do
+  "$BUILD/bench/seg_quality" --hd "$M/$mdl.tflite" "$D/hd"
+done
 "$BUILD/bench/seg_quality" "$M/selfie_segmentation.tflite" "$D/video/franck_0-80s.y4m" \
   "$D/video/cap12_20s.y4m" "$D/video/cap13_20s.y4m" -- "$D"/negatives/*.ppm
 "$BUILD/bench/seg_quality" "$M/selfie_segmentation_landscape.tflite" "$D/video/franck_0-80s.y4m" \

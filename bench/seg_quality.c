@@ -5,6 +5,12 @@
  *  - no-person negatives: false foreground (share of pixels >= 128, and mean mask).
  *
  *   seg_quality MODEL.tflite FRANCK.y4m CLIP.y4m... -- NEG.ppm...
+ *
+ * HD development set (data/build_hd.sh), per clip and summed per size and per background:
+ * IoU (2 px ignore band), boundary F (2 px), false foreground more than 8 px outside the
+ * person, halo (mean mask 4-10 px outside), raw against the default (real-time) mode:
+ *
+ *   seg_quality --hd MODEL.tflite DIR [MAX_FRAMES_PER_CLIP]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +29,115 @@ static CcSegmenter *open_seg(const CcSegModel *model, int raw)
     return cc_segmenter_open(&seg, model, &ss) < 0 ? NULL : seg;
 }
 
+#define NMODE 2
+static const char *const mode_name[NMODE] = { "raw", "default" };
+
+static void add_score(CcSegScore *a, const CcSegScore *b)
+{
+    a->inter += b->inter, a->uni += b->uni;
+    a->bp_hit += b->bp_hit, a->bp_n += b->bp_n, a->br_hit += b->br_hit, a->br_n += b->br_n;
+    a->halo_sum += b->halo_sum, a->halo_n += b->halo_n, a->bite_sum += b->bite_sum;
+    a->bite_n += b->bite_n, a->far_fg += b->far_fg, a->far_n += b->far_n;
+}
+
+static void print_row(const char *name, int frames, const CcSegScore *sc)
+{
+    printf("%-26s %4d |", name, frames);
+    for (int k = 0; k < NMODE; k++)
+        printf(" %.4f", cc_seg_score_iou(&sc[k]));
+    printf(" |");
+    for (int k = 0; k < NMODE; k++)
+        printf(" %.4f", cc_seg_score_boundary_f(&sc[k]));
+    printf(" |");
+    for (int k = 0; k < NMODE; k++)
+        printf(" %.3f%%", 100 * cc_seg_score_far_fg(&sc[k]));
+    printf(" |");
+    for (int k = 0; k < NMODE; k++)
+        printf(" %.4f", cc_seg_score_halo(&sc[k]));
+    printf("\n");
+}
+
+static int run_hd(const char *model_path, const char *dir, int max_frames)
+{
+    CcSegModel *model = NULL;
+    if (cc_seg_model_open_file(&model, model_path) < 0)
+        return 1;
+    char path[1024], name[256];
+    snprintf(path, sizeof(path), "%s/clips.txt", dir);
+    FILE *list = fopen(path, "r");
+    if (!list) {
+        fprintf(stderr, "seg_quality: no %s (run data/build_hd.sh)\n", path);
+        return 1;
+    }
+    /* groups: 0 = 720, 1 = 1080, then one per background (in list order) */
+    enum { MAXG = 32 };
+    char gname[MAXG][64];
+    CcSegScore g[MAXG][NMODE];
+    int gframes[MAXG], ng = 2;
+    memset(g, 0, sizeof(g));
+    memset(gframes, 0, sizeof(gframes));
+    strcpy(gname[0], "all 1280x720");
+    strcpy(gname[1], "all 1920x1080");
+    double us[NMODE] = { 0 }, infer_us = 0;
+    int total = 0;
+    printf("model %s, HD set %s\n", model_path, dir);
+    printf("%-26s %4s | IoU %-11s | boundary F %-4s | far fg (>8 px) %-1s | halo 4-10 px\n", "clip",
+           "n", "", "", "");
+    printf("%-26s %4s | raw    default | raw    default | raw    default | raw    default\n", "", "");
+    while (fscanf(list, "%255s", name) == 1) {
+        CcSegScore sc[NMODE];
+        int frames = 0;
+        for (int k = 0; k < NMODE; k++) {
+            CcSegmenterSettings ss;
+            cc_segmenter_default_settings(&ss);
+            ss.raw = k == 0;
+            CcSegmenter *seg = NULL;
+            CcSegEval e;
+            if (cc_segmenter_open(&seg, model, &ss) < 0 ||
+                cc_seg_eval_hd(dir, name, seg, max_frames, &e))
+                return 1;
+            cc_segmenter_close(&seg);
+            sc[k] = e.score;
+            frames = e.frames;
+            us[k] += e.us_refine;
+            infer_us += e.us_infer;
+        }
+        total += frames;
+        print_row(name, frames, sc);
+        const char *u = strchr(name, '_');
+        int size_g = u && !strncmp(u, "_1080", 5) ? 1 : 0, bg_g = -1;
+        for (int i = 2; i < ng; i++)
+            if (u && !strncmp(gname[i], name, (size_t)(u - name)) && !gname[i][u - name])
+                bg_g = i;
+        if (bg_g < 0 && ng < MAXG && u) {
+            bg_g = ng++;
+            snprintf(gname[bg_g], sizeof(gname[bg_g]), "%.*s", (int)(u - name), name);
+        }
+        for (int k = 0; k < NMODE; k++) {
+            add_score(&g[size_g][k], &sc[k]);
+            if (bg_g >= 0)
+                add_score(&g[bg_g][k], &sc[k]);
+        }
+        gframes[size_g] += frames;
+        if (bg_g >= 0)
+            gframes[bg_g] += frames;
+    }
+    fclose(list);
+    printf("-- per size and per background (both sizes)\n");
+    for (int i = 0; i < ng; i++)
+        print_row(gname[i], gframes[i], g[i]);
+    printf("refine ms per frame (mean over the set, mixed sizes):");
+    for (int k = 0; k < NMODE; k++)
+        printf(" %s %.2f", mode_name[k], total ? us[k] / total / 1000 : 0);
+    printf("; inference %.2f\n", total ? infer_us / NMODE / total / 1000 : 0);
+    cc_seg_model_close(&model);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 4 && !strcmp(argv[1], "--hd"))
+        return run_hd(argv[2], argv[3], argc > 4 ? atoi(argv[4]) : 0);
     if (argc < 3) {
         fprintf(stderr, "usage: seg_quality MODEL FRANCK.y4m [CLIP.y4m...] [-- NEG.ppm...]\n");
         return 2;

@@ -22,4 +22,13 @@ typedef struct CcSegEval {
 int cc_seg_eval_clip(const char *y4m_path, CcSegmenter *seg, int step, int max_frames,
                      int truth, int tol_px, CcSegEval *out);
 
+/*
+ * One clip of the HD development set (data/build_hd.sh): DIR/NAME.mp4 decoded by ffmpeg,
+ * scored against DIR/NAME.alpha.mkv (exact compositing alpha) with a 2 px ignore band for
+ * IoU and a 2 px boundary tolerance; at most max_frames (0: all). Flicker as above (these
+ * clips are 5 fps samples: it is reported, not a webcam figure). Returns 0 or -1.
+ */
+int cc_seg_eval_hd(const char *dir, const char *name, CcSegmenter *seg, int max_frames,
+                   CcSegEval *out);
+
 #endif

@@ -3,6 +3,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ignore (h, w): 1 within band_px (Chebyshev) of a label change of gt. */
+static void ignore_band(const uint8_t *gt, int w, int h, int band_px, uint8_t *ignore)
+{
+    memset(ignore, 0, (size_t)w * h);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            int i = y * w + x;
+            int edge = (x > 0 && gt[i - 1] != gt[i]) || (y > 0 && gt[i - w] != gt[i]);
+            if (!edge)
+                continue;
+            for (int dy = -band_px; dy <= band_px; dy++)
+                for (int dx = -band_px; dx <= band_px; dx++) {
+                    int yy = y + dy, xx = x + dx;
+                    if (yy >= 0 && yy < h && xx >= 0 && xx < w)
+                        ignore[yy * w + xx] = 1;
+                }
+        }
+}
+
+void cc_alpha_truth(const uint8_t *alpha, int w, int h, int band_px, uint8_t *gt, uint8_t *ignore)
+{
+    for (size_t i = 0; i < (size_t)w * h; i++)
+        gt[i] = alpha[i] >= 128;
+    ignore_band(gt, w, h, band_px, ignore);
+}
+
 void cc_chroma_key_truth(const uint8_t *yp, const uint8_t *up, const uint8_t *vp, int w, int h,
                          int band_px, uint8_t *gt, uint8_t *ignore)
 {
@@ -38,21 +64,7 @@ void cc_chroma_key_truth(const uint8_t *yp, const uint8_t *up, const uint8_t *vp
                 stack[sp++] = nb[k];
             }
     }
-    /* Ignore band: pixels within band_px (Chebyshev) of a label change. */
-    memset(ignore, 0, (size_t)w * h);
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            int i = y * w + x;
-            int edge = (x > 0 && gt[i - 1] != gt[i]) || (y > 0 && gt[i - w] != gt[i]);
-            if (!edge)
-                continue;
-            for (int dy = -band_px; dy <= band_px; dy++)
-                for (int dx = -band_px; dx <= band_px; dx++) {
-                    int yy = y + dy, xx = x + dx;
-                    if (yy >= 0 && yy < h && xx >= 0 && xx < w)
-                        ignore[yy * w + xx] = 1;
-                }
-        }
+    ignore_band(gt, w, h, band_px, ignore);
     free(stack);
     free(fg);
 }
@@ -140,6 +152,10 @@ void cc_seg_score_add(CcSegScore *s, const uint8_t *mask, const uint8_t *gt, con
     int *dist = malloc(sizeof(int) * n);
     edge_distance(gt, w, h, dist);
     for (size_t i = 0; i < n; i++) {
+        if (!gt[i] && dist[i] > 8) {
+            s->far_fg += mask[i] >= 128;
+            s->far_n += 1;
+        }
         if (dist[i] < 4 || dist[i] > 10)
             continue;
         if (gt[i]) {
@@ -180,6 +196,11 @@ double cc_seg_score_halo(const CcSegScore *s)
 double cc_seg_score_bite(const CcSegScore *s)
 {
     return s->bite_n > 0 ? s->bite_sum / s->bite_n : 0.0;
+}
+
+double cc_seg_score_far_fg(const CcSegScore *s)
+{
+    return s->far_n > 0 ? s->far_fg / s->far_n : 0.0;
 }
 
 double cc_mask_iou(const uint8_t *a, const uint8_t *b, int n)

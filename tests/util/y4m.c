@@ -1,7 +1,12 @@
+#ifndef _GNU_SOURCE
+#define _POSIX_C_SOURCE 200809L /* popen */
+#endif
 #include "y4m.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+static int parse_header(CcY4m *y, const char *path);
 
 int cc_y4m_open(CcY4m *y, const char *path)
 {
@@ -11,6 +16,24 @@ int cc_y4m_open(CcY4m *y, const char *path)
         fprintf(stderr, "y4m: cannot open %s\n", path);
         return -1;
     }
+    return parse_header(y, path);
+}
+
+int cc_y4m_open_cmd(CcY4m *y, const char *cmd)
+{
+    memset(y, 0, sizeof(*y));
+    fflush(NULL);
+    y->f = popen(cmd, "r");
+    if (!y->f) {
+        fprintf(stderr, "y4m: cannot run %s\n", cmd);
+        return -1;
+    }
+    y->is_pipe = 1;
+    return parse_header(y, cmd);
+}
+
+static int parse_header(CcY4m *y, const char *path)
+{
     char hdr[256];
     if (!fgets(hdr, sizeof(hdr), y->f) || strncmp(hdr, "YUV4MPEG2 ", 10)) {
         fprintf(stderr, "y4m: %s is not a Y4M file\n", path);
@@ -63,8 +86,14 @@ int cc_y4m_read(CcY4m *y)
 
 void cc_y4m_close(CcY4m *y)
 {
-    if (y->f)
+    if (y->f && y->is_pipe) {
+        char buf[4096];
+        while (fread(buf, 1, sizeof(buf), y->f) > 0) /* let the writer finish */
+            ;
+        pclose(y->f);
+    } else if (y->f) {
         fclose(y->f);
+    }
     for (int i = 0; i < 3; i++)
         free(y->planes[i]);
     memset(y, 0, sizeof(*y));
