@@ -8,19 +8,54 @@ need_cmd ffmpeg ffprobe python3 timeout
 cd "$WORK"
 make_sync_clip src.mp4 8
 ARGS=$(clean_args)
+# delivered_check STATS MIN_RATIO WHAT: from the --stats text of a live run, the pictures out
+# must be >= MIN_RATIO x min(captured, capacity); more than 5 % dropped needs a video thread
+# busy at least 80 % of the time (capacity < 1.25 x captured), or the drops are unexplained.
+delivered_check() {
+  python3 - "$@" <<'PY' && pass "$3: $(cat delivered.txt)" || fail "$3: $(cat delivered.txt)"
+import re, sys
+text, ratio, what = open(sys.argv[1]).read(), float(sys.argv[2]), sys.argv[3]
+def mean(stage):
+    m = re.search(r'^%s/frame\s+\d+\s+([0-9.]+)' % re.escape(stage), text, re.M)
+    return float(m.group(1)) if m else 0.0
+v = re.search(r'^video: (\d+) captured, (\d+) dropped late, (\d+) out;.* wall ([0-9.]+) s', text, re.M)
+if not v:
+    open('delivered.txt', 'w').write('no "video: ..." line in the stats'); sys.exit(1)
+cap, drop, out, wall = int(v.group(1)), int(v.group(2)), int(v.group(3)), float(v.group(4))
+per_frame = mean('pixel convert') + mean('segment') + mean('composite')
+capacity = int(wall * 1000 / per_frame) if per_frame > 0 else 0
+could = min(cap, capacity)
+ok = capacity > 0 and out >= ratio * could
+msg = ('%d out of %d captured, %d dropped; video thread %.1f ms/frame over %.1f s = capacity %d; '
+       'out = %.1f %% of the %d it could deliver (need >= %.0f %%)'
+       % (out, cap, drop, per_frame, wall, capacity, 100.0 * out / max(1, could), could, 100 * ratio))
+if drop > 0.05 * cap and capacity >= 1.25 * cap:
+    ok = False
+    msg += '; %d drops unexplained: capacity %d >= 1.25 x %d captured' % (drop, capacity, cap)
+open('delivered.txt', 'w').write(msg)
+sys.exit(0 if ok else 1)
+PY
+}
 timeout 60 "$BIN" live --camera src.mp4 --mic src.mp4 -o live.mkv $ARGS --duration 7.5 --stats 2>err.txt
 rc=$?
 [ $rc -eq 0 ] || fail "live to mkv: exit $rc $(tail -3 err.txt)"
 [ "$(probe live.mkv v:0 codec_name)" = h264 ] && [ "$(probe live.mkv a:0 codec_name)" = aac ] \
   || fail "live.mkv streams: $(ffprobe -v error -show_entries stream=codec_name -of csv=p=0 live.mkv | tr '\n' ' ')"
-# Every captured picture is either in the output or counted as dropped (a slow or loaded machine
-# drops late pictures: that is by design, so the check is the accounting, not a speed).
+# Every captured picture is either in the output or counted as dropped, and pictures are
+# dropped only when this machine cannot clean them as fast as they come. What it could deliver
+# is the capacity of the video thread measured in the same run (--stats): wall time over the
+# mean per-frame pixel convert + segment + composite time. A slow or loaded machine may drop
+# late pictures (that is by design); output below 95 % of min(captured, capacity) is a fault.
+# Measured here (25 fps 400x300, 2 cores shared with builds): 188-189 captured, capacity
+# 640-1280, 183-189 out (97-100 %; a loaded machine drops a few in a stall).
 n=$(count_frames live.mkv v:0)
 read -r cap drop outn < <(sed -n 's/^video: \([0-9]*\) captured, \([0-9]*\) dropped late, \([0-9]*\) out.*/\1 \2 \3/p' err.txt)
-[ "${cap:-0}" -ge 150 ] || fail "capture delivered ${cap:-?} pictures in 7.5 s of a 25 fps camera"
-[ $(( ${drop:-0} + ${outn:-0} )) -eq "${cap:-x}" ] && [ "${outn:-x}" = "$n" ] && [ "$n" -ge 25 ] \
+[ "${cap:-0}" -ge 178 ] && pass "camera delivered $cap pictures in 7.5 s at 25 fps (need >= 178, 95 %)" \
+  || fail "capture delivered ${cap:-?} pictures in 7.5 s of a 25 fps camera (need >= 178)"
+[ $(( ${drop:-0} + ${outn:-0} )) -eq "${cap:-x}" ] && [ "${outn:-x}" = "$n" ] \
   && pass "pictures: $cap captured = $outn out + $drop dropped late; $n in the file" \
   || fail "picture accounting: captured $cap, out $outn, dropped $drop, in file $n"
+delivered_check err.txt 0.95 "25 fps"
 grep -q "VIDEO LATENCY" err.txt && grep -q "AUDIO LATENCY" err.txt || fail "--stats shows no latency"
 grep -E "LATENCY|dropped" err.txt
 live_sync_check live.mkv src.mp4
@@ -45,6 +80,9 @@ n=$(count_frames fast_live.mkv v:0)
 ad=$(stream_duration fast_live.mkv a:0)
 [ $(( ${drop:-0} + ${outn:-0} )) -eq "${cap:-x}" ] && [ "${outn:-x}" = "$n" ] \
   && pass "1080p60: $cap captured = $outn out + $drop dropped late" || fail "1080p60 accounting: $cap captured, $outn out, $drop dropped, $n in file"
+# Saturated on purpose: measured 87-96 % of capacity (the thread also copies and queues each
+# 1080p picture, outside the three stages timed), so 80 % here.
+delivered_check ferr.txt 0.80 "1080p60"
 python3 -c "import sys; sys.exit(0 if float('${ad:-0}') > 7.0 else 1)" && pass "1080p60: audio complete ($ad s)" || fail "1080p60: audio $ad s of 7.5"
 live_sync_check fast_live.mkv src.mp4
 
