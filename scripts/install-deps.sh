@@ -10,6 +10,7 @@ PKGS=(
   libavdevice-dev libsndfile1-dev
   ffmpeg sox imagemagick ca-certificates xz-utils binutils python3 openssl
   nginx libnginx-mod-rtmp srt-tools pulseaudio pulseaudio-utils
+  ladspa-sdk lv2-dev sordi lilv-utils pipewire pipewire-bin wireplumber dbus
 )
 
 missing=()

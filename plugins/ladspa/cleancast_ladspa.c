@@ -1,0 +1,182 @@
+/*
+ * cleancast noise suppression as LADSPA plugins (PipeWire filter-chain, PulseAudio
+ * module-ladspa-sink, applyplugin, Audacity, ...). Four plugins in one library:
+ *
+ *   5771 cleancast_denoise_mono         5773 cleancast_denoise_gate_mono
+ *   5772 cleancast_denoise_stereo       5774 cleancast_denoise_gate_stereo
+ *
+ * Defaults equal `cleancast denoise` with no options (RNNoise, no attenuation limit). The
+ * model is looked up by name like every cleancast host ("rnnoise": $CLEANCAST_CACHE/models,
+ * ~/.cache/cleancast/models, the installed data folder); the environment variable
+ * CLEANCAST_DENOISE_MODEL overrides it with another name or a file path.
+ * The output control port "latency" carries the constant delay in frames.
+ *
+ * Example (ladspa-sdk): applyplugin in.wav out.wav cleancast_ladspa.so cleancast_denoise_mono 40 0
+ */
+#include <ladspa.h>
+#include <stdlib.h>
+
+#include "denoise_core.h"
+
+enum { P_ATTEN, P_ENGINE, P_LATENCY, P_THRESHOLD, P_HOLD, P_RANGE, P_NCONTROLS };
+
+typedef struct Plugin {
+    CcpDenoise *core;
+    int channels, has_gate;
+    LADSPA_Data *in[2], *out[2];
+    LADSPA_Data *ctl[P_NCONTROLS];
+} Plugin;
+
+/* Port order: audio ins, audio outs, then the controls in enum order (gate ones last). */
+typedef struct Variant {
+    unsigned long id;
+    const char *label, *name;
+    int channels, has_gate;
+} Variant;
+
+static const Variant variants[] = {
+    { 5771, "cleancast_denoise_mono", "cleancast noise suppressor (mono)", 1, 0 },
+    { 5772, "cleancast_denoise_stereo", "cleancast noise suppressor (stereo)", 2, 0 },
+    { 5773, "cleancast_denoise_gate_mono", "cleancast noise suppressor with voice gate (mono)", 1, 1 },
+    { 5774, "cleancast_denoise_gate_stereo", "cleancast noise suppressor with voice gate (stereo)", 2, 1 },
+};
+#define NVARIANTS (sizeof(variants) / sizeof(variants[0]))
+
+static const char *const audio_names[2][2][2] = {
+    /* [channels-1][is_output][channel] */
+    { { "Input", NULL }, { "Output", NULL } },
+    { { "Input L", "Input R" }, { "Output L", "Output R" } },
+};
+
+static const char *const control_names[P_NCONTROLS] = {
+    "Attenuation limit (dB, 40 = none)", "Engine (0 neural, 1 classical)", "latency",
+    "VAD threshold", "Gate hold (ms)", "Gate range (dB)",
+};
+
+static const LADSPA_PortRangeHint control_hints[P_NCONTROLS] = {
+    { LADSPA_HINT_BOUNDED_BELOW | LADSPA_HINT_BOUNDED_ABOVE | LADSPA_HINT_DEFAULT_MAXIMUM,
+      0.0f, CCP_ATTEN_MAX_DB },
+    { LADSPA_HINT_BOUNDED_BELOW | LADSPA_HINT_BOUNDED_ABOVE | LADSPA_HINT_INTEGER |
+      LADSPA_HINT_DEFAULT_0, 0.0f, 1.0f },
+    { 0, 0.0f, 0.0f },
+    /* DEFAULT_MIDDLE: 0.5 */
+    { LADSPA_HINT_BOUNDED_BELOW | LADSPA_HINT_BOUNDED_ABOVE | LADSPA_HINT_DEFAULT_MIDDLE,
+      0.0f, 1.0f },
+    /* DEFAULT_LOW on a linear range: 0.75 * 0 + 0.25 * 1000 = 250 ms */
+    { LADSPA_HINT_BOUNDED_BELOW | LADSPA_HINT_BOUNDED_ABOVE | LADSPA_HINT_DEFAULT_LOW,
+      0.0f, CCP_HOLD_MAX_MS },
+    /* DEFAULT_HIGH: 0.25 * 0 + 0.75 * 80 = 60 dB */
+    { LADSPA_HINT_BOUNDED_BELOW | LADSPA_HINT_BOUNDED_ABOVE | LADSPA_HINT_DEFAULT_HIGH,
+      0.0f, CCP_RANGE_MAX_DB },
+};
+
+static LADSPA_Descriptor descriptors[NVARIANTS];
+static LADSPA_PortDescriptor port_desc[NVARIANTS][4 + P_NCONTROLS];
+static const char *port_names[NVARIANTS][4 + P_NCONTROLS];
+static LADSPA_PortRangeHint port_hints[NVARIANTS][4 + P_NCONTROLS];
+
+static LADSPA_Handle instantiate(const LADSPA_Descriptor *d, unsigned long rate)
+{
+    const Variant *v = d->ImplementationData;
+    Plugin *p = calloc(1, sizeof(*p));
+    if (!p)
+        return NULL;
+    p->channels = v->channels;
+    p->has_gate = v->has_gate;
+    p->core = ccp_open((double)rate, v->channels, v->has_gate);
+    if (!p->core) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+static void connect_port(LADSPA_Handle h, unsigned long port, LADSPA_Data *data)
+{
+    Plugin *p = h;
+    unsigned long ch = (unsigned long)p->channels;
+    if (port < ch)
+        p->in[port] = data;
+    else if (port < 2 * ch)
+        p->out[port - ch] = data;
+    else if (port - 2 * ch < P_NCONTROLS)
+        p->ctl[port - 2 * ch] = data;
+}
+
+static void activate(LADSPA_Handle h)
+{
+    Plugin *p = h;
+    ccp_reset(p->core);
+}
+
+static float ctl(const Plugin *p, int i, float dflt)
+{
+    return p->ctl[i] ? *p->ctl[i] : dflt;
+}
+
+static void run(LADSPA_Handle h, unsigned long frames)
+{
+    Plugin *p = h;
+    CcpControls c = {
+        .atten_db = ctl(p, P_ATTEN, CCP_ATTEN_DEFAULT_DB),
+        .engine = ctl(p, P_ENGINE, 0.0f),
+        .vad_threshold = ctl(p, P_THRESHOLD, CCP_VAD_THRESHOLD_DEFAULT),
+        .hold_ms = ctl(p, P_HOLD, CCP_HOLD_DEFAULT_MS),
+        .range_db = ctl(p, P_RANGE, CCP_RANGE_DEFAULT_DB),
+    };
+    if (p->ctl[P_LATENCY])
+        *p->ctl[P_LATENCY] = (LADSPA_Data)ccp_latency(p->core);
+    ccp_run(p->core, &c, (const float *const *)p->in, p->out, (uint32_t)frames);
+}
+
+static void cleanup(LADSPA_Handle h)
+{
+    Plugin *p = h;
+    ccp_close(p->core);
+    free(p);
+}
+
+/* Filled once when the library is loaded, before any host call. */
+__attribute__((constructor)) static void init_descriptors(void)
+{
+    for (unsigned i = 0; i < NVARIANTS; i++) {
+        const Variant *v = &variants[i];
+        int n = 0, ch = v->channels;
+        for (int io = 0; io < 2; io++)
+            for (int c = 0; c < ch; c++, n++) {
+                port_desc[i][n] = LADSPA_PORT_AUDIO | (io ? LADSPA_PORT_OUTPUT : LADSPA_PORT_INPUT);
+                port_names[i][n] = audio_names[ch - 1][io][c];
+                port_hints[i][n] = (LADSPA_PortRangeHint){ 0, 0.0f, 0.0f };
+            }
+        int nctl = v->has_gate ? P_NCONTROLS : P_LATENCY + 1;
+        for (int k = 0; k < nctl; k++, n++) {
+            port_desc[i][n] = LADSPA_PORT_CONTROL |
+                              (k == P_LATENCY ? LADSPA_PORT_OUTPUT : LADSPA_PORT_INPUT);
+            port_names[i][n] = control_names[k];
+            port_hints[i][n] = control_hints[k];
+        }
+        descriptors[i] = (LADSPA_Descriptor){
+            .UniqueID = v->id,
+            .Label = v->label,
+            .Properties = LADSPA_PROPERTY_HARD_RT_CAPABLE,
+            .Name = v->name,
+            .Maker = "cleancast",
+            .Copyright = "BSD-3-Clause (RNNoise model: BSD-3-Clause, Xiph.Org)",
+            .PortCount = (unsigned long)n,
+            .PortDescriptors = port_desc[i],
+            .PortNames = port_names[i],
+            .PortRangeHints = port_hints[i],
+            .ImplementationData = (void *)v,
+            .instantiate = instantiate,
+            .connect_port = connect_port,
+            .activate = activate,
+            .run = run,
+            .cleanup = cleanup,
+        };
+    }
+}
+
+__attribute__((visibility("default"))) const LADSPA_Descriptor *ladspa_descriptor(unsigned long index)
+{
+    return index < NVARIANTS ? &descriptors[index] : NULL;
+}

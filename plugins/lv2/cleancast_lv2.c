@@ -1,0 +1,108 @@
+/*
+ * cleancast noise suppression as LV2 plugins (bundle cleancast.lv2; the ports are described
+ * in cleancast.ttl). Four plugins, the same as the LADSPA library:
+ *
+ *   urn:cleancast:lv2:denoise-mono        urn:cleancast:lv2:denoise-gate-mono
+ *   urn:cleancast:lv2:denoise-stereo      urn:cleancast:lv2:denoise-gate-stereo
+ *
+ * Port indices follow the .ttl: audio ins, audio outs, attenuation_db, engine, latency
+ * (lv2:designation lv2:latency), then for the gate plugins vad_threshold, hold_ms,
+ * gate_range_db. The model is looked up by name ("rnnoise", as every cleancast host does);
+ * CLEANCAST_DENOISE_MODEL in the host's environment overrides it (name or file path).
+ */
+#include <lv2/core/lv2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "denoise_core.h"
+
+#define URI_PREFIX "urn:cleancast:lv2:"
+
+enum { P_ATTEN, P_ENGINE, P_LATENCY, P_THRESHOLD, P_HOLD, P_RANGE, P_NCONTROLS };
+
+typedef struct Plugin {
+    CcpDenoise *core;
+    int channels;
+    const float *in[2];
+    float *out[2];
+    float *ctl[P_NCONTROLS];
+} Plugin;
+
+static LV2_Handle instantiate(const LV2_Descriptor *d, double rate, const char *bundle,
+                              const LV2_Feature *const *features)
+{
+    (void)bundle;
+    (void)features;
+    int channels = strstr(d->URI, "stereo") ? 2 : 1;
+    int has_gate = strstr(d->URI, "gate") != NULL;
+    Plugin *p = calloc(1, sizeof(*p));
+    if (!p)
+        return NULL;
+    p->channels = channels;
+    p->core = ccp_open(rate, channels, has_gate);
+    if (!p->core) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+static void connect_port(LV2_Handle h, uint32_t port, void *data)
+{
+    Plugin *p = h;
+    uint32_t ch = (uint32_t)p->channels;
+    if (port < ch)
+        p->in[port] = data;
+    else if (port < 2 * ch)
+        p->out[port - ch] = data;
+    else if (port - 2 * ch < P_NCONTROLS)
+        p->ctl[port - 2 * ch] = data;
+}
+
+static void activate(LV2_Handle h)
+{
+    Plugin *p = h;
+    ccp_reset(p->core);
+}
+
+static float ctl(const Plugin *p, int i, float dflt)
+{
+    return p->ctl[i] ? *p->ctl[i] : dflt;
+}
+
+static void run(LV2_Handle h, uint32_t frames)
+{
+    Plugin *p = h;
+    CcpControls c = {
+        .atten_db = ctl(p, P_ATTEN, CCP_ATTEN_DEFAULT_DB),
+        .engine = ctl(p, P_ENGINE, 0.0f),
+        .vad_threshold = ctl(p, P_THRESHOLD, CCP_VAD_THRESHOLD_DEFAULT),
+        .hold_ms = ctl(p, P_HOLD, CCP_HOLD_DEFAULT_MS),
+        .range_db = ctl(p, P_RANGE, CCP_RANGE_DEFAULT_DB),
+    };
+    if (p->ctl[P_LATENCY])
+        *p->ctl[P_LATENCY] = (float)ccp_latency(p->core);
+    ccp_run(p->core, &c, p->in, p->out, frames);
+}
+
+static void cleanup(LV2_Handle h)
+{
+    Plugin *p = h;
+    ccp_close(p->core);
+    free(p);
+}
+
+#define DESCRIPTOR(name) \
+    { URI_PREFIX name, instantiate, connect_port, activate, run, NULL, cleanup, NULL }
+
+static const LV2_Descriptor descriptors[] = {
+    DESCRIPTOR("denoise-mono"),
+    DESCRIPTOR("denoise-stereo"),
+    DESCRIPTOR("denoise-gate-mono"),
+    DESCRIPTOR("denoise-gate-stereo"),
+};
+
+LV2_SYMBOL_EXPORT const LV2_Descriptor *lv2_descriptor(uint32_t index)
+{
+    return index < sizeof(descriptors) / sizeof(descriptors[0]) ? &descriptors[index] : NULL;
+}
