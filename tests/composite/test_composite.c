@@ -12,6 +12,7 @@
 
 #include "cframe.h"
 #include "testutil.h"
+#include "dsp/image/image.h"
 #include "video/compositor/compositor_internal.h"
 
 static const CcPixelFormat all_formats[] = {CC_PIX_RGBA, CC_PIX_BGRA, CC_PIX_RGB24,
@@ -615,9 +616,16 @@ static void test_bad_args(void)
     free(m.data);
 }
 
-/* Plain C kernels and the SIMD ones give the same frame, byte for byte. */
+/* Plain C kernels and the SIMD ones give the same frame, byte for byte (77 when run alone on
+   a CPU without SIMD image kernels: both compositors would run C). */
+static int no_simd;
 static void test_c_vs_simd(void)
 {
+    if (!cc_image_cpu_flags()) {
+        printf("no SIMD image kernels on this CPU: c-vs-simd has nothing to compare\n");
+        no_simd = 1;
+        return;
+    }
     for (int fi = 0; fi < 6; fi++)
         for (int mode = CC_BG_BLUR; mode <= CC_BG_IMAGE; mode++) {
             CcCompositor *a = open_mode((CcBackgroundMode)mode, 0.8f, 0.3f);
@@ -723,5 +731,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "unknown case %s\n", argv[1]);
         return 1;
     }
+    if (argc >= 2 && no_simd && !cc_test_failures)
+        return CC_TEST_SKIP;
     return CC_TEST_RESULT();
 }
