@@ -152,7 +152,8 @@ int main(void)
     CcSegmenterTimings t;
     cc_segmenter_timings(seg, &t);
     CHECK(t.infer_us > 0);
-    CHECK(cc_segmenter_latency_frames(seg) == 0);
+    /* latency_frames() is measured against the masks in test_lag.c, not compared here with
+       the constant it returns. */
 
     free(first);
     free(rgb_half);
