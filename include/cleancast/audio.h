@@ -36,18 +36,33 @@ extern "C" {
 
 /* ---------------------------------------------------------------- model */
 
-/** An RNNoise model (87,503 int8 weights). Immutable after open; any thread may use it. */
+/** An RNNoise model: 0.1 (87,503 int8 weights) or 0.2 (see cc_denoise_model_kind()).
+ *  Immutable after open; any thread may use it. */
 typedef struct CcDenoiseModel CcDenoiseModel;
 
 /**
- * Load an RNNoise model from a file: cleancast's binary .ccm or FFmpeg's text .rnnn
- * (told apart by content). CC_ERR_MODEL on a malformed or wrongly shaped file (the log
- * says what), CC_ERR(ENOENT) when the file is missing. Any thread.
+ * Load an RNNoise model from a file: cleancast's binary .ccm (version 1: RNNoise 0.1,
+ * version 2: RNNoise 0.2) or FFmpeg's text .rnnn (0.1), told apart by content.
+ * CC_ERR_MODEL on a malformed or wrongly shaped file (the log says what), CC_ERR(ENOENT)
+ * when the file is missing. Any thread.
  */
 CC_API int cc_denoise_model_open_file(CcDenoiseModel **out, const char *path);
 
 /** Same from memory; buf is only read during the call (the model keeps its own copy). */
 CC_API int cc_denoise_model_open_buffer(CcDenoiseModel **out, const uint8_t *buf, size_t size);
+
+/** Which network a CcDenoiseModel holds (cc_denoise_model_kind()). */
+typedef enum CcDenoiseModelKind {
+    CC_DENOISE_MODEL_RNNOISE_0_1 = 1, /**< RNNoise 0.1 (xiph 2017): .ccm version 1 or .rnnn */
+    CC_DENOISE_MODEL_RNNOISE_0_2 = 2, /**< RNNoise 0.2 (xiph 2024): .ccm version 2 */
+} CcDenoiseModelKind;
+
+/**
+ * The kind of a loaded model (a CcDenoiseModelKind), told by the file's content at open;
+ * CC_ERR(EINVAL) for NULL. The library loads and checks RNNoise 0.2 models, but has no
+ * inference for them yet: cc_denoiser_open() with one returns CC_ERR(ENOSYS). Any thread.
+ */
+CC_API int cc_denoise_model_kind(const CcDenoiseModel *m);
 
 /** Free a model; NULL-safe, sets *m = NULL. Only after every denoiser using it is closed. */
 CC_API void cc_denoise_model_close(CcDenoiseModel **m);

@@ -20,6 +20,7 @@
 
 #include "cc_config.h"
 #include "cleancast/audio.h"
+#include "audio/model/rnn2model.h"
 #include "audio/model/rnnmodel.h"
 #include "audio/resample.h"
 #include "audio/rnnoise.h"
@@ -39,6 +40,7 @@
 
 struct CcDenoiseModel {
     CcRnnModel *rnn;
+    CcRnn2Model *rnn2; /* an RNNoise 0.2 model instead of rnn (no inference for it yet) */
     CcRnnNet net;      /* float copy for inference */
     CcRnnBands bands;  /* band weight tables, shared by every stream of this model */
 };
@@ -89,7 +91,18 @@ int cc_denoise_model_open_buffer(CcDenoiseModel **out, const uint8_t *buf, size_
     CcDenoiseModel *m = cc_calloc(1, sizeof(*m));
     if (!m)
         return CC_ERR(ENOMEM);
-    int ret = cc_rnn_model_load_any(&m->rnn, buf, size);
+    int ret = cc_rnn_model_kind(buf, size);
+    if (ret == 2) {
+        ret = cc_rnn2_model_load(&m->rnn2, buf, size);
+        if (ret < 0) {
+            free(m);
+            return ret;
+        }
+        *out = m;
+        return 0;
+    }
+    if (ret >= 0)
+        ret = cc_rnn_model_load_any(&m->rnn, buf, size);
     cc_rnn_bands_init(&m->bands);
     if (ret >= 0 && (ret = cc_rnn_net_init(&m->net, m->rnn)) < 0)
         cc_rnn_model_free(&m->rnn);
@@ -120,12 +133,20 @@ int cc_denoise_model_open_file(CcDenoiseModel **out, const char *path)
     return ret;
 }
 
+int cc_denoise_model_kind(const CcDenoiseModel *m)
+{
+    if (!m)
+        return CC_ERR(EINVAL);
+    return m->rnn2 ? CC_DENOISE_MODEL_RNNOISE_0_2 : CC_DENOISE_MODEL_RNNOISE_0_1;
+}
+
 void cc_denoise_model_close(CcDenoiseModel **m)
 {
     if (!m || !*m)
         return;
     cc_rnn_net_free(&(*m)->net);
     cc_rnn_model_free(&(*m)->rnn);
+    cc_rnn2_model_free(&(*m)->rnn2);
     free(*m);
     *m = NULL;
 }
@@ -260,6 +281,10 @@ int cc_denoiser_open(CcDenoiser **out, const CcDenoiseModel *model, const CcDeno
     if (s->channels < 1 || s->channels > MAX_CHANNELS) {
         cc_log(CC_LOG_ERROR, "denoiser: %d channels outside 1..%d", s->channels, MAX_CHANNELS);
         return CC_ERR(EINVAL);
+    }
+    if (s->engine == CC_DENOISE_RNNOISE && model && model->rnn2) {
+        cc_log(CC_LOG_ERROR, "denoiser: RNNoise 0.2 inference not built yet");
+        return CC_ERR(ENOSYS);
     }
     if (s->engine == CC_DENOISE_RNNOISE && (!model || !model->rnn)) {
         cc_log(CC_LOG_ERROR, "denoiser: the rnnoise engine needs a model");

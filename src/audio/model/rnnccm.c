@@ -39,7 +39,7 @@ static void wr32(uint8_t *p, uint32_t v)
 
 /* CRC-32, IEEE 802.3 polynomial, reflected (zlib's crc32()). The 1 KiB table is built per
  * call (2k operations) so the loader keeps no mutable global state. */
-static uint32_t crc32_ieee(const uint8_t *p, size_t n)
+uint32_t cc_rnn_crc32(const uint8_t *p, size_t n)
 {
     uint32_t t[256];
     for (uint32_t i = 0; i < 256; i++) {
@@ -193,7 +193,7 @@ int cc_rnn_model_load(CcRnnModel **out, const uint8_t *buf, size_t size)
     }
     if (pos != end)
         FAIL("%zu unexpected bytes after the last record at offset %zu", end - pos, pos);
-    uint32_t crc = crc32_ieee(buf, end), want = rd32(buf + end);
+    uint32_t crc = cc_rnn_crc32(buf, end), want = rd32(buf + end);
     if (crc != want)
         FAIL("checksum at offset %zu is 0x%08x, the content gives 0x%08x (corrupt file)", end,
              want, crc);
@@ -252,7 +252,7 @@ int cc_rnn_model_write_ccm(const CcRnnModel *m, uint8_t **out, size_t *size)
         wr32(h, (uint32_t)(p - pos));
         pos = p;
     }
-    wr32(b + pos, crc32_ieee(b, pos));
+    wr32(b + pos, cc_rnn_crc32(b, pos));
     *out = b;
     *size = total;
     return 0;

@@ -130,6 +130,28 @@ void cc_rnn_model_free(CcRnnModel **m)
 static const uint8_t ccm_magic[8] = { 0x89, 'C', 'C', 'M', '\r', '\n', 0x1a, '\n' };
 static const char rnnn_magic[] = "rnnoise-nu";
 
+int cc_rnn_model_kind(const uint8_t *buf, size_t size)
+{
+    if (buf && size >= sizeof(ccm_magic) && !memcmp(buf, ccm_magic, sizeof(ccm_magic))) {
+        if (size < 12) {
+            cc_log(CC_LOG_ERROR, "rnnoise model: .ccm of %zu bytes ends before its version", size);
+            return CC_ERR_MODEL;
+        }
+        uint32_t version = (uint32_t)buf[8] | (uint32_t)buf[9] << 8 | (uint32_t)buf[10] << 16 |
+                           (uint32_t)buf[11] << 24;
+        if (version == 1 || version == 2)
+            return (int)version;
+        cc_log(CC_LOG_ERROR, "rnnoise model: .ccm version %u at offset 8; known: 1 (RNNoise "
+               "0.1), 2 (RNNoise 0.2)", version);
+        return CC_ERR_MODEL;
+    }
+    if (buf && size >= sizeof(rnnn_magic) - 1 && !memcmp(buf, rnnn_magic, sizeof(rnnn_magic) - 1))
+        return 1;
+    cc_log(CC_LOG_ERROR, "rnnoise model: neither .ccm (magic \\x89CCM) nor .rnnn "
+           "(\"rnnoise-nu model file\") at offset 0");
+    return CC_ERR_MODEL;
+}
+
 int cc_rnn_model_load_any(CcRnnModel **out, const uint8_t *buf, size_t size)
 {
     if (!out)
@@ -137,8 +159,14 @@ int cc_rnn_model_load_any(CcRnnModel **out, const uint8_t *buf, size_t size)
     *out = NULL;
     if (!buf && size)
         return CC_ERR(EINVAL);
-    if (size >= sizeof(ccm_magic) && !memcmp(buf, ccm_magic, sizeof(ccm_magic)))
+    if (size >= sizeof(ccm_magic) && !memcmp(buf, ccm_magic, sizeof(ccm_magic))) {
+        if (size >= 12 && cc_rnn_model_kind(buf, size) == 2) {
+            cc_log(CC_LOG_ERROR, "rnnoise model: this is an RNNoise 0.2 model (.ccm version 2), "
+                   "not 0.1");
+            return CC_ERR_MODEL;
+        }
         return cc_rnn_model_load(out, buf, size);
+    }
     if (size >= sizeof(rnnn_magic) - 1 && !memcmp(buf, rnnn_magic, sizeof(rnnn_magic) - 1))
         return cc_rnn_model_load_rnnn(out, buf, size);
     cc_log(CC_LOG_ERROR, "rnnoise model: neither .ccm (magic \\x89CCM) nor .rnnn "

@@ -58,6 +58,10 @@ int cc_rnn_model_load(CcRnnModel **out, const uint8_t *buf, size_t size);
 int cc_rnn_model_load_rnnn(CcRnnModel **out, const uint8_t *buf, size_t size);
 /* Picks the format by its first bytes (.ccm magic or the .rnnn version line). */
 int cc_rnn_model_load_any(CcRnnModel **out, const uint8_t *buf, size_t size);
+/* Which RNNoise a model image holds, by content: 1 for RNNoise 0.1 (.ccm version 1 or
+ * .rnnn), 2 for RNNoise 0.2 (.ccm version 2, audio/model/rnn2model.h), CC_ERR_MODEL (logged)
+ * for anything else. Looks at the first 16 bytes only; the loaders check the rest. */
+int cc_rnn_model_kind(const uint8_t *buf, size_t size);
 /* Reads a file and calls cc_rnn_model_load_any(). */
 int cc_rnn_model_load_file(CcRnnModel **out, const char *path);
 
@@ -71,6 +75,8 @@ int cc_rnn_model_write_rnnn(const CcRnnModel *m, uint8_t **out, size_t *size);
 void cc_rnn_model_free(CcRnnModel **m);
 
 /* ---- helpers shared by the loaders and writers (internal) ---- */
+/* CRC-32 of the .ccm checksum (IEEE 802.3, reflected; zlib's crc32()). */
+uint32_t cc_rnn_crc32(const uint8_t *p, size_t n);
 enum { CC_RNN_KIND_DENSE = 1, CC_RNN_KIND_GRU = 2 };
 enum { CC_RNN_ARR_INPUT = 0, CC_RNN_ARR_RECURRENT = 1, CC_RNN_ARR_BIAS = 2, CC_RNN_ARR_COUNT = 3 };
 
