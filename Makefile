@@ -43,7 +43,7 @@ demo: setup build
 	@scripts/demo.sh $(BUILD)
 
 # Every test in the release build, and all but the real-time live tests in an ASan+UBSan
-# build; ends with "N passed, N failed, N skipped".
+# build; product tests and tooling checks counted apart per build, ends with "N passed, N failed".
 test: setup build build-san
 	@scripts/run-tests.sh $(BUILD) $(BUILD_SAN):--no-suite=live
 
