@@ -15,6 +15,9 @@
  *       speech in REC (the SI-SDR scale, 0 = kept). Pass: match_db >= MIN_MATCH_DB,
  *       sisdr_gain_db >= MIN_GAIN_DB, |speech_gain_db| <= 3 dB, span >= 4 s.
  *
+ *   plugcmp match REC REF RATE MIN_MATCH_DB
+ *       REC aligned with REF as above; pass: match_db >= MIN_MATCH_DB and span >= 4 s.
+ *
  *   plugcmp gate GATED UNGATED CLEAN RATE
  *       the gate plugin's output against the same denoiser without gate (both time-aligned)
  *       and the clean speech: speech_loss_db (level lost where the clean speech is active),
@@ -78,13 +81,17 @@ static float *envelope(const float *x, long n, int B, long *ne)
     return e;
 }
 
-static int cmd_align(char **argv)
+static int cmd_align(char **argv, int match_only)
 {
     long nr, nf, nn, nc;
-    float *rec = load(argv[0], &nr), *ref = load(argv[1], &nf), *noisy = load(argv[2], &nn),
-          *clean = load(argv[3], &nc);
+    float *rec = load(argv[0], &nr), *ref = load(argv[1], &nf);
+    float *noisy = match_only ? ref : load(argv[2], &nn), *clean = match_only ? ref : load(argv[3], &nc);
+    if (match_only) {
+        nn = nc = nf;
+        argv -= 2;
+    }
     int rate = atoi(argv[4]);
-    double min_match = atof(argv[5]), min_gain = atof(argv[6]);
+    double min_match = atof(argv[5]), min_gain = match_only ? -1e9 : atof(argv[6]);
     long n = nf < nn ? nf : nn;
     if (nc < n)
         n = nc;
@@ -159,6 +166,10 @@ static int cmd_align(char **argv)
     double sisdr_in = db(sn) - db(nnn - 2 * an * cn + sn);
     double match = db(sr) - db(er2);
     double speech_gain = 20 * log10(fabs(ao) + 1e-30);
+    if (match_only) {
+        printf("lag_samples=%ld span_s=%.2f match_db=%.1f\n", lag, span, match);
+        return match >= min_match && span >= 4 ? 0 : 1;
+    }
     printf("lag_samples=%ld span_s=%.2f match_db=%.1f sisdr_in_db=%.2f sisdr_out_db=%.2f "
            "sisdr_gain_db=%.2f speech_gain_db=%.2f\n", lag, span, match, sisdr_in, sisdr_out,
            sisdr_out - sisdr_in, speech_gain);
@@ -230,10 +241,12 @@ int main(int argc, char **argv)
     if (argc >= 5 && !strcmp(argv[1], "exact"))
         return cmd_exact(argv + 2);
     if (argc >= 9 && !strcmp(argv[1], "align"))
-        return cmd_align(argv + 2);
+        return cmd_align(argv + 2, 0);
+    if (argc >= 6 && !strcmp(argv[1], "match"))
+        return cmd_align(argv + 2, 1);
     if (argc >= 6 && !strcmp(argv[1], "gate"))
         return cmd_gate(argv + 2);
     fprintf(stderr, "usage: plugcmp exact A B MAX_ABS | align REC REF NOISY CLEAN RATE "
-                    "MIN_MATCH_DB MIN_GAIN_DB | gate GATED UNGATED CLEAN RATE\n");
+                    "MIN_MATCH_DB MIN_GAIN_DB | match REC REF RATE MIN_MATCH_DB | gate GATED UNGATED CLEAN RATE\n");
     return 2;
 }
