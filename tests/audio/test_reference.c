@@ -65,6 +65,7 @@ int main(void)
     cc_test_need(ccm, sizeof(ccm), "models/rnnoise.ccm");
     cc_test_need(rnnn, sizeof(rnnn), "models/rnnoise.rnnn");
     cc_test_need(wasm, sizeof(wasm), "models/jitsi-rnnoise-wasm/dist/rnnoise.wasm");
+    cc_test_need_data();
     if (system("node --version >/dev/null 2>&1") || system("ffmpeg -version >/dev/null 2>&1")) {
         printf("node or ffmpeg missing: skipped\n");
         return CC_TEST_SKIP;
@@ -84,9 +85,9 @@ int main(void)
         CcMixSpec spec = { speech[k / 4], noise[k % 4], snrs[k % 5] };
         float *m = NULL;
         int64_t n = cc_mix_make(&spec, SEG_S, 1000u + (unsigned)k, &m, NULL);
-        if (n <= 0) {
+        if (n <= 0) { /* material missing although fetched (see above), or unreadable */
             free(mix);
-            return n == 0 ? CC_TEST_SKIP : 1;
+            return 1;
         }
         memcpy(mix + k * seg, m, sizeof(float) * (size_t)seg);
         free(m);

@@ -33,6 +33,15 @@ int cc_test_cache_path(char *buf, size_t size, const char *rel)
 void cc_test_need(char *buf, size_t size, const char *rel)
 {
     if (!cc_test_cache_path(buf, size, rel)) {
+        char manifest[4096];
+        /* Material listed in data/: once data/fetch.sh has run (its manifest is written
+           last), a missing file is a broken cache, not a machine that cannot run the test. */
+        if (!strncmp(rel, "data/", 5) && strcmp(rel, "data/MANIFEST.sha256") &&
+            cc_test_cache_path(manifest, sizeof(manifest), "data/MANIFEST.sha256")) {
+            fprintf(stderr, "FAIL: test material %s missing although data/fetch.sh ran "
+                    "(data/fetch.sh --force)\n", buf);
+            exit(1);
+        }
         fprintf(stderr, "SKIP: test material %s missing (run `make setup`)\n", buf);
         exit(CC_TEST_SKIP);
     }

@@ -13,7 +13,8 @@
 const char *cc_test_cache_dir(void);
 /* Writes cache_dir/rel into buf; returns 1 if the file exists, else 0. */
 int cc_test_cache_path(char *buf, size_t size, const char *rel);
-/* Like cc_test_cache_path but exits with CC_TEST_SKIP and a message when the file is missing. */
+/* Like cc_test_cache_path but exits with CC_TEST_SKIP and a message when the file is missing;
+   for a file under data/ only when the material was never fetched (else it fails, exit 1). */
 void cc_test_need(char *buf, size_t size, const char *rel);
 /*
  * Exits with CC_TEST_SKIP when the test material was never fetched (no
