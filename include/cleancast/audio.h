@@ -59,8 +59,9 @@ typedef enum CcDenoiseModelKind {
 
 /**
  * The kind of a loaded model (a CcDenoiseModelKind), told by the file's content at open;
- * CC_ERR(EINVAL) for NULL. The library loads and checks RNNoise 0.2 models, but has no
- * inference for them yet: cc_denoiser_open() with one returns CC_ERR(ENOSYS). Any thread.
+ * CC_ERR(EINVAL) for NULL. CC_DENOISE_RNNOISE runs whichever network the model holds;
+ * RNNoise 0.2 delays by one 10 ms frame more than 0.1 (cc_denoiser_latency_samples()). Any
+ * thread.
  */
 CC_API int cc_denoise_model_kind(const CcDenoiseModel *m);
 
@@ -117,7 +118,11 @@ CC_API int cc_denoiser_open(CcDenoiser **out, const CcDenoiseModel *model, const
  */
 CC_API int cc_denoiser_process(CcDenoiser *d, const float *in, float *out, int frames);
 
-/** Algorithmic plus buffering delay in frames at the stream rate (constant after open). */
+/**
+ * Algorithmic plus buffering delay in frames at the stream rate (constant after open). The
+ * algorithmic part is 10 ms for RNNoise 0.1 and speex, 20 ms for RNNoise 0.2 (its gains,
+ * computed from the newest frame, shape the frame before it).
+ */
 CC_API int cc_denoiser_latency_samples(const CcDenoiser *d);
 
 /**

@@ -12,7 +12,8 @@
  * Each stage consumes everything it is given and its output sequence depends only on its
  * input sequence, so the result does not depend on the caller's block size; the FIFO's
  * zeros cover the worst case between "input received" and "frame complete".
- * Latency = prime + resampler delays + one frame (the engines' overlap-add delay).
+ * Latency = prime + resampler delays + the engine's own delay: one frame (overlap-add) for
+ * RNNoise 0.1 and speex, two for RNNoise 0.2 (its gains shape the previous frame).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "audio/model/rnn2model.h"
 #include "audio/model/rnnmodel.h"
 #include "audio/resample.h"
+#include "audio/rnn2.h"
 #include "audio/rnnoise.h"
 #include "common.h"
 
@@ -40,7 +42,7 @@
 
 struct CcDenoiseModel {
     CcRnnModel *rnn;
-    CcRnn2Model *rnn2; /* an RNNoise 0.2 model instead of rnn (no inference for it yet) */
+    CcRnn2Model *rnn2; /* an RNNoise 0.2 model instead of rnn */
     CcRnnNet net;      /* float copy for inference */
     CcRnnBands bands;  /* band weight tables, shared by every stream of this model */
 };
@@ -53,7 +55,9 @@ struct CcDenoiser {
     float strength, gain_floor;
     float mix;                    /* 0 = dry .. 1 = processed, ramps at 1/frame per sample */
     CcRnnKernels k;
+    CcRnn2Kernels k2;
     CcRnnoise *rn[MAX_CHANNELS];
+    CcRnnoise2 *rn2[MAX_CHANNELS]; /* instead of rn with an RNNoise 0.2 model */
 #if CC_HAVE_SPEEXDSP
     SpeexPreprocessState *sp[MAX_CHANNELS];
     SpeexResamplerState *rs_in[MAX_CHANNELS], *rs_out[MAX_CHANNELS]; /* mono each */
@@ -94,6 +98,8 @@ int cc_denoise_model_open_buffer(CcDenoiseModel **out, const uint8_t *buf, size_
     int ret = cc_rnn_model_kind(buf, size);
     if (ret == 2) {
         ret = cc_rnn2_model_load(&m->rnn2, buf, size);
+        if (ret >= 0 && (ret = cc_rnn2_net_check(m->rnn2)) < 0)
+            cc_rnn2_model_free(&m->rnn2);
         if (ret < 0) {
             free(m);
             return ret;
@@ -212,6 +218,10 @@ void cc_denoiser_close(CcDenoiser **pd)
             cc_rnnoise_free(d->rn[c]);
             cc_free_aligned(d->rn[c]);
         }
+        if (d->rn2[c]) {
+            cc_rnnoise2_free(d->rn2[c]);
+            cc_free_aligned(d->rn2[c]);
+        }
 #if CC_HAVE_SPEEXDSP
         if (d->sp[c])
             speex_preprocess_state_destroy(d->sp[c]);
@@ -282,11 +292,7 @@ int cc_denoiser_open(CcDenoiser **out, const CcDenoiseModel *model, const CcDeno
         cc_log(CC_LOG_ERROR, "denoiser: %d channels outside 1..%d", s->channels, MAX_CHANNELS);
         return CC_ERR(EINVAL);
     }
-    if (s->engine == CC_DENOISE_RNNOISE && model && model->rnn2) {
-        cc_log(CC_LOG_ERROR, "denoiser: RNNoise 0.2 inference not built yet");
-        return CC_ERR(ENOSYS);
-    }
-    if (s->engine == CC_DENOISE_RNNOISE && (!model || !model->rnn)) {
+    if (s->engine == CC_DENOISE_RNNOISE && (!model || (!model->rnn && !model->rnn2))) {
         cc_log(CC_LOG_ERROR, "denoiser: the rnnoise engine needs a model");
         return CC_ERR(EINVAL);
     }
@@ -357,8 +363,10 @@ int cc_denoiser_open(CcDenoiser **out, const CcDenoiseModel *model, const CcDeno
     } else {
         d->prime = d->frame - 1;
     }
-    /* One frame of overlap-add delay at the engine rate, in stream samples (rounded). */
-    int lat_alg = (int)(((int64_t)d->frame * d->rate + d->engine_rate / 2) / d->engine_rate);
+    /* The engine's delay at the engine rate (one frame of overlap-add; RNNoise 0.2 one more),
+       in stream samples (rounded). */
+    int delay_eng = d->frame * (s->engine == CC_DENOISE_RNNOISE && model->rnn2 ? 2 : 1);
+    int lat_alg = (int)(((int64_t)delay_eng * d->rate + d->engine_rate / 2) / d->engine_rate);
     d->latency = d->prime + lat_res + lat_alg;
     d->fifo_cap = d->prime + d->res_cap + CHUNK + 8;
     d->dry_len = d->latency;
@@ -371,7 +379,19 @@ int cc_denoiser_open(CcDenoiser **out, const CcDenoiseModel *model, const CcDeno
     d->dry = cc_calloc((size_t)ch * d->dry_len, sizeof(float));
     if (!d->cin || !d->eng_in || !d->eng_out || !d->res_out || !d->fifo || !d->dry)
         goto fail;
-    if (s->engine == CC_DENOISE_RNNOISE) {
+    if (s->engine == CC_DENOISE_RNNOISE && model->rnn2) {
+        cc_rnn_kernels_init(&d->k);
+        cc_rnn2_kernels_init(&d->k2);
+        for (int c = 0; c < ch; c++) {
+            d->rn2[c] = cc_alloc_aligned(sizeof(CcRnnoise2));
+            if (!d->rn2[c])
+                goto fail;
+            ret = cc_rnnoise2_init(d->rn2[c], model->rnn2, &d->k2, &d->k);
+            if (ret < 0)
+                goto fail;
+        }
+        ret = CC_ERR(ENOMEM);
+    } else if (s->engine == CC_DENOISE_RNNOISE) {
         cc_rnn_kernels_init(&d->k);
         for (int c = 0; c < ch; c++) {
             d->rn[c] = cc_alloc_aligned(sizeof(CcRnnoise));
@@ -397,8 +417,9 @@ int cc_denoiser_open(CcDenoiser **out, const CcDenoiseModel *model, const CcDeno
         goto fail;
 #endif
     cc_log(CC_LOG_DEBUG, "denoiser: %s, %d Hz x %d, engine %d Hz, latency %d samples, "
-           "kernels %s", s->engine == CC_DENOISE_RNNOISE ? "rnnoise" : "speex", d->rate, ch,
-           d->engine_rate, d->latency, s->engine == CC_DENOISE_RNNOISE ? d->k.name : "-");
+           "kernels %s", s->engine != CC_DENOISE_RNNOISE ? "speex"
+           : model->rnn2 ? "rnnoise 0.2" : "rnnoise", d->rate, ch, d->engine_rate, d->latency,
+           s->engine != CC_DENOISE_RNNOISE ? "-" : model->rnn2 ? d->k2.name : d->k.name);
     *out = d;
     return 0;
 fail:
@@ -414,6 +435,8 @@ void cc_denoiser_reset(CcDenoiser *d)
     for (int c = 0; c < ch; c++)
         if (d->rn[c])
             cc_rnnoise_reset(d->rn[c]);
+        else if (d->rn2[c])
+            cc_rnnoise2_reset(d->rn2[c]);
 #if CC_HAVE_SPEEXDSP
     if (d->s.engine == CC_DENOISE_SPEEX) {
         for (int c = 0; c < ch; c++) {
@@ -474,6 +497,16 @@ static void run_frames(CcDenoiser *d, int *n_out)
                     if (!d->warned_state++)
                         cc_log(CC_LOG_WARNING, "denoiser: non-finite state, channel reset");
                     cc_rnnoise_reset(d->rn[c]);
+                    memset(out, 0, sizeof(float) * (size_t)f);
+                    v = 0;
+                }
+                vad = CC_MAX(vad, v);
+            } else if (d->rn2[c]) {
+                float v = cc_rnnoise2_process_frame(d->rn2[c], out, in, d->gain_floor);
+                if (!cc_rnnoise2_state_finite(d->rn2[c])) {
+                    if (!d->warned_state++)
+                        cc_log(CC_LOG_WARNING, "denoiser: non-finite state, channel reset");
+                    cc_rnnoise2_reset(d->rn2[c]);
                     memset(out, 0, sizeof(float) * (size_t)f);
                     v = 0;
                 }
