@@ -4,8 +4,8 @@
  * per-channel independence, NaN/Inf sanitising, clipping, silence, latency (measured by
  * cross-correlation), flush, reset, VAD.
  *
- * One engine per run: `test_audio_denoiser rnnoise|speex` (two meson tests). The rnnoise run
- * needs the model and the test material in the cache and exits 77 without them; the speex run
+ * One engine per run: `test_audio_denoiser rnnoise|rnnoise2|speex` (three meson tests;
+ * rnnoise2 is the rnnoise engine with the RNNoise 0.2 model). The rnnoise runs need the model and the test material in the cache and exits 77 without them; the speex run
  * exits 77 when the library was built without speexdsp. Once a run starts, every check in it
  * runs: none is skipped, and material that is missing after `make setup` is a failure.
  */
@@ -126,7 +126,9 @@ static void test_settings(const CcDenoiseModel *m)
         CHECK(cc_denoiser_process(d, x, NULL, 4) == CC_ERR(EINVAL));
         CHECK(cc_denoiser_process(d, x, x, -1) == CC_ERR(EINVAL));
         CHECK(cc_denoiser_process(d, NULL, NULL, 0) == 0);
-        CHECK(cc_denoiser_latency_samples(d) == 959);
+        /* 479 of framing + the engine's 480 (0.1) or 960 (0.2) */
+        CHECK(cc_denoiser_latency_samples(d) ==
+              (cc_denoise_model_kind(m) == CC_DENOISE_MODEL_RNNOISE_0_2 ? 1439 : 959));
         cc_denoiser_close(&d);
         CHECK(d == NULL);
     }
@@ -567,18 +569,22 @@ int main(int argc, char **argv)
 {
     cc_test_log_to_stderr();
     int engine;
+    const char *model_rel = "models/rnnoise.ccm";
     if (argc == 2 && !strcmp(argv[1], "rnnoise")) {
         engine = CC_DENOISE_RNNOISE;
+    } else if (argc == 2 && !strcmp(argv[1], "rnnoise2")) {
+        engine = CC_DENOISE_RNNOISE;
+        model_rel = "models/rnnoise2.ccm";
     } else if (argc == 2 && !strcmp(argv[1], "speex")) {
         engine = CC_DENOISE_SPEEX;
     } else {
-        fprintf(stderr, "usage: %s rnnoise|speex\n", argv[0]);
+        fprintf(stderr, "usage: %s rnnoise|rnnoise2|speex\n", argv[0]);
         return 2;
     }
     CcDenoiseModel *m = NULL;
     if (engine == CC_DENOISE_RNNOISE) {
         char path[4096];
-        cc_test_need(path, sizeof(path), "models/rnnoise.ccm");
+        cc_test_need(path, sizeof(path), model_rel);
         cc_test_need_data();
         int r = cc_denoise_model_open_file(&m, path);
         CHECK_MSG(r == 0, "cannot load %s: %s", path, cc_strerror(r));
