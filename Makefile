@@ -10,7 +10,7 @@ BUILD ?= build
 BUILD_SAN ?= build-san
 NINJA ?= ninja
 
-.PHONY: all setup deps models data build build-san demo test test-fast bench clean
+.PHONY: all setup deps models data build build-san demo test test-fast bench install clean
 
 all: build
 
@@ -53,6 +53,11 @@ test-fast: setup build
 
 bench: setup build
 	@bench/run.sh $(BUILD)
+
+# Library, CLI, headers, pkg-config file, plugins and their host configs (meson's prefix,
+# /usr/local unless configured otherwise). Models stay in the cache; see doc/VIRTUAL-MIC.md.
+install: build
+	meson install -C $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN)
