@@ -80,9 +80,10 @@ n=$(count_frames fast_live.mkv v:0)
 ad=$(stream_duration fast_live.mkv a:0)
 [ $(( ${drop:-0} + ${outn:-0} )) -eq "${cap:-x}" ] && [ "${outn:-x}" = "$n" ] \
   && pass "1080p60: $cap captured = $outn out + $drop dropped late" || fail "1080p60 accounting: $cap captured, $outn out, $drop dropped, $n in file"
-# Saturated on purpose: measured 87-96 % of capacity (the thread also copies and queues each
-# 1080p picture, outside the three stages timed), so 80 % here.
-delivered_check ferr.txt 0.80 "1080p60"
+# Saturated on purpose: measured 82-96 % of capacity, the low end in a full test run beside
+# other builds (the thread also copies and queues each 1080p picture, outside the three stages
+# timed, and that share grows under load), so 70 % here.
+delivered_check ferr.txt 0.70 "1080p60"
 python3 -c "import sys; sys.exit(0 if float('${ad:-0}') > 7.0 else 1)" && pass "1080p60: audio complete ($ad s)" || fail "1080p60: audio $ad s of 7.5"
 live_sync_check fast_live.mkv src.mp4
 
