@@ -33,6 +33,7 @@
 
 #include <cleancast/cleancast.h>
 
+#include "aresync.h"
 #include "clean.h"
 #include "enc.h"
 #include "media.h"
@@ -559,11 +560,10 @@ static int audio_out(Live *L, const float *buf, float *outb, int n, int64_t *nex
 
 /*
  * Audio work. The output is stamped by a running sample count (what encoders need), started
- * from the first packet's capture time. The count is checked against arrival times: when the
- * device lost samples (overrun) or its clock drifts from the system's, every later packet
- * arrives consistently late (or early); after 300 ms of that beyond 200 ms the gap is
- * filled with silence (or the excess dropped), so lip sync holds over long sessions. A single
- * late packet (scheduling jitter) changes nothing.
+ * from the first packet's capture time; the count is kept on the capture clock by
+ * cc_arrival_clock (aresync.h): lost samples or a drifting device clock are filled with silence
+ * (or the excess dropped) once packets arrive consistently late (early), so lip sync holds over
+ * long sessions, while a late packet or burst (scheduling jitter) changes nothing.
  */
 static void *audio_thread(void *arg)
 {
@@ -573,10 +573,8 @@ static void *audio_thread(void *arg)
     AVChannelLayout out_layout;
     av_channel_layout_default(&out_layout, L->channels);
     int64_t next_pts = AV_NOPTS_VALUE; /* 1/LIVE_RATE, of the next sample out of the denoiser */
-    int64_t in_clock = 0;              /* 1/LIVE_RATE, capture time of the next input sample */
-    int run = 0;                       /* samples in the current run of late (early) packets */
-    int64_t run_min = 0;
-    const int64_t slack = LIVE_RATE / 5; /* 200 ms */
+    CcArrivalClock clk;
+    cc_arrival_clock_init(&clk, LIVE_RATE);
     float *buf = NULL, *outb = NULL;
     int cap = 0;
     CapPkt *cp;
@@ -600,7 +598,6 @@ static void *audio_thread(void *arg)
                     break;
                 }
                 /* The first packet's samples were captured before it arrived. */
-                in_clock = arrival;
                 next_pts = arrival + (int64_t)(L->o->av_offset_ms * LIVE_RATE / 1000);
             }
             int need = swr_get_out_samples(swr, f->nb_samples) + 256;
@@ -618,46 +615,29 @@ static void *audio_thread(void *arg)
                 }
             }
             /* Drift / lost samples (see above). */
-            int64_t late = arrival - in_clock;
-            if (late > slack || late < -slack) {
-                int64_t mag = late > 0 ? late : -late;
-                if (run && ((late > 0) != (run_min > 0)))
-                    run = 0;
-                run_min = !run || mag < (run_min > 0 ? run_min : -run_min) ? (late > 0 ? mag : -mag)
-                                                                          : run_min;
-                run += (int)((int64_t)f->nb_samples * LIVE_RATE / f->sample_rate);
-            } else {
-                run = 0;
-            }
-            int64_t drop = 0;
-            if (run >= LIVE_RATE * 3 / 10) {
-                if (run_min > 0) {
-                    memset(buf, 0, (size_t)cap * L->channels * sizeof(float));
-                    for (int64_t left = run_min; left > 0 && !atomic_load(&L->failed);) {
-                        int k = (int)(left < cap ? left : cap);
-                        audio_out(L, buf, outb, k, &next_pts, t_cap);
-                        left -= k;
-                    }
-                    in_clock += run_min;
-                    L->audio_filled += run_min;
-                } else {
-                    drop = -run_min;
+            int64_t fix = cc_arrival_clock_check(
+                &clk, arrival, (int)((int64_t)f->nb_samples * LIVE_RATE / f->sample_rate));
+            if (fix > 0) {
+                memset(buf, 0, (size_t)cap * L->channels * sizeof(float));
+                for (int64_t left = fix; left > 0 && !atomic_load(&L->failed);) {
+                    int k = (int)(left < cap ? left : cap);
+                    audio_out(L, buf, outb, k, &next_pts, t_cap);
+                    left -= k;
                 }
-                run = 0;
+                L->audio_filled += fix;
             }
             uint8_t *dst[1] = { (uint8_t *)buf };
             int n = swr_convert(swr, dst, cap, (const uint8_t **)f->extended_data, f->nb_samples);
             av_frame_unref(f);
             if (n <= 0)
                 continue;
-            in_clock += n;
-            if (drop > 0) {
-                int k = (int)(drop < n ? drop : n);
+            if (fix < 0) {
+                int k = (int)(-fix < n ? -fix : n);
                 memmove(buf, buf + (size_t)k * L->channels, (size_t)(n - k) * L->channels * sizeof(float));
                 n -= k;
-                in_clock -= k;
                 L->audio_dropped += k;
             }
+            cc_arrival_clock_advance(&clk, n);
             if (n > 0 && audio_out(L, buf, outb, n, &next_pts, t_cap) < 0)
                 break;
             t = now_us();

@@ -21,12 +21,12 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/imgutils.h>
-#include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
 #include <cleancast/cleancast.h>
 
+#include "aresync.h"
 #include "clean.h"
 #include "enc.h"
 #include "media.h"
@@ -67,16 +67,13 @@ typedef struct Proc {
 
     /* audio */
     AVFrame *aframe;
-    SwrContext *swr_in;
+    CcResync rs_in;                 /* decoded -> float, kept on its timestamps */
     float *abuf, *aout;
     int abuf_cap;
     CcMediaAudioCleaner *aclean;
     CcAudioSink sink;
     int audio_started;
     long long audio_in_samples, audio_out_samples;
-    long long audio_decoded;        /* samples decoded, at the output rate */
-    int64_t audio_last_end;         /* pts after the last decoded frame, 1/(in * out rate) */
-    long long audio_gap_samples, audio_overlap_samples; /* swr's fills and trims */
 
     pthread_mutex_t mux_lock;
     AVPacket *vpkt, *apkt;
@@ -453,19 +450,13 @@ static int process_audio_frame(Proc *p, AVFrame *f)
     int ret;
     int nch = p->adec->ch_layout.nb_channels;
     if (!p->audio_started) {
-        ret = swr_alloc_set_opts2(&p->swr_in, &p->adec->ch_layout, AV_SAMPLE_FMT_FLT,
-                                  p->adec->sample_rate, &f->ch_layout, f->format, f->sample_rate,
-                                  0, NULL);
-        /* Keep audio on its timestamps with libswresample's own compensation (fed by
-           swr_next_pts below): where the timestamps and the sample count disagree by more than
-           20 ms, a hole in the input (lost packets, a cut) is filled with silence and an
-           overlap is trimmed, so everything after it stays aligned with the video. async=1:
-           fill and trim only, never stretch. */
-        if (ret >= 0)
-            ret = av_opt_set_double(p->swr_in, "min_hard_comp", 0.020, 0);
-        if (ret >= 0)
-            ret = av_opt_set_double(p->swr_in, "async", 1, 0);
-        if (ret < 0 || (ret = swr_init(p->swr_in)) < 0) {
+        /* Keep audio on its timestamps with libswresample's own compensation (aresync.h):
+           where the timestamps and the sample count disagree by more than 20 ms, a hole in the
+           input (lost packets, a cut) is filled with silence and an overlap is trimmed, so
+           everything after it stays aligned with the video. async=1: fill and trim only. */
+        static const CcResyncParams comp = { .min_hard_comp = 0.020, .async = 1 };
+        if ((ret = cc_resync_init(&p->rs_in, &p->adec->ch_layout, p->adec->sample_rate, f,
+                                  &comp)) < 0) {
             fail(p, "cannot convert the audio: %s", av_err2str(ret));
             return ret;
         }
@@ -481,18 +472,10 @@ static int process_audio_frame(Proc *p, AVFrame *f)
         }
         p->audio_started = 1;
     }
-    if (f && f->best_effort_timestamp != AV_NOPTS_VALUE) {
-        /* swr_next_pts works in 1/(in_rate * out_rate) units (more than an int holds). */
-        AVRational tb = p->ic->streams[p->ai]->time_base;
-        int64_t pts = av_rescale(f->best_effort_timestamp,
-                                 (int64_t)tb.num * f->sample_rate * p->adec->sample_rate, tb.den);
-        /* A jump of more than an hour is a broken timestamp, not a gap: not compensated. */
-        int64_t hour = 3600LL * f->sample_rate * p->adec->sample_rate;
-        if (p->audio_last_end == AV_NOPTS_VALUE || llabs(pts - p->audio_last_end) < hour)
-            swr_next_pts(p->swr_in, pts);
-        p->audio_last_end = pts + (int64_t)f->nb_samples * p->adec->sample_rate;
-    }
-    int cap = f ? swr_get_out_samples(p->swr_in, f->nb_samples) : swr_get_out_samples(p->swr_in, 0);
+    if (f && f->best_effort_timestamp != AV_NOPTS_VALUE)
+        cc_resync_timestamp(&p->rs_in, f->best_effort_timestamp, p->ic->streams[p->ai]->time_base,
+                            f->nb_samples);
+    int cap = cc_resync_out_room(&p->rs_in, f ? f->nb_samples : 0);
     if (cap < 0)
         return cap;
     if (cap + 1024 > p->abuf_cap) {
@@ -504,21 +487,10 @@ static int process_audio_frame(Proc *p, AVFrame *f)
         if (!p->abuf || !p->aout)
             return AVERROR(ENOMEM);
     }
-    uint8_t *dst[1] = { (uint8_t *)p->abuf };
-    int n = swr_convert(p->swr_in, dst, p->abuf_cap, f ? (const uint8_t **)f->extended_data : NULL,
-                        f ? f->nb_samples : 0);
+    int n = cc_resync_convert(&p->rs_in, p->abuf, p->abuf_cap, f);
     if (n < 0) {
         fail(p, "audio conversion failed: %s", av_err2str(n));
         return n;
-    }
-    if (f) { /* what swr added (silence) or took away (overlap), for the summary */
-        long long was = p->audio_in_samples - p->audio_decoded;
-        p->audio_decoded += av_rescale(f->nb_samples, p->adec->sample_rate, f->sample_rate);
-        long long now = p->audio_in_samples + n - p->audio_decoded;
-        if (now > was)
-            p->audio_gap_samples += now - was;
-        else
-            p->audio_overlap_samples += was - now;
     }
     p->audio_in_samples += n;
     long long t = now_us();
@@ -623,7 +595,6 @@ int cc_media_process(const CcMediaOptions *opts)
     p->o = &o;
     p->vi = p->ai = -1;
     p->last_vpts = AV_NOPTS_VALUE;
-    p->audio_last_end = AV_NOPTS_VALUE;
     p->transparent = o.background == CC_BG_TRANSPARENT;
     pthread_mutex_init(&p->mux_lock, NULL);
     static const char *names[ST_COUNT][2] = {
@@ -840,11 +811,11 @@ int cc_media_process(const CcMediaOptions *opts)
             fprintf(stderr, "cleancast: warning: '%s' ends at %.1f s although it says %.1f s "
                     "(truncated?); the output has what could be read\n", in,
                     (end_us - start_us) / 1e6, dur);
-        if (p->audio_gap_samples || p->audio_overlap_samples)
+        if (p->rs_in.added || p->rs_in.removed)
             fprintf(stderr, "cleancast: warning: the input's audio has holes or overlaps: %.0f ms "
                     "filled with silence, %.0f ms trimmed, to stay aligned with the video\n",
-                    p->audio_gap_samples * 1000.0 / p->adec->sample_rate,
-                    p->audio_overlap_samples * 1000.0 / p->adec->sample_rate);
+                    p->rs_in.added * 1000.0 / p->adec->sample_rate,
+                    p->rs_in.removed * 1000.0 / p->adec->sample_rate);
     }
 end:
     if (p->vthread_started) {
@@ -871,7 +842,7 @@ end:
     av_frame_free(&p->aframe);
     sws_freeContext(p->sws_in);
     sws_freeContext(p->sws_out);
-    swr_free(&p->swr_in);
+    cc_resync_free(&p->rs_in);
     cc_audio_sink_free(&p->sink);
     free(p->abuf);
     free(p->aout);
