@@ -26,6 +26,7 @@ static const ModelName model_names[] = {
     { "general", "selfie_segmentation.tflite", CC_MODEL_SEGMENTATION },
     { "landscape", "selfie_segmentation_landscape.tflite", CC_MODEL_SEGMENTATION },
     { "rnnoise", "rnnoise.ccm", CC_MODEL_DENOISE },
+    { "rnnoise2", "rnnoise2.ccm", CC_MODEL_DENOISE },
 };
 #define N_NAMES (sizeof(model_names) / sizeof(model_names[0]))
 

@@ -140,9 +140,10 @@ static int model_arg(const char *opt, const char *arg, CcModelKind kind, const c
         { "general", CC_MODEL_SEGMENTATION },
         { "landscape", CC_MODEL_SEGMENTATION },
         { "rnnoise", CC_MODEL_DENOISE },
+        { "rnnoise2", CC_MODEL_DENOISE },
     };
     const char *want = kind == CC_MODEL_SEGMENTATION ? "general, landscape or a .tflite path"
-                                                     : "rnnoise or a model file (.ccm, .rnnn)";
+                                                     : "rnnoise, rnnoise2 or a model file (.ccm, .rnnn)";
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (strcmp(arg, names[i].name))
             continue;
@@ -227,7 +228,8 @@ void cc_media_usage(FILE *f, int live)
 "  -v, --verbose      more messages            -h, --help   this help\n"
 "%s"
 "  --denoise E        noise suppression: rnnoise (default), speex or off\n"
-"  --denoise-model M  the denoiser's model: rnnoise (default) or a file (.ccm, .rnnn)\n"
+"  --denoise-model M  the denoiser's model: rnnoise (RNNoise 0.1, default), rnnoise2\n"
+"                     (RNNoise 0.2: stronger, 10 ms more delay) or a file (.ccm, .rnnn)\n"
 "  --strength 0..1    noise suppression strength (default 1)\n"
 "  --threads N        codec threads (default: all CPUs%s); inference uses one\n"
 "  --crf N  --preset NAME  --audio-bitrate BPS   encoder settings (x264 default crf 20 %s)\n"

@@ -84,7 +84,8 @@ typedef enum CcModelKind {
  *
  * Names and the files they stand for: `general` (selfie_segmentation.tflite, 256x256),
  * `landscape` (selfie_segmentation_landscape.tflite, 256x144), both CC_MODEL_SEGMENTATION;
- * `rnnoise` (rnnoise.ccm, RNNoise 0.1), CC_MODEL_DENOISE. A name is looked up in this order,
+ * `rnnoise` (rnnoise.ccm, RNNoise 0.1), `rnnoise2` (rnnoise2.ccm, RNNoise 0.2), both
+ * CC_MODEL_DENOISE. A name is looked up in this order,
  * the first readable file wins:
  *   1. `$CLEANCAST_CACHE/models`            (when CLEANCAST_CACHE is set and not empty)
  *   2. `$XDG_CACHE_HOME/cleancast/models`   (when XDG_CACHE_HOME is an absolute path)

@@ -92,6 +92,12 @@ int main(void)
                   r == 0 ? path : "", want);
         rm(dirs[i], "rnnoise.ccm");
     }
+    /* RNNoise 0.2 by its own name, the same places. */
+    touch(d_home, "rnnoise2.ccm");
+    snprintf(want, sizeof(want), "%s/rnnoise2.ccm", d_home);
+    int r2 = cc_model_find_in("rnnoise2", CC_MODEL_DENOISE, d_data, path, sizeof(path));
+    CHECK_MSG(r2 == 0 && !strcmp(path, want), "rnnoise2: got %d '%s'", r2, r2 == 0 ? path : "");
+    rm(d_home, "rnnoise2.ccm");
     /* Found nowhere: ENOENT, one message naming all four places and how to fetch. */
     n_errors = 0;
     int r = cc_model_find_in("rnnoise", CC_MODEL_DENOISE, d_data, path, sizeof(path));

@@ -178,5 +178,31 @@ for e in $engines; do
   # a float is NaN/Inf when its exponent bits are all ones: 7f8xxxxx..7fffffff, ff8.....
   ffmpeg -v error -i "$T/o.wav" -f f32le - | od -An -v -t x4 | grep -Eqi '(^| )(7f[89a-f]|ff[89a-f])' && fail "$e: NaN/Inf in output"
 done
+# RNNoise 0.2 by name (--model rnnoise2): formats and length kept, strength 0 exact, speech in
+# noise improved. Its model is fetched by models/fetch_rnnoise2.sh (`make models`).
+MODEL2=$CACHE/models/rnnoise2.ccm
+"$BIN" denoise --help | grep -q "rnnoise2" || fail "--help does not offer rnnoise2"
+if [ -f "$MODEL2" ]; then
+  for c in "44100 2 pcm_s24le" "16000 1 pcm_s16le" "48000 1 pcm_f32le"; do
+    set -- $c
+    in="$T/in2_$1_$2_$3.wav"
+    mk "anoisesrc=r=$1:a=0.05:d=0.73" -ac "$2" -c:a "$3" "$in"
+    "$BIN" denoise "$in" -o "$T/o.wav" --model rnnoise2 2>"$T/err.txt" || { fail "rnnoise2 $c: $(cat "$T/err.txt")"; continue; }
+    [ "$(info "$in")" = "$(info "$T/o.wav")" ] || fail "rnnoise2 $c: format/length changed: $(info "$T/o.wav")"
+    "$BIN" denoise "$in" -o "$T/o0.wav" --model rnnoise2 --strength 0 || fail "rnnoise2 $c strength 0"
+    [ "$(ffmpeg -v error -i "$in" -f f64le - | md5sum)" = "$(ffmpeg -v error -i "$T/o0.wav" -f f64le - | md5sum)" ] \
+      || fail "rnnoise2 $c: strength 0 is not the input bit for bit"
+    rm -f "$T/o.wav" "$T/o0.wav"
+  done
+  if [ -f "$T/noisy.wav" ]; then
+    "$BIN" denoise "$T/noisy.wav" -o "$T/den2.wav" --model rnnoise2 || fail "rnnoise2 speech in noise"
+    before=$(python3 "$HERE/pcmstats.py" sisdr "$T/clean.wav" "$T/noisy.wav")
+    after=$(python3 "$HERE/pcmstats.py" sisdr "$T/clean.wav" "$T/den2.wav")
+    echo "rnnoise2: speech in noise, SI-SDR $before dB -> $after dB (want +4)"
+    awk -v a="$after" -v b="$before" 'BEGIN { exit !(a - b >= 4) }' || fail "rnnoise2: SI-SDR only $before -> $after dB"
+  fi
+else
+  echo "no RNNoise 0.2 model (models/fetch_rnnoise2.sh): rnnoise2 cases skipped"
+fi
 echo "cli: $fails failure(s)"
 [ $fails -eq 0 ]
