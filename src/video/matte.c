@@ -8,15 +8,19 @@
  *    at once (no lag). Where the picture is still and p only wobbles (the flicker of
  *    low-confidence regions, the transposed conv's checkerboard), k stays near kmin and the
  *    wobble is damped.
- * 2. Fast guided filter (He et al., gray guide). The frame's luma is box-averaged down by an
- *    integer factor f to a working size of at most 320 pixels on its longer side; s is
- *    upsampled to it;
- *    per pixel a = cov(I, p) / (var(I) + eps), b = mean(p) - a mean(I) over a box of radius r;
- *    a and b are box-averaged once more and upsampled to full resolution, where
- *    alpha = A * I + B follows the full-resolution edges of the frame.
- * 3. A contrast curve around 0.5 (gain 2.5) removes the semi-transparent fringe (halo) the
- *    filter leaves where the guide is flat, without moving the 0.5 contour; what stays soft is
- *    what the guide says is an edge.
+ * 2. Colour guided filter (He et al., guide Y, U, V; issue 9). The frame's luma and chroma are
+ *    box-averaged down by an integer factor f to a working size of at most 320 pixels on the
+ *    longer side and the steadied p is resized to it; per pixel
+ *    a = (Sigma + eps I)^-1 cov(I, p), b = mean(p) - a . mean(I) over a box of radius r
+ *    (1.6 % of the frame diagonal), then a and b are box-averaged once more. A gray guide
+ *    copied background edges (a horizon, a shelf) into the mask at HD; colour tells the
+ *    person from such edges far more often.
+ * 3. The filter moves the edge only where the model is unsure: with p sampled from the model
+ *    grid exactly as raw mode samples it, q = a . I + b at full resolution, and the gate
+ *    g = clamp((0.8 - |2p - 1|) / 0.8), the output is p + g (q - p) through a contrast curve of
+ *    2.5 around 0.5 (removes the faint fringe without moving the 0.5 contour). Working cells
+ *    whose four corners are sure (p <= 0.1 or >= 0.9) are 0 or 255 as a whole (a memset):
+ *    only the few per cent of the frame near the edge is computed per pixel.
  */
 #include "matte.h"
 
@@ -42,14 +46,22 @@ struct CcMatte {
     float *prev_in;    /* (mh, mw, 3) previous model input */
     float *guide;      /* (wh, ww) luma */
     float *p;          /* (wh, ww) upsampled probability */
-    float *mI, *mP, *mII, *mIP, *tmp, *cum; /* (wh, ww) box statistics; cum (8, ww + 1) */
-    float *A, *B;      /* (wh, ww) filter coefficients */
+    float *tmp, *cum;  /* (wh, ww) box scratch; cum (8, ww + 1) */
+    float *A, *B;      /* (wh, ww) scratch of the colour filter */
     int *x0;           /* (w) horizontal upsample taps, working -> frame */
     float *wx;         /* (w) */
     float *arow[2], *brow[2]; /* (w) horizontally upsampled coefficient rows */
     int row_idx[2];
     float *luma;       /* (w) one full-resolution luma row */
     float *ka;         /* (w) scratch */
+    float tau;         /* gate width: the filter may move the edge where |2p - 1| < tau */
+    float gain;        /* contrast curve gain */
+    float *gU, *gV;    /* (wh, ww) working chroma */
+    float *st[13];     /* (wh, ww) box means: Y U V P, YY YU YV UU UV VV, YP UP VP */
+    float *co[4];      /* (wh, ww) coefficients a_y a_u a_v b, then their box means */
+    float *fY, *fU, *fV; /* (w) full-resolution guide row */
+    uint8_t *cell;     /* (wh, ww) sure-0 / sure-255 / mixed working cells */
+    int *xs;           /* (ww + 1) first frame column of each working cell */
     CcMatteDsp dsp;
     CcTap *tx, *ty;    /* (ww), (wh): model size -> working size */
     CcTap *rx, *ry;    /* (w), (h): model size -> frame size (raw mode) */
@@ -65,11 +77,22 @@ void cc_matte_close(CcMatte **pm)
     if (!pm || !*pm)
         return;
     CcMatte *m = *pm;
-    float *bufs[] = { m->state, m->prev_in, m->guide, m->p, m->mI, m->mP, m->mII, m->mIP,
+    float *bufs[] = { m->state, m->prev_in, m->guide, m->p,
                       m->tmp, m->cum, m->A, m->B, m->wx, m->arow[0], m->arow[1],
                       m->brow[0], m->brow[1], m->luma, m->ka };
     for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
         cc_free_aligned(bufs[i]);
+    cc_free_aligned(m->gU);
+    cc_free_aligned(m->gV);
+    for (int i = 0; i < 13; i++)
+        cc_free_aligned(m->st[i]);
+    for (int i = 0; i < 4; i++)
+        cc_free_aligned(m->co[i]);
+    cc_free_aligned(m->fY);
+    cc_free_aligned(m->fU);
+    cc_free_aligned(m->fV);
+    cc_free_aligned(m->cell);
+    cc_free_aligned(m->xs);
     cc_free_aligned(m->x0);
     cc_free_aligned(m->tx);
     cc_free_aligned(m->ty);
@@ -104,16 +127,12 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     smoothing = CC_CLAMP(smoothing, 0.0f, 1.0f);
     m->kmin = 1.0f - 0.85f * smoothing;
     m->gain_motion = 12.0f;
-    m->gain_prob = 2.0f;
+    m->gain_prob = 4.0f;
     size_t ms = (size_t)mw * mh, ws = (size_t)m->ww * m->wh;
     m->state = falloc(ms);
     m->prev_in = falloc(ms * 3);
     m->guide = falloc(ws);
     m->p = falloc(ws);
-    m->mI = falloc(ws);
-    m->mP = falloc(ws);
-    m->mII = falloc(ws);
-    m->mIP = falloc(ws);
     m->tmp = falloc(ws);
     m->cum = falloc(8 * ((size_t)m->ww + 1));
     m->A = falloc(ws);
@@ -126,13 +145,33 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     }
     m->luma = falloc((size_t)w);
     m->ka = falloc((size_t)w);
+    /* Colour matte (issue 9): radius 1.6 % of the diagonal, the filter may move the edge
+     * only where the model is unsure (|2p - 1| < 0.8), tuned on the HD set. */
+    m->r = CC_MAX(2, (int)lrintf(1.6f * radius_px / m->f));
+    m->tau = 0.8f;
+    m->gain = 2.5f;
+    int bad = 0;
+    m->gU = falloc(ws);
+    m->gV = falloc(ws);
+    bad |= !m->gU || !m->gV;
+    for (int i = 0; i < 13; i++)
+        bad |= !(m->st[i] = falloc(ws));
+    for (int i = 0; i < 4; i++)
+        bad |= !(m->co[i] = falloc(ws));
+    bad |= !(m->cell = cc_alloc_aligned(ws));
+    bad |= !(m->xs = cc_alloc_aligned(((size_t)m->ww + 1) * sizeof(int)));
+    bad |= !(m->fY = falloc((size_t)w)) || !(m->fU = falloc((size_t)w)) || !(m->fV = falloc((size_t)w));
+    if (bad) {
+        cc_matte_close(&m);
+        return CC_ERR(ENOMEM);
+    }
     cc_matte_dsp_init(&m->dsp);
     m->tx = cc_alloc_aligned((size_t)m->ww * sizeof(CcTap));
     m->ty = cc_alloc_aligned((size_t)m->wh * sizeof(CcTap));
     m->rx = cc_alloc_aligned((size_t)w * sizeof(CcTap));
     m->ry = cc_alloc_aligned((size_t)h * sizeof(CcTap));
-    if (!m->state || !m->prev_in || !m->guide || !m->p || !m->mI || !m->mP || !m->mII ||
-        !m->mIP || !m->tmp || !m->cum || !m->A || !m->B || !m->x0 || !m->wx || !m->arow[0] ||
+    if (!m->state || !m->prev_in || !m->guide || !m->p ||
+        !m->tmp || !m->cum || !m->A || !m->B || !m->x0 || !m->wx || !m->arow[0] ||
         !m->arow[1] || !m->brow[0] || !m->brow[1] || !m->luma || !m->ka || !m->tx || !m->ty || !m->rx || !m->ry) {
         cc_matte_close(&m);
         return CC_ERR(ENOMEM);
@@ -148,6 +187,11 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
         int x0 = CC_MIN((int)fx, m->ww - 1);
         m->x0[x] = x0;
         m->wx[x] = x0 + 1 < m->ww ? fx - x0 : 0.0f;
+    }
+    for (int i = 0, x = 0; i <= m->ww; i++) {
+        while (x < w && m->x0[x] < i)
+            x++;
+        m->xs[i] = x;
     }
     *out = m;
     return 0;
@@ -241,7 +285,10 @@ static void resize_to_work(const CcMatte *m, const float *src, float *dst)
             const CcTap tx = m->tx[ox];
             float top = r0[tx.i0] + (r0[tx.i1] - r0[tx.i0]) * tx.w;
             float bot = r1[tx.i0] + (r1[tx.i1] - r1[tx.i0]) * tx.w;
-            o[ox] = top + (bot - top) * ty.w;
+            float v = top + (bot - top) * ty.w;
+            /* The net's sigmoid gives values like 1e-30 far from the person; their products in
+             * the filter's statistics would be denormal (hundreds of cycles per operation). */
+            o[ox] = v < 1e-6f ? 0.0f : v;
         }
     }
 }
@@ -325,30 +372,6 @@ static void box_mean(const float *src, float *dst, float *tmp, float *cum, int w
     }
 }
 
-static void guided_coefficients(CcMatte *m)
-{
-    const int w = m->ww, h = m->wh, r = m->r;
-    const size_t n = (size_t)w * h;
-    box_mean(m->guide, m->mI, m->tmp, m->cum, w, h, r);
-    box_mean(m->p, m->mP, m->tmp, m->cum, w, h, r);
-    /* Products into A and B as scratch before they hold coefficients. */
-    for (size_t i = 0; i < n; i++) {
-        m->A[i] = m->guide[i] * m->guide[i];
-        m->B[i] = m->guide[i] * m->p[i];
-    }
-    box_mean(m->A, m->mII, m->tmp, m->cum, w, h, r);
-    box_mean(m->B, m->mIP, m->tmp, m->cum, w, h, r);
-    for (size_t i = 0; i < n; i++) {
-        float var = m->mII[i] - m->mI[i] * m->mI[i];
-        float cov = m->mIP[i] - m->mI[i] * m->mP[i];
-        float a = cov / (var + m->eps);
-        m->mII[i] = a;                       /* a */
-        m->mIP[i] = m->mP[i] - a * m->mI[i]; /* b */
-    }
-    box_mean(m->mII, m->A, m->tmp, m->cum, w, h, r);
-    box_mean(m->mIP, m->B, m->tmp, m->cum, w, h, r);
-}
-
 /*
  * Horizontal half-pixel upsample of one working row by the integer factor f. Output x = f j + k
  * sits at source position j + (k + 0.5) / f - 0.5, so the weights repeat with period f: the
@@ -416,37 +439,57 @@ void cc_matte_upsample_row(const CcMatte *m, const float *src, float *dst)
     }
 }
 
-/* Row j of A/B upsampled horizontally, cached in one of two slots. */
-static int coef_row(CcMatte *m, int j)
-{
-    for (int s = 0; s < 2; s++)
-        if (m->row_idx[s] == j)
-            return s;
-    int s = m->row_idx[0] < m->row_idx[1] ? 0 : 1;
-    if (m->row_idx[0] == -1)
-        s = 0;
-    else if (m->row_idx[1] == -1)
-        s = 1;
-    cc_matte_upsample_row(m, m->A + (size_t)j * m->ww, m->arow[s]);
-    cc_matte_upsample_row(m, m->B + (size_t)j * m->ww, m->brow[s]);
-    m->row_idx[s] = j;
-    return s;
-}
-
 /*
-* Contrast 2.5 around 0.5 (edges stay soft over ~0.4 of the probability range, a faint
- * fringe goes to 0), folded with
- * the luma normalisation into one multiply-add per pixel (matte_dsp.h).
+ * Colour guided filter at working size (He et al., the 3-channel guide Y, U, V):
+ * a = (Sigma + eps I)^-1 cov(I, p), b = mean(p) - a . mean(I) per box of radius r, then a and
+ * b box-averaged once more. co[0..3] = A_y, A_u, A_v, B.
  */
-
-/* BT.601 luma bytes of an RGB row. */
-static void rgb_luma_u8(const CcFrame *f, int y, uint8_t *dst)
+static void color_coefficients(CcMatte *m)
 {
-    const uint8_t *row = f->data[0] + (size_t)y * f->stride[0];
-    const int px = f->format == CC_PIX_RGB24 ? 3 : 4, ri = f->format == CC_PIX_BGRA ? 2 : 0;
-    for (int x = 0; x < f->width; x++) {
-        const uint8_t *p = row + x * px;
-        dst[x] = (uint8_t)((77 * p[ri] + 150 * p[1] + 29 * p[2 - ri] + 128) >> 8);
+    const int w = m->ww, h = m->wh, r = m->r;
+    const size_t n = (size_t)w * h;
+    const float *I[3] = { m->guide, m->gU, m->gV };
+    float *tmp = m->A; /* scratch (h, w) */
+    box_mean(m->guide, m->st[0], m->tmp, m->cum, w, h, r);
+    box_mean(m->gU, m->st[1], m->tmp, m->cum, w, h, r);
+    box_mean(m->gV, m->st[2], m->tmp, m->cum, w, h, r);
+    box_mean(m->p, m->st[3], m->tmp, m->cum, w, h, r);
+    static const int pi[6][2] = { { 0, 0 }, { 0, 1 }, { 0, 2 }, { 1, 1 }, { 1, 2 }, { 2, 2 } };
+    for (int k = 0; k < 6; k++) {
+        const float *x = I[pi[k][0]], *y = I[pi[k][1]];
+        for (size_t i = 0; i < n; i++)
+            tmp[i] = x[i] * y[i];
+        box_mean(tmp, m->st[4 + k], m->tmp, m->cum, w, h, r);
+    }
+    for (int k = 0; k < 3; k++) {
+        const float *x = I[k];
+        for (size_t i = 0; i < n; i++)
+            tmp[i] = x[i] * m->p[i];
+        box_mean(tmp, m->st[10 + k], m->tmp, m->cum, w, h, r);
+    }
+    const float eps = m->eps;
+    for (size_t i = 0; i < n; i++) {
+        float my = m->st[0][i], mu = m->st[1][i], mv = m->st[2][i], mp = m->st[3][i];
+        float syy = m->st[4][i] - my * my + eps, syu = m->st[5][i] - my * mu;
+        float syv = m->st[6][i] - my * mv, suu = m->st[7][i] - mu * mu + eps;
+        float suv = m->st[8][i] - mu * mv, svv = m->st[9][i] - mv * mv + eps;
+        float cy = m->st[10][i] - my * mp, cu = m->st[11][i] - mu * mp, cv = m->st[12][i] - mv * mp;
+        /* inverse of the symmetric 3x3 by cofactors */
+        float i00 = suu * svv - suv * suv, i01 = syv * suv - syu * svv, i02 = syu * suv - syv * suu;
+        float i11 = syy * svv - syv * syv, i12 = syu * syv - syy * suv, i22 = syy * suu - syu * syu;
+        float det = syy * i00 + syu * i01 + syv * i02;
+        float inv = 1.0f / det;
+        float ay = (i00 * cy + i01 * cu + i02 * cv) * inv;
+        float au = (i01 * cy + i11 * cu + i12 * cv) * inv;
+        float av = (i02 * cy + i12 * cu + i22 * cv) * inv;
+        m->co[0][i] = ay;
+        m->co[1][i] = au;
+        m->co[2][i] = av;
+        m->co[3][i] = mp - ay * my - au * mu - av * mv;
+    }
+    for (int k = 0; k < 4; k++) {
+        memcpy(tmp, m->co[k], n * sizeof(float));
+        box_mean(tmp, m->co[k], m->tmp, m->cum, w, h, r);
     }
 }
 
@@ -456,27 +499,129 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
     steady(m, prob, tensor);
     resize_to_work(m, m->state, m->p);
     cc_frame_luma_downsample(frame, m->f, m->guide, m->ka, m->luma);
-    guided_coefficients(m);
-
-    const int yuv = frame->format >= CC_PIX_I420;
-    const int step = frame->format == CC_PIX_YUYV ? 2 : 1;
-    const float y_off = yuv && !frame->full_range ? 16.0f : 0.0f;
-    const float y_mul = yuv && !frame->full_range ? 1.0f / 219.0f : 1.0f / 255.0f;
-    uint8_t *luma8 = (uint8_t *)m->luma;
-    m->row_idx[0] = m->row_idx[1] = -1;
+    cc_frame_chroma_downsample(frame, m->f, m->guide, m->gU, m->gV, m->ka);
+    color_coefficients(m);
+    /* Working cells: cell (j, i) holds the full-resolution pixels that interpolate between
+     * working pixels (j, i) .. (j + 1, i + 1). Where p is sure (<= lo or >= hi) at all four
+     * corners, the gate is closed and the curve saturates: the whole cell is 0 or 255. */
+    const int ww = m->ww, wh = m->wh;
+    const float tau = m->tau, G = m->gain * 255.0f, inv_tau = tau > 0.0f ? 1.0f / tau : 0.0f;
+    const float lo = tau > 0.0f ? 0.5f - 0.5f * tau : -1.0f;
+    const float sat = 128.0f / G; /* |q - 0.5| beyond which the curve saturates */
+    const float zlo = CC_MIN(lo, 0.5f - sat), zhi = 1.0f - zlo;
+    uint8_t *cell = m->cell; /* 0 = zero, 1 = full, 2 = mixed */
+    for (int j = 0; j < wh; j++) {
+        const float *p0 = m->p + (size_t)j * ww, *p1 = m->p + (size_t)CC_MIN(j + 1, wh - 1) * ww;
+        for (int i = 0; i < ww; i++) {
+            int i1 = CC_MIN(i + 1, ww - 1);
+            float mn = fminf(fminf(p0[i], p0[i1]), fminf(p1[i], p1[i1]));
+            float mx = fmaxf(fmaxf(p0[i], p0[i1]), fmaxf(p1[i], p1[i1]));
+            cell[(size_t)j * ww + i] = mx <= zlo ? 0 : mn >= zhi ? 1 : 2;
+        }
+    }
+    const int fmt = frame->format;
+    const float y_off = fmt >= CC_PIX_I420 && !frame->full_range ? 16.0f : 0.0f;
+    const float y_mul = fmt >= CC_PIX_I420 && !frame->full_range ? 1.0f / 219.0f : 1.0f / 255.0f;
+    const float c_mul = frame->full_range ? 1.0f / 255.0f : 1.0f / 224.0f;
     for (int y = 0; y < m->h; y++) {
         float fy = (y + 0.5f) / m->f - 0.5f;
         if (fy < 0.0f)
             fy = 0.0f;
-        int j0 = CC_MIN((int)fy, m->wh - 1), j1 = CC_MIN(j0 + 1, m->wh - 1);
-        float wy = CC_MIN(fy - j0, 1.0f);
-        int s0 = coef_row(m, j0), s1 = coef_row(m, j1);
-        const uint8_t *src = frame->data[0] + (size_t)y * frame->stride[0];
-        if (!yuv) {
-            rgb_luma_u8(frame, y, luma8);
-            src = luma8;
+        const int j0 = CC_MIN((int)fy, wh - 1), j1 = CC_MIN(j0 + 1, wh - 1);
+        const float wy = CC_MIN(fy - j0, 1.0f);
+        const uint8_t *crow = cell + (size_t)j0 * ww;
+        const CcTap ty = m->ry[y];
+        const float *sr0 = m->state + (size_t)ty.i0 * m->mw, *sr1 = m->state + (size_t)ty.i1 * m->mw;
+        uint8_t *o = mask->data + (size_t)y * mask->stride;
+        const uint8_t *r0 = frame->data[0] + (size_t)y * frame->stride[0];
+        const uint8_t *ru = NULL, *rv = NULL;
+        if (fmt == CC_PIX_I420) {
+            ru = frame->data[1] + (size_t)(y >> 1) * frame->stride[1];
+            rv = frame->data[2] + (size_t)(y >> 1) * frame->stride[2];
+        } else if (fmt == CC_PIX_NV12) {
+            ru = frame->data[1] + (size_t)(y >> 1) * frame->stride[1];
+            rv = ru + 1;
         }
-        m->dsp.apply_row_u8(m->arow[s0], m->arow[s1], m->brow[s0], m->brow[s1], wy, y_off, y_mul,
-                            src, yuv ? step : 1, mask->data + (size_t)y * mask->stride, m->w);
+        for (int i = 0; i < ww;) {
+            const uint8_t c = crow[i];
+            int ie = i + 1;
+            while (ie < ww && crow[ie] == c)
+                ie++;
+            const int xa = m->xs[i], xb = m->xs[ie];
+            if (c < 2) {
+                memset(o + xa, c ? 255 : 0, (size_t)(xb - xa));
+                i = ie;
+                continue;
+            }
+            /* the guide over the run: Y, U, V (range-normalised) */
+            float *gy = m->fY, *gu = m->fU, *gv = m->fV;
+            switch (fmt) {
+            case CC_PIX_I420:
+                for (int x = xa; x < xb; x++) {
+                    gy[x] = (r0[x] - y_off) * y_mul;
+                    gu[x] = (ru[x >> 1] - 128.0f) * c_mul;
+                    gv[x] = (rv[x >> 1] - 128.0f) * c_mul;
+                }
+                break;
+            case CC_PIX_NV12:
+                for (int x = xa; x < xb; x++) {
+                    gy[x] = (r0[x] - y_off) * y_mul;
+                    gu[x] = (ru[(x >> 1) * 2] - 128.0f) * c_mul;
+                    gv[x] = (rv[(x >> 1) * 2] - 128.0f) * c_mul;
+                }
+                break;
+            case CC_PIX_YUYV:
+                for (int x = xa; x < xb; x++) {
+                    gy[x] = (r0[2 * x] - y_off) * y_mul;
+                    gu[x] = (r0[(x >> 1) * 4 + 1] - 128.0f) * c_mul;
+                    gv[x] = (r0[(x >> 1) * 4 + 3] - 128.0f) * c_mul;
+                }
+                break;
+            default: {
+                const int px = fmt == CC_PIX_RGB24 ? 3 : 4, ri = fmt == CC_PIX_BGRA ? 2 : 0;
+                for (int x = xa; x < xb; x++) {
+                    const uint8_t *q = r0 + (size_t)x * px;
+                    float rr = q[ri] * (1.0f / 255.0f), gg = q[1] * (1.0f / 255.0f);
+                    float bb = q[2 - ri] * (1.0f / 255.0f);
+                    float l = 0.299f * rr + 0.587f * gg + 0.114f * bb;
+                    gy[x] = l;
+                    gu[x] = 0.564f * (bb - l);
+                    gv[x] = 0.713f * (rr - l);
+                }
+                break;
+            }
+            }
+            for (; i < ie; i++) {
+                const int i1 = CC_MIN(i + 1, ww - 1);
+                const size_t k00 = (size_t)j0 * ww + i, k01 = (size_t)j0 * ww + i1;
+                const size_t k10 = (size_t)j1 * ww + i, k11 = (size_t)j1 * ww + i1;
+                float c0[5], d0[5];
+                for (int k = 0; k < 5; k++) {
+                    const float *src = k < 4 ? m->co[k] : m->p;
+                    float l = src[k00] + (src[k10] - src[k00]) * wy; /* left column */
+                    float r = src[k01] + (src[k11] - src[k01]) * wy; /* right column */
+                    c0[k] = l;
+                    d0[k] = r - l;
+                }
+                for (int x = m->xs[i]; x < m->xs[i + 1]; x++) {
+                    const float wx = m->wx[x];
+                    float q = (c0[0] + d0[0] * wx) * gy[x] + (c0[1] + d0[1] * wx) * gu[x] +
+                              (c0[2] + d0[2] * wx) * gv[x] + (c0[3] + d0[3] * wx);
+                    /* p straight from the model grid to this pixel, as raw mode samples it */
+                    const CcTap tx = m->rx[x];
+                    const float pt = sr0[tx.i0] + (sr0[tx.i1] - sr0[tx.i0]) * tx.w;
+                    const float pb = sr1[tx.i0] + (sr1[tx.i1] - sr1[tx.i0]) * tx.w;
+                    const float pp = pt + (pb - pt) * ty.w;
+                    if (tau > 0.0f) {
+                        float g = (tau - fabsf(2.0f * pp - 1.0f)) * inv_tau;
+                        g = g < 0.0f ? 0.0f : g > 1.0f ? 1.0f : g;
+                        q = pp + g * (q - pp);
+                    }
+                    float v = (q - 0.5f) * G + 128.0f;
+                    v = v < 0.0f ? 0.0f : v > 255.0f ? 255.0f : v;
+                    o[x] = (uint8_t)(int)v;
+                }
+            }
+        }
     }
 }

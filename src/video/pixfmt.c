@@ -282,3 +282,82 @@ void cc_frame_luma_downsample(const CcFrame *f, int factor, float *dst, float *c
         }
     }
 }
+
+/* Range-normalised chroma offsets/scales of a YUV frame: U, V in about -0.5..0.5. */
+static void chroma_norm(const CcFrame *f, float *mul)
+{
+    *mul = f->full_range ? 1.0f / 255.0f : 1.0f / 224.0f;
+}
+
+/*
+ * Block means of one 8-bit plane: plane sample (px, py) covers frame pixels
+ * [px sx, (px + 1) sx) x [py sy, (py + 1) sy); the working block of the frame is
+ * [x f, (x + 1) f) x [y f, (y + 1) f). Samples are src[py * stride + px * step].
+ */
+static void plane_block_mean(const uint8_t *src, int stride, int step, int pw, int ph, int sx,
+                             int sy, int f, int dw, int dh, float off, float mul, float *dst,
+                             float *colsum)
+{
+    for (int dy = 0; dy < dh; dy++) {
+        int y0 = dy * f / sy, y1 = CC_MIN(ph, ((dy + 1) * f + sy - 1) / sy);
+        if (y1 <= y0)
+            y1 = CC_MIN(ph, y0 + 1), y0 = y1 - 1;
+        memset(colsum, 0, (size_t)pw * sizeof(float));
+        for (int y = y0; y < y1; y++) {
+            const uint8_t *r = src + (size_t)y * stride;
+            if (step == 1)
+                for (int x = 0; x < pw; x++)
+                    colsum[x] += r[x];
+            else
+                for (int x = 0; x < pw; x++)
+                    colsum[x] += r[x * step];
+        }
+        float *o = dst + (size_t)dy * dw;
+        for (int dx = 0; dx < dw; dx++) {
+            int x0 = dx * f / sx, x1 = CC_MIN(pw, ((dx + 1) * f + sx - 1) / sx);
+            if (x1 <= x0)
+                x1 = CC_MIN(pw, x0 + 1), x0 = x1 - 1;
+            float s = 0.0f;
+            for (int x = x0; x < x1; x++)
+                s += colsum[x];
+            o[dx] = (s / (float)((x1 - x0) * (y1 - y0)) - off) * mul;
+        }
+    }
+}
+
+void cc_frame_chroma_downsample(const CcFrame *f, int factor, const float *Y, float *U, float *V,
+                                float *colsum)
+{
+    const int w = f->width, h = f->height;
+    const int dw = (w + factor - 1) / factor, dh = (h + factor - 1) / factor;
+    float mul;
+    chroma_norm(f, &mul);
+    const int cw = (w + 1) / 2, ch = (h + 1) / 2;
+    switch (f->format) {
+    case CC_PIX_I420:
+        plane_block_mean(f->data[1], f->stride[1], 1, cw, ch, 2, 2, factor, dw, dh, 128.0f, mul, U, colsum);
+        plane_block_mean(f->data[2], f->stride[2], 1, cw, ch, 2, 2, factor, dw, dh, 128.0f, mul, V, colsum);
+        return;
+    case CC_PIX_NV12:
+        plane_block_mean(f->data[1], f->stride[1], 2, cw, ch, 2, 2, factor, dw, dh, 128.0f, mul, U, colsum);
+        plane_block_mean(f->data[1] + 1, f->stride[1], 2, cw, ch, 2, 2, factor, dw, dh, 128.0f, mul, V, colsum);
+        return;
+    case CC_PIX_YUYV:
+        plane_block_mean(f->data[0] + 1, f->stride[0], 4, cw, h, 2, 1, factor, dw, dh, 128.0f, mul, U, colsum);
+        plane_block_mean(f->data[0] + 3, f->stride[0], 4, cw, h, 2, 1, factor, dw, dh, 128.0f, mul, V, colsum);
+        return;
+    default: {
+        /* RGB: U = 0.564 (B - Y), V = 0.713 (R - Y); block means commute with that. */
+        const int px = f->format == CC_PIX_RGB24 ? 3 : 4, ri = f->format == CC_PIX_BGRA ? 2 : 0;
+        plane_block_mean(f->data[0] + 2 - ri, f->stride[0], px, w, h, 1, 1, factor, dw, dh, 0.0f,
+                         1.0f / 255.0f, U, colsum);
+        plane_block_mean(f->data[0] + ri, f->stride[0], px, w, h, 1, 1, factor, dw, dh, 0.0f,
+                         1.0f / 255.0f, V, colsum);
+        for (int i = 0; i < dw * dh; i++) {
+            U[i] = 0.564f * (U[i] - Y[i]);
+            V[i] = 0.713f * (V[i] - Y[i]);
+        }
+        return;
+    }
+    }
+}

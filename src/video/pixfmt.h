@@ -37,4 +37,13 @@ void cc_frame_luma_downsample(const CcFrame *f, int factor, float *dst, float *s
 /* Luma of one full-resolution row (0..1), dst (w). */
 void cc_frame_luma_row(const CcFrame *f, int y, float *dst);
 
+/*
+ * U and V of the colour matte's guide (range-normalised, about -0.5..0.5; for RGB frames
+ * 0.564 (B - Y) and 0.713 (R - Y)) box-averaged over factor x factor blocks, like
+ * cc_frame_luma_downsample (whose output Y is needed for RGB frames). U, V
+ * (ceil(h / factor), ceil(w / factor)); colsum: w floats.
+ */
+void cc_frame_chroma_downsample(const CcFrame *f, int factor, const float *Y, float *U, float *V,
+                                float *colsum);
+
 #endif
