@@ -1,8 +1,10 @@
 /*
  * Microseconds of CPU per 10 ms frame, one thread, 48 kHz mono:
  *   ours (public API: edge conversion + RNNoise), the RNNoise frame alone with the best
- *   kernels and with the C reference kernels, and the speexdsp engine through the same API.
- * usage: audio_speed IN.wav MODEL.ccm   (IN: 48 kHz mono WAV; bench/audio_speed.sh makes it)
+ *   kernels and with the C reference kernels, and the speexdsp engine through the same API;
+ *   with MODEL2 (RNNoise 0.2, rnnoise2.ccm) the same three for 0.2.
+ * usage: audio_speed IN.wav MODEL.ccm [MODEL2.ccm]   (IN: 48 kHz mono WAV; bench/audio_speed.sh
+ * makes it)
  * Prints "name us_per_frame" lines; the script adds FFmpeg arnndn and the wasm reference.
  */
 #include <stdio.h>
@@ -12,7 +14,9 @@
 
 #include <cleancast/audio.h>
 
+#include "audio/model/rnn2model.h"
 #include "audio/model/rnnmodel.h"
+#include "audio/rnn2.h"
 #include "audio/rnnoise.h"
 #include "audiofile.h"
 
@@ -60,10 +64,64 @@ static double run_core(const CcRnnNet *m, const CcRnnKernels *k, const float *x,
     return t / (double)(n / 480) * 1e6;
 }
 
+static double run_core2(const CcRnn2Model *m, const CcRnn2Kernels *k, const CcRnnKernels *k1,
+                        const float *x, int64_t n, float *y)
+{
+    CcRnnoise2 *st = malloc(sizeof(*st));
+    if (!st || cc_rnnoise2_init(st, m, k, k1) < 0) {
+        free(st);
+        return -1;
+    }
+    float in[480];
+    double t0 = cpu_s();
+    for (int64_t p = 0; p + 480 <= n; p += 480) {
+        for (int i = 0; i < 480; i++)
+            in[i] = x[p + i] * 32768.0f;
+        cc_rnnoise2_process_frame(st, y + p, in, 0);
+    }
+    double t = cpu_s() - t0;
+    cc_rnnoise2_free(st);
+    free(st);
+    return t / (double)(n / 480) * 1e6;
+}
+
+/* RNNoise 0.2: API, frame with the best kernels, frame with C kernels. */
+static int bench2(const char *path, const CcAudioFile *w, float *y)
+{
+    CcDenoiseModel *model = NULL;
+    CcRnn2Model *m = NULL;
+    if (cc_denoise_model_open_file(&model, path) < 0 || cc_rnn2_model_load_file(&m, path) < 0) {
+        fprintf(stderr, "audio_speed: cannot load %s\n", path);
+        cc_denoise_model_close(&model);
+        return 1;
+    }
+    CcRnn2Kernels kc, kb;
+    CcRnnKernels k1c, k1b;
+    cc_rnn2_kernels_init_c(&kc);
+    cc_rnn2_kernels_init(&kb);
+    cc_rnn_kernels_init_c(&k1c);
+    cc_rnn_kernels_init(&k1b);
+    double best[3] = { 1e9, 1e9, 1e9 };
+    for (int rep = 0; rep < 5; rep++) {
+        double v[3] = { run_api(model, CC_DENOISE_RNNOISE, w->samples, w->frames, y),
+                        run_core2(m, &kb, &k1b, w->samples, w->frames, y),
+                        run_core2(m, &kc, &k1c, w->samples, w->frames, y) };
+        for (int i = 0; i < 3; i++)
+            if (v[i] >= 0 && v[i] < best[i])
+                best[i] = v[i];
+    }
+    printf("ours_api_rnnoise2 %.1f\n", best[0]);
+    printf("ours_core2_%s %.1f\n", kb.name, best[1]);
+    printf("ours_core2_c %.1f\n", best[2]);
+    cc_rnn2_model_free(&m);
+    cc_denoise_model_close(&model);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: audio_speed IN.wav MODEL.ccm\n");
+        fprintf(stderr, "usage: audio_speed IN.wav MODEL.ccm [MODEL2.ccm]\n");
         return 2;
     }
     CcAudioFile w;
@@ -103,10 +161,11 @@ int main(int argc, char **argv)
     printf("ours_core_%s %.1f\n", kb.name, best[1]);
     printf("ours_core_c %.1f\n", best[2]);
     printf("ours_api_speex %.1f\n", best[3]);
+    int ret = argc > 3 ? bench2(argv[3], &w, y) : 0;
     free(y);
     cc_rnn_net_free(&net);
     cc_rnn_model_free(&rm);
     cc_denoise_model_close(&model);
     cc_audio_free(&w);
-    return 0;
+    return ret;
 }
