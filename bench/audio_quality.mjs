@@ -5,7 +5,7 @@
 //                                     [--json FILE]
 //   --build DIR    meson build directory with tools/cleancast (default: build)
 //   --work DIR     where mixes and outputs go (default: $TMPDIR/cleancast-audio-quality)
-//   --engines L    comma list of: ours,ref,speex,afftdn,arnndn (default: all)
+//   --engines L    comma list of: ours,ours2,ref,ref2,speex,afftdn,arnndn (default: all)
 //   --quick        one speech clip per noise (smoke run)
 //
 // Material (DATA.md, converted by data/fetch.sh into $CLEANCAST_CACHE/data, all 48 kHz):
@@ -23,8 +23,20 @@
 // whole mix, minus the SI-SDR of the unprocessed mix: dB gained. Outputs should be
 // time-aligned with the input; the bench measures each engine's lag on its first mix, prints
 // it, and shifts the outputs back when it exceeds 8 samples (FFmpeg afftdn: 1200).
-// Engines (one thread each; all RNNoise engines use the same 0.1 weights):
-//   ours   tools/cleancast denoise IN -o OUT --engine rnnoise
+// Two more scores for what users hear (RNNoise engines clip word onsets and dull "s"/"sh"):
+//   onset kept     speech onsets (10 ms frames of the clean speech at most 40 dB below its loudest
+//                  frame and at least 20 dB above every frame of the 100 ms before, plus the 40 ms
+//                  after): the output's projection gain onto the clean speech there,
+//                  20 log10(<out, clean> / <clean, clean>), in dB (0 = kept, -6 = halved). Noise
+//                  uncorrelated with the speech does not count.
+//   sibilance kept the same on 4-8 kHz (both signals through one 4th-order Butterworth high-pass at
+//                  4 kHz and low-pass at 8 kHz), over the frames where the clean speech has at
+//                  least 30 % of its energy in that band (and is at most 40 dB below its peak).
+// Engines (one thread each):
+//   ours   tools/cleancast denoise IN -o OUT --engine rnnoise           (RNNoise 0.1 weights)
+//   ours2  tools/cleancast denoise IN -o OUT --model rnnoise2            (RNNoise 0.2)
+//   ref2   the official 0.2 build (@jitsi/rnnoise-wasm@0.2.1 dist/rnnoise-sync.js) via
+//          tests/audio/ref/rnnoise2_ref.mjs, delay removed (the anchor for ours2)
 //   ref    the official wasm (@jitsi/rnnoise-wasm@0.2.1) via tests/audio/ref/rnnoise_ref.mjs,
 //          in this process, delay removed (the anchor: ours should equal it within 0.1 dB)
 //   speex  tools/cleancast denoise IN -o OUT --engine speex
@@ -37,8 +49,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { readWav, writeWav } from '../tests/audio/ref/wav.mjs';
+import { readAudio as readWav, writeAudio as writeWav } from '../tests/audio/ref/audio_io.mjs';
 import { loadRnnoise, denoiseChannel, defaultWasm } from '../tests/audio/ref/rnnoise_ref.mjs';
+import { loadRnnoise2, denoiseChannel as denoiseChannel2, defaultJs as defaultJs2 } from '../tests/audio/ref/rnnoise2_ref.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const root = path.resolve(here, '..');
@@ -204,6 +217,49 @@ export function siSdr(est, ref) {
   return 10 * Math.log10(t / e);
 }
 
+// Biquad (RBJ cookbook), in place. type 'hp' | 'lp', corner f0 Hz, quality q.
+function biquad(x, type, f0, q) {
+  const w = 2 * Math.PI * f0 / RATE, c = Math.cos(w), al = Math.sin(w) / (2 * q);
+  const b0 = type === 'hp' ? (1 + c) / 2 : (1 - c) / 2, b1 = type === 'hp' ? -(1 + c) : 1 - c, b2 = b0;
+  const a0 = 1 + al, a1 = -2 * c, a2 = 1 - al;
+  let x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i], y = (b0 * v + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2) / a0;
+    x2 = x1; x1 = v; y2 = y1; y1 = y; x[i] = y;
+  }
+  return x;
+}
+// 4-8 kHz: 4th-order Butterworth high-pass and low-pass (two biquads each, Q 0.5412 and 1.3066).
+function sibilantBand(x) {
+  const y = Float64Array.from(x);
+  for (const q of [0.5412, 1.3066]) { biquad(y, 'hp', 4000, q); biquad(y, 'lp', 8000, q); }
+  return y;
+}
+const F10 = RATE / 100;
+// Where to score onsets and sibilance on a clean track: sample ranges [a, b).
+function speechRegions(clean) {
+  const nf = Math.floor(clean.length / F10), e = new Float64Array(nf);
+  for (let f = 0; f < nf; f++) e[f] = power(clean, f * F10, f * F10 + F10);
+  const peak = Math.max(...e), onsets = [], sib = [];
+  for (let f = 10; f < nf; f++) {
+    if (e[f] < peak * 1e-4) continue;
+    let before = 0;
+    for (let g = f - 10; g < f; g++) before = Math.max(before, e[g]);
+    if (before * 100 <= e[f]) onsets.push([f * F10, Math.min(nf, f + 5) * F10]);
+  }
+  const band = sibilantBand(clean);
+  for (let f = 0; f < nf; f++)
+    if (e[f] >= peak * 1e-4 && power(band, f * F10, f * F10 + F10) >= 0.3 * e[f]) sib.push([f * F10, f * F10 + F10]);
+  return { onsets, sib, band };
+}
+// 20 log10 of the projection gain of est onto ref over the ranges (null without ranges).
+function keptDb(est, ref, ranges) {
+  let er = 0, rr = 0;
+  for (const [a, b] of ranges) for (let i = a; i < b && i < est.length; i++) { er += est[i] * ref[i]; rr += ref[i] * ref[i]; }
+  if (!(rr > 0)) return null;
+  return 20 * Math.log10(Math.max(er / rr, 1e-6));
+}
+
 function bestLag(est, ref, maxLag = 4800) {
   // Cross-correlation over 3 s after the 1 s lead-in, every 2nd sample, lags up to 100 ms.
   const a = RATE, b = Math.min(ref.length, est.length, a + 3 * RATE);
@@ -226,15 +282,25 @@ function runCmd(cmd, args) {
 
 function engines(build) {
   const cli = path.resolve(build, 'tools', 'cleancast');
-  let rn = null;
+  let rn = null, rn2 = null;
   return {
     ours: { label: 'ours (rnnoise)', run: (i, o) => runCmd(cli, ['denoise', i, '-o', o, '--engine', 'rnnoise']) },
+    ours2: { label: 'ours (rnnoise 0.2)', run: (i, o) => runCmd(cli, ['denoise', i, '-o', o, '--model', 'rnnoise2']) },
     ref: {
       label: 'reference wasm',
       run: async (i, o) => {
         if (!rn) { if (!fs.existsSync(defaultWasm())) return `${defaultWasm()} missing: run models/fetch_rnnoise.sh`; rn = await loadRnnoise(); }
         const w = readWav(i);
         writeWav(o, w.rate, w.channels.map((c) => denoiseChannel(rn, c).out), 'f32');
+        return null;
+      },
+    },
+    ref2: {
+      label: 'official 0.2 wasm',
+      run: async (i, o) => {
+        if (!rn2) { if (!fs.existsSync(defaultJs2())) return `${defaultJs2()} missing: run models/fetch_rnnoise.sh`; rn2 = await loadRnnoise2(); }
+        const w = readWav(i);
+        writeWav(o, w.rate, w.channels.map((c) => denoiseChannel2(rn2, c).out), 'f32');
         return null;
       },
     },
@@ -246,7 +312,7 @@ function engines(build) {
 
 // ---- main ----------------------------------------------------------------------------------
 async function main(argv) {
-  const opt = { build: 'build', work: path.join(os.tmpdir(), 'cleancast-audio-quality'), engines: 'ours,ref,speex,afftdn,arnndn' };
+  const opt = { build: 'build', work: path.join(os.tmpdir(), 'cleancast-audio-quality'), engines: 'ours,ours2,ref,ref2,speex,afftdn,arnndn' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = () => { if (i + 1 >= argv.length) die(`${a} needs a value`); return argv[++i]; };
     if (a === '--build') opt.build = v();
@@ -258,7 +324,7 @@ async function main(argv) {
   }
   const all = engines(opt.build);
   const names = opt.engines.split(',').filter(Boolean);
-  for (const n of names) if (!all[n]) die(`unknown engine ${n} (ours, ref, speex, afftdn, arnndn)`);
+  for (const n of names) if (!all[n]) die(`unknown engine ${n} (ours, ours2, ref, ref2, speex, afftdn, arnndn)`);
 
   const t0 = Date.now();
   const mixes = makeMixes(opt.work, opt.quick);
@@ -266,6 +332,8 @@ async function main(argv) {
   console.log(`audio_quality: ${mixes.length} mixes (${secs.toFixed(0)} s of audio) in ${opt.work}, made in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
   const res = {}; // res[engine][mix.id] = SI-SDR improvement
+  const onset = {}, sib = {}; // [engine][mix.id] = dB kept (null: nothing to score)
+  const regions = {}; // per mix: onset / sibilant ranges and the clean 4-8 kHz band
   const base = {};
   const status = {};
   for (const m of mixes) base[m.id] = siSdr(readWav(m.mix).channels[0], readWav(m.clean).channels[0]);
@@ -273,6 +341,8 @@ async function main(argv) {
     const outDir = path.join(opt.work, e);
     fs.mkdirSync(outDir, { recursive: true });
     res[e] = {};
+    onset[e] = {};
+    sib[e] = {};
     let lag = null, lenNote = null;
     const t = Date.now();
     for (const m of mixes) {
@@ -289,6 +359,9 @@ async function main(argv) {
       }
       if (Math.abs(lag) > 8) est = Float64Array.from(clean, (_, i) => (i + lag < est.length && i + lag >= 0 ? est[i + lag] : 0));
       res[e][m.id] = siSdr(est, clean) - base[m.id];
+      const rg = regions[m.id] || (regions[m.id] = speechRegions(clean));
+      onset[e][m.id] = keptDb(est, clean, rg.onsets);
+      sib[e][m.id] = keptDb(sibilantBand(est), rg.band, rg.sib);
     }
     if (lenNote) status[e] = `${status[e] || ''}; ${lenNote}`;
     console.log(`audio_quality: ${e}: ${((Date.now() - t) / 1000).toFixed(1)} s wall (${status[e] || ''})`);
@@ -318,12 +391,26 @@ async function main(argv) {
     const worst = mixes[d.indexOf(Math.max(...d))];
     console.log(`\nours - ref: max |difference| over the ${mixes.length} mixes ${Math.max(...d).toFixed(4)} dB (${worst.id}); aim: within 0.1 dB`);
   }
+  if (ran.includes('ours2') && ran.includes('ref2')) {
+    const d = mixes.map((m) => Math.abs(res.ours2[m.id] - res.ref2[m.id]));
+    const worst = mixes[d.indexOf(Math.max(...d))];
+    console.log(`ours2 - ref2 (RNNoise 0.2): max |difference| over the ${mixes.length} mixes ${Math.max(...d).toFixed(4)} dB (${worst.id})`);
+  }
+  // Onsets and sibilance kept (dB against the clean speech; 0 = all kept), per input SNR.
+  const meanOf = (tab, e, pred) => { const v = mixes.filter(pred).map((m) => tab[e][m.id]).filter((x) => x !== null); return v.length ? v.reduce((a, x) => a + x, 0) / v.length : NaN; };
+  for (const [title, tab] of [['Speech onsets kept (dB, projection onto the clean speech; 0 = all)', onset], ['Sibilance kept, 4-8 kHz (dB, projection onto the clean speech band; 0 = all)', sib]]) {
+    console.log(`\n${title}:`);
+    console.log('| input SNR | ' + ran.map((e) => all[e].label).join(' | ') + ' |');
+    console.log('|---:|' + ran.map(() => '---:').join('|') + '|');
+    for (const snr of SNRS) console.log(`| ${pad(snr, 3)} dB | ` + ran.map((e) => fmt(meanOf(tab, e, (m) => m.snr === snr))).join(' | ') + ' |');
+    console.log('| all | ' + ran.map((e) => fmt(meanOf(tab, e, () => true))).join(' | ') + ' |');
+  }
   if (ran.includes('arnndn') && ran.includes('ref')) {
     const d = mixes.map((m) => Math.abs(res.arnndn[m.id] - res.ref[m.id]));
     console.log(`arnndn - ref: max |difference| ${Math.max(...d).toFixed(4)} dB (independent implementation, same weights)`);
   }
   for (const e of names.filter((x) => !ran.includes(x))) console.log(`${all[e].label}: ${status[e]}`);
-  if (opt.json) fs.writeFileSync(opt.json, JSON.stringify({ snrs: SNRS, mixes: mixes.map(({ id, noise, speech, snr }) => ({ id, noise, speech, snr, mix_sisdr: base[id] })), improvement: res, status }, null, 1));
+  if (opt.json) fs.writeFileSync(opt.json, JSON.stringify({ snrs: SNRS, mixes: mixes.map(({ id, noise, speech, snr }) => ({ id, noise, speech, snr, mix_sisdr: base[id] })), improvement: res, onset_kept_db: onset, sibilance_kept_db: sib, status }, null, 1));
 }
 
 main(process.argv.slice(2)).catch((e) => die(e.stack || e.message));

@@ -40,7 +40,7 @@ m=$(printf '%s' "$model" | sed -e 's/\\/\\\\\\\\/g' -e 's/:/\\\\:/g')
 chain="aformat=sample_fmts=flt,volume=34.1333333333:precision=float,arnndn=m=$m,volume=0.029296875:precision=float"
 if [ $aligned = 1 ]; then
   here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-  n=$(node -e 'import(process.argv[1]).then((w) => console.log(w.readWav(process.argv[2]).channels[0].length))' "$here/wav.mjs" "$in") ||
+  n=$(node -e 'import(process.argv[1]).then((w) => console.log(w.readAudio(process.argv[2]).channels[0].length))' "$here/audio_io.mjs" "$in") ||
     { echo "arnndn_ref: error: cannot read $in as WAV" >&2; exit 1; }
   # one extra frame of zeros pushes the last input samples out
   chain="apad=pad_len=480,$chain,atrim=start_sample=480,asetpts=PTS-STARTPTS,atrim=end_sample=$n"

@@ -6,7 +6,7 @@
 //   (default 0) where it is best (positive: TEST is late). With --min-snr, exits 1 when the
 //   SNR at lag 0 of any channel is below DB.
 import path from 'node:path';
-import { readWav, WavError } from './wav.mjs';
+import { readAudio as readWav, AudioError as WavError } from './audio_io.mjs';
 
 export function snrDb(ref, test, lag = 0, skip = 0) {
   let s = 0, e = 0;

@@ -19,7 +19,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import { readWav, writeWav, WavError } from './wav.mjs';
+import { readAudio as readWav, writeAudio as writeWav, AudioError as WavError } from './audio_io.mjs';
 
 export const FRAME = 480;
 export const DELAY = 960;

@@ -21,9 +21,9 @@ ffmpeg -nostdin -loglevel error -i "$speech" -filter_complex \
 node "$here/rnnoise_ref.mjs" "$tmp/in.wav" "$tmp/al.wav" --format f32 --vad "$tmp/vad.txt" || exit 1
 node "$here/rnnoise_ref.mjs" "$tmp/in.wav" "$tmp/raw.wav" --format f32 --raw || exit 1
 "$here/arnndn_ref.sh" "$tmp/in.wav" "$tmp/ff.wav" --aligned --format f32 || exit 1
-node - "$here/wav.mjs" "$tmp" <<'JS'
+node - "$here/audio_io.mjs" "$tmp" <<'JS'
 const [wavmod, dir] = process.argv.slice(2);
-const { readWav } = await import(wavmod);
+const { readAudio: readWav } = await import(wavmod);
 const fs = await import('node:fs');
 const inp = readWav(`${dir}/in.wav`), al = readWav(`${dir}/al.wav`), raw = readWav(`${dir}/raw.wav`), ff = readWav(`${dir}/ff.wav`);
 let fail = 0;
