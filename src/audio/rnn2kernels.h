@@ -108,6 +108,13 @@ void cc_rnn2_tanh_avx2(float *y, const float *x, int n);
 void cc_rnn2_sigmoid_avx2(float *y, const float *x, int n);
 void cc_rnn2_gru_update_avx2(float *h, const float *in, const float *rec, const float *diag,
                              int n);
+/* AVX2 + AVX-VNNI (vpdpbusd); only built when the compiler has -mavxvnni. */
+void cc_rnn2_gemv_i8_avxvnni(float *out, const int8_t *w, const int32_t *idx, int nb_outputs,
+                             int nb_inputs, const int16_t *q, const float *scale,
+                             const float *bias);
+/* Level names for tests: "avx2" or "avxvnni"; fills k from C up to that level and returns 0,
+   or -1 when this CPU or build lacks it. */
+int cc_rnn2_kernels_init_x86_level(CcRnn2Kernels *k, const char *level);
 #endif
 
 #endif
