@@ -1,0 +1,28 @@
+/*
+ * cleancast GStreamer plugin: what the two elements share.
+ *
+ * The plugin carries its own copy of libcleancast (linked statically, symbols hidden), so its
+ * log callback and model lookup never clash with another copy of the library in the process.
+ */
+#ifndef GST_CLEANCAST_H
+#define GST_CLEANCAST_H
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+GST_DEBUG_CATEGORY_EXTERN (gst_cleancast_debug);
+
+/* Installs the library's log callback (once): messages go to the "cleancast" debug
+ * category; the last CC_LOG_ERROR line of the calling thread is kept for error messages. */
+void gst_cleancast_init_log (void);
+
+/* The last library error logged on this thread ("" if none); cleared by reading. */
+const gchar *gst_cleancast_take_last_error (void);
+
+GST_ELEMENT_REGISTER_DECLARE (cleancastvideo);
+GST_ELEMENT_REGISTER_DECLARE (cleancastaudio);
+
+G_END_DECLS
+
+#endif
