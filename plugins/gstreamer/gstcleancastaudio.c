@@ -244,7 +244,8 @@ open_denoiser (GstCleancastAudio * self, PendingError * err)
   self->hold = cc_denoiser_latency_samples (self->dn);
   self->latency = gst_util_uint64_scale_int_ceil (self->hold, GST_SECOND, self->rate);
   self->engine_dirty = FALSE;
-  reset_stream (self);
+  /* a fresh denoiser: its first `hold` output samples come before the stream's start */
+  self->skip_left = self->hold;
   GST_INFO_OBJECT (self, "denoiser open: %d Hz, %d ch, latency %d samples", self->rate,
       self->channels, self->hold);
   return TRUE;
@@ -271,15 +272,18 @@ stamp (GstCleancastAudio * self, GstBuffer * buf, guint64 n)
   self->out_samples += n;
 }
 
-/* Object lock held. The samples still held, with their own timestamps; NULL when none. The
- * denoiser is reset afterwards (a new stream starts at the next buffer). */
+/* Object lock held. The samples still held, with their own timestamps; NULL when none.
+ * keep_timeline: the stream goes on (engine or model change: the caller opens a new
+ * denoiser, whose output continues the timeline); otherwise a new stream starts at the next
+ * buffer (EOS, segment, timestamp gap, format change). */
 static GstBuffer *
-drain (GstCleancastAudio * self)
+drain (GstCleancastAudio * self, gboolean keep_timeline)
 {
   GstBuffer *buf = NULL;
   guint64 held;
   if (!self->dn || !self->have_base || self->in_samples == 0) {
-    reset_stream (self);
+    if (!keep_timeline)
+      reset_stream (self);
     return NULL;
   }
   held = self->in_samples - self->out_samples;
@@ -305,7 +309,8 @@ drain (GstCleancastAudio * self)
     }
   }
   GST_DEBUG_OBJECT (self, "drained %" G_GUINT64_FORMAT " held samples", held);
-  reset_stream (self);
+  if (!keep_timeline)
+    reset_stream (self);
   return buf;
 }
 
@@ -379,7 +384,7 @@ gst_cleancast_audio_setup (GstAudioFilter * filter, const GstAudioInfo * info)
   GST_OBJECT_LOCK (self);
   if (!self->dn || self->rate != GST_AUDIO_INFO_RATE (info) ||
       self->channels != GST_AUDIO_INFO_CHANNELS (info)) {
-    tail = drain (self);        /* still in the old format, pushed before the new caps */
+    tail = drain (self, FALSE); /* still in the old format, pushed before the new caps */
     self->rate = GST_AUDIO_INFO_RATE (info);
     self->channels = GST_AUDIO_INFO_CHANNELS (info);
     self->bpf = GST_AUDIO_INFO_BPF (info);
@@ -397,7 +402,7 @@ static GstFlowReturn
 gst_cleancast_audio_generate_output (GstBaseTransform * trans, GstBuffer ** outbuf)
 {
   GstCleancastAudio *self = GST_CLEANCAST_AUDIO (trans);
-  GstBuffer *in = trans->queued_buf, *tail = NULL;
+  GstBuffer *in = trans->queued_buf, *tail = NULL, *gap_tail = NULL;
   PendingError err = { 0 };
   GList *msgs = NULL;
   GstMapInfo map;
@@ -417,7 +422,7 @@ gst_cleancast_audio_generate_output (GstBaseTransform * trans, GstBuffer ** outb
 
   GST_OBJECT_LOCK (self);
   if (self->engine_dirty || self->model_dirty || !self->dn) {
-    tail = drain (self);
+    tail = drain (self, TRUE);
     if (!open_denoiser (self, &err))
       goto fail;
     reopened = TRUE;
@@ -433,7 +438,7 @@ gst_cleancast_audio_generate_output (GstBaseTransform * trans, GstBuffer ** outb
     if (d > (GstClockTimeDiff) RESYNC_TOLERANCE || d < -(GstClockTimeDiff) RESYNC_TOLERANCE) {
       GST_INFO_OBJECT (self, "timestamp jump of %" GST_STIME_FORMAT ": new stream",
           GST_STIME_ARGS (d));
-      tail = drain (self);      /* (a reopen just now left have_base unset) */
+      gap_tail = drain (self, FALSE);
     }
   }
   if (!self->have_base) {
@@ -508,6 +513,7 @@ gst_cleancast_audio_generate_output (GstBaseTransform * trans, GstBuffer ** outb
   GST_OBJECT_UNLOCK (self);
 
   push_drained (self, tail);
+  push_drained (self, gap_tail);
   if (reopened)
     post_latency_if_changed (self);
   msgs = g_list_reverse (msgs);
@@ -521,6 +527,8 @@ fail:
   gst_buffer_unref (in);
   if (tail)
     gst_buffer_unref (tail);
+  if (gap_tail)
+    gst_buffer_unref (gap_tail);
   g_list_free_full (msgs, (GDestroyNotify) gst_message_unref);
   pending_post (self, &err);
   return GST_FLOW_ERROR;
@@ -535,7 +543,7 @@ gst_cleancast_audio_sink_event (GstBaseTransform * trans, GstEvent * event)
     case GST_EVENT_EOS:
     case GST_EVENT_SEGMENT:    /* a new segment: what is held belongs to the old one */
       GST_OBJECT_LOCK (self);
-      tail = drain (self);
+      tail = drain (self, FALSE);
       GST_OBJECT_UNLOCK (self);
       push_drained (self, tail);
       break;

@@ -593,7 +593,7 @@ gst_cleancast_video_transform_frame_ip (GstVideoFilter * filter, GstVideoFrame *
     CcMask m = {.width = cf.width,.height = cf.height,.data = self->mask,
       .stride = self->mask_w
     };
-    if (cf.width != self->mask_w || cf.height != self->mask_h) {
+    if (cf.width > self->mask_w || cf.height != self->mask_h) {
       pending_set (&err, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
           g_strdup ("Frame size differs from the negotiated size"), NULL);
       goto fail;
