@@ -12,8 +12,10 @@ int cc_resync_init(CcResync *r, const AVChannelLayout *out_layout, int out_rate,
 {
     *r = (CcResync){ .in_rate = first->sample_rate, .out_rate = out_rate,
                      .last_end = AV_NOPTS_VALUE };
-    int ret = swr_alloc_set_opts2(&r->swr, out_layout, AV_SAMPLE_FMT_FLT, out_rate,
-                                  &first->ch_layout, first->format, first->sample_rate, 0, NULL);
+    /* FFmpeg 5.1 declares the layouts non-const but only reads them: shallow copies */
+    AVChannelLayout out_cl = *out_layout, in_cl = first->ch_layout;
+    int ret = swr_alloc_set_opts2(&r->swr, &out_cl, AV_SAMPLE_FMT_FLT, out_rate, &in_cl,
+                                  first->format, first->sample_rate, 0, NULL);
     if (ret >= 0 && prm->min_comp > 0)
         ret = av_opt_set_double(r->swr, "min_comp", prm->min_comp, 0);
     if (ret >= 0)
