@@ -11,6 +11,7 @@ PKGS=(
   ffmpeg sox imagemagick ca-certificates xz-utils binutils python3 openssl
   nginx libnginx-mod-rtmp srt-tools pulseaudio pulseaudio-utils
   ladspa-sdk lv2-dev sordi lilv-utils pipewire pipewire-bin wireplumber dbus
+  libobs-dev libsimde-dev obs-studio xvfb xauth libgl1-mesa-dri libegl-mesa0
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gstreamer1.0-libav time
