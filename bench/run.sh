@@ -62,4 +62,8 @@ if ! skip media && [ -x "$here/media_bench.sh" ]; then
   echo; echo "## Media pipeline"
   "$here/media_bench.sh" "$BUILD"
 fi
+if ! skip obs && [ -f "$BUILD/plugins/obs/cleancast-obs.so" ]; then
+  echo; echo "## OBS module in libobs (bench/obs_speed.md)"
+  "$here/obs_speed.sh" "$BUILD"
+fi
 } 2>&1 | tee "$OUT/report.txt"
