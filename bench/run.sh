@@ -62,6 +62,10 @@ if ! skip media && [ -x "$here/media_bench.sh" ]; then
   echo; echo "## Media pipeline"
   "$here/media_bench.sh" "$BUILD"
 fi
+if ! skip gst && [ -f "$BUILD/plugins/gstreamer/libgstcleancast.so" ]; then
+  echo; echo "## GStreamer elements in a transcode (bench/gst_bench.md)"
+  "$here/gst_bench.sh" "$BUILD"
+fi
 if ! skip obs && [ -f "$BUILD/plugins/obs/cleancast-obs.so" ]; then
   echo; echo "## OBS module in libobs (bench/obs_speed.md)"
   "$here/obs_speed.sh" "$BUILD"
