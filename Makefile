@@ -11,6 +11,7 @@ BUILD_SAN ?= build-san
 NINJA ?= ninja
 
 .PHONY: all setup deps models data build build-san demo test test-fast bench install clean
+.PHONY: web web-demo
 
 all: build
 
@@ -44,7 +45,7 @@ demo: setup build
 
 # Every test in the release build, and all but the real-time live tests in an ASan+UBSan
 # build; product tests and tooling checks counted apart per build, ends with "N passed, N failed".
-test: setup build build-san
+test: setup build build-san web
 	@scripts/run-tests.sh $(BUILD) $(BUILD_SAN):--no-suite=live
 
 # Release build only (for quick iterations).
@@ -59,5 +60,16 @@ bench: setup build
 install: build
 	meson install -C $(BUILD)
 
+# WebAssembly build (web/README.md): web/dist/ from the library's own sources with clang-14
+# --target=wasm32-wasi, objects in $(BUILD_WASM)/, apart from the Meson builds; npm pins of web/.
+BUILD_WASM ?= build-wasm
+web: deps
+	@web/setup.sh
+	$(MAKE) -C web B=$(abspath $(BUILD_WASM))
+
+# The demo page on http://127.0.0.1:8642/ (camera and microphone, before/after, controls).
+web-demo: web models
+	node web/demo/serve.mjs
+
 clean:
-	rm -rf $(BUILD) $(BUILD_SAN)
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_WASM) web/dist

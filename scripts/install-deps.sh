@@ -15,6 +15,7 @@ PKGS=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gstreamer1.0-libav time
+  clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 chromium
 )
 
 missing=()
