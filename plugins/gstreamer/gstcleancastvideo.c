@@ -731,6 +731,9 @@ gst_cleancast_video_set_property (GObject * object, guint prop_id, const GValue 
       break;
   }
   GST_OBJECT_UNLOCK (self);
+  if (prop_id == PROP_BACKGROUND)       /* none: buffers pass untouched, unmapped */
+    gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self),
+        g_value_get_enum (value) == BG_NONE);
   if (renegotiate) {
     /* transparent <-> not: the accepted formats change */
     gst_base_transform_reconfigure_sink (GST_BASE_TRANSFORM (self));
@@ -839,7 +842,7 @@ gst_cleancast_video_class_init (GstCleancastVideoClass * klass)
           DEFAULT_RAW, rw | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_BACKEND,
       g_param_spec_enum ("backend", "Backend", "Inference backend (--backend)",
-          GST_TYPE_CLEANCAST_BACKEND, DEFAULT_BACKEND, rw | GST_PARAM_MUTABLE_READY));
+          GST_TYPE_CLEANCAST_BACKEND, DEFAULT_BACKEND, rw | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_LATENCY,
       g_param_spec_uint ("latency", "Latency",
           "Frames between a frame and the mask it is composited with (always 0)",

@@ -8,8 +8,8 @@
 #     sides, so decoded frames compare exactly). Frames, samples, timestamps and A/V sync
 #     (flash vs voice onset, tests/media/avsync.py) of the output file, against a GStreamer
 #     anchor transcode of the same clip without the elements.
-#  2. Video options (replace image + light wrap + landscape model; colour + raw; blur strength)
-#     against the same `cleancast process --background ...` options.
+#  2. Video options (replace image + light wrap + landscape model; colour + raw; blur strength;
+#     transparent on a PNG) against the same `cleancast process --background ...` options.
 #  3. Audio files (48 kHz mono, 44.1 kHz stereo; rnnoise, rnnoise2, speex at strength 0.5)
 #     through wavparse ! cleancastaudio ! wavenc against `cleancast denoise`.
 #   test_pipelines.sh CLEANCAST_EXE GSTCMP_EXE   (GST_PLUGIN_PATH names the build's plugin)
@@ -19,7 +19,7 @@ need_cmd gst-launch-1.0 gst-inspect-1.0 ffmpeg ffprobe python3
 for e in cleancastvideo cleancastaudio; do
   gst-inspect-1.0 "$e" >/dev/null 2>&1 || { echo "FAIL: element $e not found (GST_PLUGIN_PATH=${GST_PLUGIN_PATH:-})" >&2; exit 1; }
 done
-for e in qtdemux mp4mux x264enc avenc_aac avdec_h264 avdec_aac wavparse wavenc decodebin videoconvert audioconvert audioresample pngdec; do
+for e in qtdemux mp4mux x264enc avenc_aac avdec_h264 avdec_aac wavparse wavenc pngenc decodebin videoconvert audioconvert audioresample pngdec; do
   gst-inspect-1.0 "$e" >/dev/null 2>&1 || setup_fail "GStreamer element $e missing (scripts/install-deps.sh installs it)"
 done
 [ -f "$CACHE/models/selfie_segmentation.tflite" ] && [ -f "$CACHE/models/rnnoise.ccm" ] || {
@@ -96,6 +96,14 @@ variant replace "background=replace background-image=$IMG light-wrap=0.3 model=l
   --background "replace:$IMG" --light-wrap 0.3 --model landscape
 variant color "background=color color=0xff102030 raw=true" --background color:102030 --raw
 variant blur "blur-strength=0.9" --background blur:0.9
+
+# transparent: a PNG portrait (the CLI's image path) in, RGBA PNG out; the alpha planes compare
+gl filesrc location="$IMG" ! decodebin ! videoconvert ! cleancastvideo background=transparent ! videoconvert ! pngenc ! filesink location="$W/t_gst.png" \
+  && "$BIN" process "$IMG" -o "$W/t_cli.png" --background transparent 2>"$W/cli.log" \
+  && ffmpeg -v error -nostdin -y -i "$W/t_gst.png" -vf alphaextract -f rawvideo -pix_fmt gray "$W/t_gst.a" \
+  && ffmpeg -v error -nostdin -y -i "$W/t_cli.png" -vf alphaextract -f rawvideo -pix_fmt gray "$W/t_cli.a" \
+  && cmp -s "$W/t_gst.a" "$W/t_cli.a" && pass "transparent: alpha = the CLI's, byte for byte (astronaut.png)" \
+  || fail "transparent: the alpha differs from the CLI's (or a step failed: $(tail -2 "$W/cli.log"))"
 
 # ------------------------------------------------------------------ 3. audio files
 ffmpeg -v error -nostdin -y -i "$D/speech/allison_demo_congrats_16k.wav" -stream_loop -1 -i "$D/noise/sonicpi_loop_3d_printer_44k.wav" \
