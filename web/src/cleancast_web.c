@@ -42,6 +42,15 @@ EXPORT(cw_init) void cw_init(void)
 EXPORT(cw_last_log) const char *cw_last_log(void) { return last_log; }
 EXPORT(cw_clear_log) void cw_clear_log(void) { last_log[0] = 0; }
 EXPORT(cw_strerror) const char *cw_strerror(int err) { return cc_strerror(err); }
+/* 1 in the SIMD128 build (its kernels in the src/ wasm/ folders), 0 in the baseline one. */
+EXPORT(cw_simd) int cw_simd(void)
+{
+#ifdef __wasm_simd128__
+    return 1;
+#else
+    return 0;
+#endif
+}
 EXPORT(cw_version) const char *cw_version(void) { return cc_version(); }
 EXPORT(cw_malloc) void *cw_malloc(size_t n) { return malloc(n ? n : 1); }
 EXPORT(cw_free) void cw_free(void *p) { free(p); }
