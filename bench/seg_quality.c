@@ -70,7 +70,7 @@ static int run_hd(const char *model_path, const char *dir, int max_frames)
         return 1;
     }
     /* groups: 0 = 720, 1 = 1080, then one per background (in list order) */
-    enum { MAXG = 32 };
+    enum { MAXG = 40 };
     char gname[MAXG][64];
     CcSegScore g[MAXG][NMODE];
     int gframes[MAXG], ng = 2;
@@ -104,14 +104,17 @@ static int run_hd(const char *model_path, const char *dir, int max_frames)
         }
         total += frames;
         print_row(name, frames, sc);
-        const char *u = strchr(name, '_');
+        /* background and size: the name up to its second '_' */
+        const char *u = strchr(name, '_'), *u2 = u ? strchr(u + 1, '_') : NULL;
         int size_g = u && !strncmp(u, "_1080", 5) ? 1 : 0, bg_g = -1;
+        if (!u2)
+            u2 = u;
         for (int i = 2; i < ng; i++)
-            if (u && !strncmp(gname[i], name, (size_t)(u - name)) && !gname[i][u - name])
+            if (u2 && !strncmp(gname[i], name, (size_t)(u2 - name)) && !gname[i][u2 - name])
                 bg_g = i;
-        if (bg_g < 0 && ng < MAXG && u) {
+        if (bg_g < 0 && ng < MAXG && u2) {
             bg_g = ng++;
-            snprintf(gname[bg_g], sizeof(gname[bg_g]), "%.*s", (int)(u - name), name);
+            snprintf(gname[bg_g], sizeof(gname[bg_g]), "%.*s", (int)(u2 - name), name);
         }
         for (int k = 0; k < NMODE; k++) {
             add_score(&g[size_g][k], &sc[k]);
@@ -123,7 +126,7 @@ static int run_hd(const char *model_path, const char *dir, int max_frames)
             gframes[bg_g] += frames;
     }
     fclose(list);
-    printf("-- per size and per background (both sizes)\n");
+    printf("-- per size, and per background and size\n");
     for (int i = 0; i < ng; i++)
         print_row(gname[i], gframes[i], g[i]);
     printf("refine ms per frame (mean over the set, mixed sizes):");

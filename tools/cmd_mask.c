@@ -62,7 +62,7 @@ int cc_cmd_mask(int argc, char **argv)
     if (cc_image_read(argv[optind], &img))
         return 1;
     CcMask mask;
-    if (cc_tool_segment_image(&img, model_path, backend, raw, &mask)) {
+    if (cc_tool_segment_image(&img, model_path, backend, raw, CC_QUALITY_REALTIME, &mask)) {
         cc_image_free(&img);
         return 1;
     }

@@ -28,7 +28,7 @@ static int process_image(const CcMediaOptions *o, const char *model_path)
         return 1;
     if (bg->mode == CC_BG_IMAGE && cc_image_read(bg->image_path, &bgimg))
         goto done;
-    if (bg->mode != CC_BG_NONE && cc_tool_segment_image(&img, model_path, o->backend, o->raw, &mask))
+    if (bg->mode != CC_BG_NONE && cc_tool_segment_image(&img, model_path, o->backend, o->raw, o->quality, &mask))
         goto done;
     CcCompositorSettings cs;
     cc_compositor_default_settings(&cs);

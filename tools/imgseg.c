@@ -17,6 +17,7 @@ CcFrame cc_tool_frame_of(const CcImage *img)
 }
 
 int cc_tool_segment_image(const CcImage *img, const char *model_path, CcBackend backend, int raw,
+                          int quality,
                           CcMask *mask)
 {
     CcSegModel *model = NULL;
@@ -31,6 +32,7 @@ int cc_tool_segment_image(const CcImage *img, const char *model_path, CcBackend 
     cc_segmenter_default_settings(&ss);
     ss.backend = backend;
     ss.raw = raw;
+    ss.quality = quality;
     ret = cc_segmenter_open(&seg, model, &ss);
     if (ret < 0) {
         fprintf(stderr, "cleancast: cannot open segmenter: %s\n", cc_strerror(ret));

@@ -8,6 +8,7 @@
 
 /* Segments img (RGBA) with the model at model_path; mask->data is allocated (free()). */
 int cc_tool_segment_image(const CcImage *img, const char *model_path, CcBackend backend, int raw,
+                          int quality,
                           CcMask *mask);
 
 /* CcFrame view of an RGBA image. */

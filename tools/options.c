@@ -55,6 +55,19 @@ int cc_opt_light_wrap(const char *arg, float *out)
     return 0;
 }
 
+int cc_opt_quality(const char *arg, int *out)
+{
+    if (!strcmp(arg, "realtime"))
+        *out = CC_QUALITY_REALTIME;
+    else if (!strcmp(arg, "best"))
+        *out = CC_QUALITY_BEST;
+    else {
+        fprintf(stderr, "cleancast: --quality must be realtime or best, not '%s'\n", arg);
+        return -1;
+    }
+    return 0;
+}
+
 int cc_opt_backend(const char *arg, CcBackend *out)
 {
     if (!strcmp(arg, "auto"))
@@ -224,6 +237,7 @@ void cc_media_usage(FILE *f, int live)
 "  --model NAME       segmentation model: general (256x256, default), landscape (256x144)\n"
 "                     or a .tflite path\n"
 "  --raw              official MediaPipe mask (no refinement, no temporal steadying)\n"
+"%s"
 "  --backend B        auto (default), xnnpack or portable   --light-wrap 0..1 (default 0)\n"
 "  -v, --verbose      more messages            -h, --help   this help\n"
 "%s"
@@ -239,6 +253,8 @@ void cc_media_usage(FILE *f, int live)
 "Model names are looked up in $CLEANCAST_CACHE/models, $XDG_CACHE_HOME/cleancast/models,\n"
 "~/.cache/cleancast/models, then the installed data folder (`make models` fetches them).\n",
             live ? "" : " (PNG with alpha; video: MKV/WebM/MOV with alpha)",
+            live ? "" : "  --quality Q        realtime (default) or best: zoomed and mirrored passes and a\n"
+                        "                     soft matte, several times slower (for recordings)\n",
             live ? "" : "Video files only:\n",
             live ? ", at most 2" : "", live ? "ultrafast, zerolatency" : "veryfast",
             live ? " and the added latency of video and audio" : "");
@@ -249,7 +265,7 @@ int cc_media_parse_options(CcMediaOptions *o, int argc, char **argv, int live)
     enum {
         O_BG = 256, O_MODEL, O_RAW, O_BACKEND, O_WRAP, O_DENOISE, O_STRENGTH, O_DMODEL,
         O_THREADS, O_STATS, O_PROGRESS, O_NOPROGRESS, O_CRF, O_PRESET, O_ABITRATE,
-        O_CAMERA, O_MIC, O_VSIZE, O_FPS, O_IFMT, O_DURATION, O_LOOP, O_MAXQ, O_AVOFF,
+        O_QUALITY, O_CAMERA, O_MIC, O_VSIZE, O_FPS, O_IFMT, O_DURATION, O_LOOP, O_MAXQ, O_AVOFF,
     };
     static const struct option common[] = {
         { "output", required_argument, NULL, 'o' },
@@ -271,6 +287,7 @@ int cc_media_parse_options(CcMediaOptions *o, int argc, char **argv, int live)
         { "crf", required_argument, NULL, O_CRF },
         { "preset", required_argument, NULL, O_PRESET },
         { "audio-bitrate", required_argument, NULL, O_ABITRATE },
+        { "quality", required_argument, NULL, O_QUALITY },
         /* live only (refused below for process) */
         { "camera", required_argument, NULL, O_CAMERA },
         { "mic", required_argument, NULL, O_MIC },
@@ -302,6 +319,10 @@ int cc_media_parse_options(CcMediaOptions *o, int argc, char **argv, int live)
     int c, idx;
     double d;
     while ((c = getopt_long(argc, argv, "-:o:b:m:vhq", common, &idx)) != -1) {
+        if (c == O_QUALITY && live) {
+            fprintf(stderr, "cleancast live: --quality is for files (live is always realtime)\n");
+            return 2;
+        }
         if (c >= O_CAMERA && !live) {
             fprintf(stderr, "cleancast process: --%s is a live option (see cleancast live --help)\n",
                     common[idx].name);
@@ -332,6 +353,7 @@ int cc_media_parse_options(CcMediaOptions *o, int argc, char **argv, int live)
         case 'b': case O_BG: if (cc_opt_background(optarg, &bg)) return 2; break;
         case 'm': case O_MODEL: if (cc_opt_seg_model(optarg, &o->model)) return 2; break;
         case O_RAW: o->raw = 1; break;
+        case O_QUALITY: if (cc_opt_quality(optarg, &o->quality)) return 2; break;
         case O_BACKEND: if (cc_opt_backend(optarg, &o->backend)) return 2; break;
         case O_WRAP: if (cc_opt_light_wrap(optarg, &o->light_wrap)) return 2; break;
         case 'v': o->verbose++; break;

@@ -36,6 +36,8 @@ int cc_opt_denoise_model(const char *opt, const char *arg, const char **out);
 int cc_opt_strength(const char *arg, float *out);
 /* --light-wrap 0..1 */
 int cc_opt_light_wrap(const char *arg, float *out);
+/* --quality realtime|best -> CC_QUALITY_* */
+int cc_opt_quality(const char *arg, int *out);
 /* --backend auto|xnnpack|portable */
 int cc_opt_backend(const char *arg, CcBackend *out);
 
@@ -73,6 +75,7 @@ typedef struct CcMediaOptions {
     const char *bg_image;         /* replace:IMAGE */
     const char *model;            /* --model: general, landscape or a .tflite path */
     int raw;                      /* segmenter raw (official) mode */
+    int quality;                  /* CC_QUALITY_*; process only */
     CcBackend backend;            /* inference backend */
     float light_wrap;             /* 0..1 */
     int verbose;

@@ -91,6 +91,17 @@ CC_API void cc_seg_model_close(CcSegModel **m);
 
 typedef struct CcSegmenter CcSegmenter;
 
+/** What the segmenter optimises for. */
+typedef enum CcQuality {
+    CC_QUALITY_REALTIME = 0, /**< one inference per frame, colour guided matte (default) */
+    CC_QUALITY_BEST = 1,     /**< for recordings, several times slower: a mirrored pass, a
+                                  second zoomed pass on a crop around the person (from the
+                                  first pass) at the model's resolution, merged on a grid of
+                                  half the frame size, then a soft colour-guided matte at full
+                                  resolution. No temporal steadying in the library (a file
+                                  pipeline can steady both ways, see the CLI); still latency 0 */
+} CcQuality;
+
 typedef struct CcSegmenterSettings {
     int threads;          /**< inference threads (default 1; one per stream is safest) */
     CcBackend backend;    /**< default CC_BACKEND_AUTO */
@@ -99,7 +110,8 @@ typedef struct CcSegmenterSettings {
     float smoothing;      /**< temporal steadying 0..1 (0 = none, default 0.5); motion
                                is never delayed, only flicker in still regions is damped */
     float edge_radius;    /**< guided-filter radius in output pixels; 0 = automatic */
-    uint8_t reserved[32]; /**< zero; for future fields */
+    int quality;          /**< CcQuality; default CC_QUALITY_REALTIME (raw ignores it) */
+    uint8_t reserved[28]; /**< zero; for future fields */
 } CcSegmenterSettings;
 
 /** Fill defaults. */

@@ -46,19 +46,23 @@ struct CcMatte {
     float *prev_in;    /* (mh, mw, 3) previous model input */
     float *guide;      /* (wh, ww) luma */
     float *p;          /* (wh, ww) upsampled probability */
-    float *tmp, *cum;  /* (wh, ww) box scratch; cum (8, ww + 1) */
-    float *A, *B;      /* (wh, ww) scratch of the colour filter */
     int *x0;           /* (w) horizontal upsample taps, working -> frame */
     float *wx;         /* (w) */
     float *arow[2], *brow[2]; /* (w) horizontally upsampled coefficient rows */
     int row_idx[2];
     float *luma;       /* (w) one full-resolution luma row */
     float *ka;         /* (w) scratch */
+    int band;          /* contour band: contour cells dilated by band - 1 cells (0: no band) */
+    float steep;       /* a contour cell needs its corners' p to span at least this */
+    uint8_t *bandm, *bandt; /* (wh, ww) band mask and scratch */
     float tau;         /* gate width: the filter may move the edge where |2p - 1| < tau */
     float gain;        /* contrast curve gain */
     float *gU, *gV;    /* (wh, ww) working chroma */
-    float *st[13];     /* (wh, ww) box means: Y U V P, YY YU YV UU UV VV, YP UP VP */
-    float *co[4];      /* (wh, ww) coefficients a_y a_u a_v b, then their box means */
+    float *st16;       /* (wh, ww, 16) Y U V P, YY YU YV UU UV VV, YP UP VP, 0 0 0; box means */
+    float *tmp16;      /* (wh, ww, 16) box scratch */
+    float *acc;        /* (ww, 16) vertical running sums */
+    float *co4;        /* (wh, ww, 4) coefficients a_y a_u a_v b, then their box means */
+    int *mix_lo, *mix_hi; /* (wh) first and last mixed cell of each working row (hi -1: none) */
     float *fY, *fU, *fV; /* (w) full-resolution guide row */
     uint8_t *cell;     /* (wh, ww) sure-0 / sure-255 / mixed working cells */
     int *xs;           /* (ww + 1) first frame column of each working cell */
@@ -78,16 +82,14 @@ void cc_matte_close(CcMatte **pm)
         return;
     CcMatte *m = *pm;
     float *bufs[] = { m->state, m->prev_in, m->guide, m->p,
-                      m->tmp, m->cum, m->A, m->B, m->wx, m->arow[0], m->arow[1],
+                      m->st16, m->tmp16, m->acc, m->co4, m->wx, m->arow[0], m->arow[1],
                       m->brow[0], m->brow[1], m->luma, m->ka };
     for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
         cc_free_aligned(bufs[i]);
     cc_free_aligned(m->gU);
     cc_free_aligned(m->gV);
-    for (int i = 0; i < 13; i++)
-        cc_free_aligned(m->st[i]);
-    for (int i = 0; i < 4; i++)
-        cc_free_aligned(m->co[i]);
+    cc_free_aligned(m->mix_lo);
+    cc_free_aligned(m->mix_hi);
     cc_free_aligned(m->fY);
     cc_free_aligned(m->fU);
     cc_free_aligned(m->fV);
@@ -102,7 +104,8 @@ void cc_matte_close(CcMatte **pm)
     *pm = NULL;
 }
 
-int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, float edge_radius)
+int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, float edge_radius,
+                  int best)
 {
     *out = NULL;
     CcMatte *m = cc_calloc(1, sizeof(*m));
@@ -112,7 +115,8 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     m->mh = mh;
     m->w = w;
     m->h = h;
-    m->f = (CC_MAX(w, h) + WORK_MAX - 1) / WORK_MAX;
+    const int work_max = best ? 2 * WORK_MAX : WORK_MAX;
+    m->f = (CC_MAX(w, h) + work_max - 1) / work_max;
     if (m->f < 1)
         m->f = 1;
     m->ww = (w + m->f - 1) / m->f;
@@ -127,16 +131,20 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     smoothing = CC_CLAMP(smoothing, 0.0f, 1.0f);
     m->kmin = 1.0f - 0.85f * smoothing;
     m->gain_motion = 12.0f;
-    m->gain_prob = 4.0f;
+    /* 2, not 4: the HD set's errors are not in the steadying (no steadying at all scores the
+     * same there), and 4 flickered more on the webcam clips. */
+    m->gain_prob = 2.0f;
     size_t ms = (size_t)mw * mh, ws = (size_t)m->ww * m->wh;
     m->state = falloc(ms);
     m->prev_in = falloc(ms * 3);
     m->guide = falloc(ws);
     m->p = falloc(ws);
-    m->tmp = falloc(ws);
-    m->cum = falloc(8 * ((size_t)m->ww + 1));
-    m->A = falloc(ws);
-    m->B = falloc(ws);
+    m->st16 = falloc(ws * 16);
+    m->tmp16 = falloc(ws * 16);
+    m->acc = falloc((size_t)m->ww * 16);
+    m->co4 = falloc(ws * 4);
+    m->mix_lo = cc_alloc_aligned((size_t)m->wh * sizeof(int));
+    m->mix_hi = cc_alloc_aligned((size_t)m->wh * sizeof(int));
     m->x0 = cc_alloc_aligned((size_t)w * sizeof(int));
     m->wx = falloc((size_t)w);
     for (int i = 0; i < 2; i++) {
@@ -150,14 +158,24 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     m->r = CC_MAX(2, (int)lrintf(1.6f * radius_px / m->f));
     m->tau = 0.8f;
     m->gain = 2.5f;
+    /* The filter moves the edge only in a band of one working cell around the model's 0.5
+     * contour, and only where that contour is steep (p spans >= 0.2 across the cell): where the
+     * model is confused (shallow p over large areas, e.g. a sunset behind the person) the
+     * colour filter fragmented the mask and lost boundary F against raw (issue 9). */
+    m->band = 2;
+    m->steep = 0.2f;
+    if (best) {
+        m->tau = 0.95f;
+        m->gain = 1.5f;
+        m->band = 0;
+    }
+    m->bandm = cc_alloc_aligned(ws);
+    m->bandt = cc_alloc_aligned(ws);
     int bad = 0;
     m->gU = falloc(ws);
     m->gV = falloc(ws);
     bad |= !m->gU || !m->gV;
-    for (int i = 0; i < 13; i++)
-        bad |= !(m->st[i] = falloc(ws));
-    for (int i = 0; i < 4; i++)
-        bad |= !(m->co[i] = falloc(ws));
+    bad |= !m->st16 || !m->tmp16 || !m->acc || !m->co4 || !m->mix_lo || !m->mix_hi;
     bad |= !(m->cell = cc_alloc_aligned(ws));
     bad |= !(m->xs = cc_alloc_aligned(((size_t)m->ww + 1) * sizeof(int)));
     bad |= !(m->fY = falloc((size_t)w)) || !(m->fU = falloc((size_t)w)) || !(m->fV = falloc((size_t)w));
@@ -171,7 +189,7 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     m->rx = cc_alloc_aligned((size_t)w * sizeof(CcTap));
     m->ry = cc_alloc_aligned((size_t)h * sizeof(CcTap));
     if (!m->state || !m->prev_in || !m->guide || !m->p ||
-        !m->tmp || !m->cum || !m->A || !m->B || !m->x0 || !m->wx || !m->arow[0] ||
+        !m->x0 || !m->wx || !m->arow[0] ||
         !m->arow[1] || !m->brow[0] || !m->brow[1] || !m->luma || !m->ka || !m->tx || !m->ty || !m->rx || !m->ry) {
         cc_matte_close(&m);
         return CC_ERR(ENOMEM);
@@ -256,6 +274,10 @@ void cc_matte_raw(CcMatte *m, const float *prob, CcMask *mask)
 static void steady(CcMatte *m, const float *prob, const float *tensor)
 {
     const int n = m->mw * m->mh;
+    if (!tensor) { /* no steadying (best quality: the host steadies with look-ahead) */
+        memcpy(m->state, prob, (size_t)n * sizeof(float));
+        return;
+    }
     if (!m->have_state) {
         memcpy(m->state, prob, (size_t)n * sizeof(float));
         memcpy(m->prev_in, tensor, (size_t)n * 3 * sizeof(float));
@@ -290,85 +312,6 @@ static void resize_to_work(const CcMatte *m, const float *src, float *dst)
              * the filter's statistics would be denormal (hundreds of cycles per operation). */
             o[ox] = v < 1e-6f ? 0.0f : v;
         }
-    }
-}
-
-/*
- * Box mean of radius r with the window clipped at the borders (divide by the count inside),
- * separable, O(1) per pixel with running sums. src and dst may not alias; tmp (h, w).
- */
-static void box_mean(const float *src, float *dst, float *tmp, float *cum, int w, int h, int r)
-{
-    /* Prefix sums of 8 rows side by side: 8 independent add chains instead of one, which is
-     * what limits a single row's running sum. cum (8, w + 1). */
-    const float inv = 1.0f / (float)(2 * r + 1);
-    const int x_lo = CC_MIN(r, w), x_hi = CC_MAX(x_lo, w - r - 1);
-    for (int y0 = 0; y0 < h; y0 += 8) {
-        const int nr = CC_MIN(8, h - y0);
-        const float *s0 = src + (size_t)y0 * w;
-        if (nr == 8) {
-            float acc[8] = { 0 };
-            for (int k = 0; k < 8; k++)
-                cum[k * (w + 1)] = 0.0f;
-            for (int x = 0; x < w; x++)
-                for (int k = 0; k < 8; k++) {
-                    acc[k] += s0[(size_t)k * w + x];
-                    cum[k * (w + 1) + x + 1] = acc[k];
-                }
-        } else {
-            for (int k = 0; k < nr; k++) {
-                float *c = cum + k * (w + 1);
-                c[0] = 0.0f;
-                for (int x = 0; x < w; x++)
-                    c[x + 1] = c[x] + s0[(size_t)k * w + x];
-            }
-        }
-        for (int k = 0; k < nr; k++) {
-            const float *c = cum + k * (w + 1);
-            float *t = tmp + (size_t)(y0 + k) * w;
-            /* Interior (full window) vectorises; the borders divide by the clipped count. */
-            for (int x = x_lo; x < x_hi; x++)
-                t[x] = (c[x + r + 1] - c[x - r]) * inv;
-            for (int x = 0; x < w; x++) {
-                if (x == x_lo)
-                    x = x_hi;
-                if (x >= w)
-                    break;
-                int lo = CC_MAX(0, x - r), hi = CC_MIN(w, x + r + 1);
-                t[x] = (c[hi] - c[lo]) / (float)(hi - lo);
-            }
-        }
-    }
-    /* Vertical: a running column sum in dst's first row... kept in a separate accumulator row
-     * (the last row of dst is written last, so it serves as the accumulator until then). */
-    float *acc = dst + (size_t)(h - 1) * w;
-    memset(acc, 0, (size_t)w * sizeof(float));
-    for (int y = 0; y < CC_MIN(r, h); y++) {
-        const float *t = tmp + (size_t)y * w;
-        for (int x = 0; x < w; x++)
-            acc[x] += t[x];
-    }
-    for (int y = 0; y < h; y++) {
-        int add = y + r, sub = y - r - 1;
-        if (add < h) {
-            const float *t = tmp + (size_t)add * w;
-            for (int x = 0; x < w; x++)
-                acc[x] += t[x];
-        }
-        if (sub >= 0) {
-            const float *t = tmp + (size_t)sub * w;
-            for (int x = 0; x < w; x++)
-                acc[x] -= t[x];
-        }
-        int lo = CC_MAX(0, y - r), hi = CC_MIN(h, y + r + 1);
-        float inv = 1.0f / (float)(hi - lo);
-        float *o = dst + (size_t)y * w;
-        if (y < h - 1)
-            for (int x = 0; x < w; x++)
-                o[x] = acc[x] * inv;
-        else
-            for (int x = 0; x < w; x++)
-                o[x] *= inv;
     }
 }
 
@@ -440,57 +383,82 @@ void cc_matte_upsample_row(const CcMatte *m, const float *src, float *dst)
 }
 
 /*
+ * Box mean of radius r (window clipped at the borders) of an interleaved (h, w, nc) image,
+ * in place; tmp (h, w, nc), acc (w nc). Horizontal sliding sums row by row, then a vertical
+ * sliding sum over whole rows: every step is a vector add across the channels.
+ */
+static void box_nc(const CcMatteDsp *dsp, float *img, float *tmp, float *acc, int w, int h,
+                   int nc, int r)
+{
+    const size_t rs = (size_t)w * nc;
+    for (int y = 0; y < h; y++)
+        dsp->box_h(tmp + y * rs, img + y * rs, w, nc, r);
+    memset(acc, 0, rs * sizeof(float));
+    for (int y = 0; y < r && y < h; y++)
+        for (size_t i = 0; i < rs; i++)
+            acc[i] += tmp[y * rs + i];
+    for (int y = 0; y < h; y++) {
+        const int add = y + r, sub = y - r - 1;
+        const int lo = CC_MAX(0, y - r), hi = CC_MIN(h, y + r + 1);
+        dsp->box_v(img + y * rs, acc, add < h ? tmp + add * rs : NULL,
+                   sub >= 0 ? tmp + sub * rs : NULL, 1.0f / (float)(hi - lo), (int)rs);
+    }
+}
+
+/*
  * Colour guided filter at working size (He et al., the 3-channel guide Y, U, V):
  * a = (Sigma + eps I)^-1 cov(I, p), b = mean(p) - a . mean(I) per box of radius r, then a and
- * b box-averaged once more. co[0..3] = A_y, A_u, A_v, B.
+ * b box-averaged once more. co (wh, ww, 4) = A_y, A_u, A_v, B. The 3x3 solve runs only where
+ * a mixed cell can read its result (within r + 1 working pixels of one): elsewhere a = b = 0.
  */
 static void color_coefficients(CcMatte *m)
 {
     const int w = m->ww, h = m->wh, r = m->r;
     const size_t n = (size_t)w * h;
-    const float *I[3] = { m->guide, m->gU, m->gV };
-    float *tmp = m->A; /* scratch (h, w) */
-    box_mean(m->guide, m->st[0], m->tmp, m->cum, w, h, r);
-    box_mean(m->gU, m->st[1], m->tmp, m->cum, w, h, r);
-    box_mean(m->gV, m->st[2], m->tmp, m->cum, w, h, r);
-    box_mean(m->p, m->st[3], m->tmp, m->cum, w, h, r);
-    static const int pi[6][2] = { { 0, 0 }, { 0, 1 }, { 0, 2 }, { 1, 1 }, { 1, 2 }, { 2, 2 } };
-    for (int k = 0; k < 6; k++) {
-        const float *x = I[pi[k][0]], *y = I[pi[k][1]];
-        for (size_t i = 0; i < n; i++)
-            tmp[i] = x[i] * y[i];
-        box_mean(tmp, m->st[4 + k], m->tmp, m->cum, w, h, r);
-    }
-    for (int k = 0; k < 3; k++) {
-        const float *x = I[k];
-        for (size_t i = 0; i < n; i++)
-            tmp[i] = x[i] * m->p[i];
-        box_mean(tmp, m->st[10 + k], m->tmp, m->cum, w, h, r);
-    }
-    const float eps = m->eps;
+    float *st = m->st16, *co = m->co4;
     for (size_t i = 0; i < n; i++) {
-        float my = m->st[0][i], mu = m->st[1][i], mv = m->st[2][i], mp = m->st[3][i];
-        float syy = m->st[4][i] - my * my + eps, syu = m->st[5][i] - my * mu;
-        float syv = m->st[6][i] - my * mv, suu = m->st[7][i] - mu * mu + eps;
-        float suv = m->st[8][i] - mu * mv, svv = m->st[9][i] - mv * mv + eps;
-        float cy = m->st[10][i] - my * mp, cu = m->st[11][i] - mu * mp, cv = m->st[12][i] - mv * mp;
-        /* inverse of the symmetric 3x3 by cofactors */
-        float i00 = suu * svv - suv * suv, i01 = syv * suv - syu * svv, i02 = syu * suv - syv * suu;
-        float i11 = syy * svv - syv * syv, i12 = syu * syv - syy * suv, i22 = syy * suu - syu * syu;
-        float det = syy * i00 + syu * i01 + syv * i02;
-        float inv = 1.0f / det;
-        float ay = (i00 * cy + i01 * cu + i02 * cv) * inv;
-        float au = (i01 * cy + i11 * cu + i12 * cv) * inv;
-        float av = (i02 * cy + i12 * cu + i22 * cv) * inv;
-        m->co[0][i] = ay;
-        m->co[1][i] = au;
-        m->co[2][i] = av;
-        m->co[3][i] = mp - ay * my - au * mu - av * mv;
+        const float y = m->guide[i], u = m->gU[i], v = m->gV[i], p = m->p[i];
+        float *o = st + i * 16;
+        o[0] = y, o[1] = u, o[2] = v, o[3] = p;
+        o[4] = y * y, o[5] = y * u, o[6] = y * v, o[7] = u * u;
+        o[8] = u * v, o[9] = v * v, o[10] = y * p, o[11] = u * p;
+        o[12] = v * p, o[13] = 0.0f, o[14] = 0.0f, o[15] = 0.0f;
     }
-    for (int k = 0; k < 4; k++) {
-        memcpy(tmp, m->co[k], n * sizeof(float));
-        box_mean(tmp, m->co[k], m->tmp, m->cum, w, h, r);
+    box_nc(&m->dsp, st, m->tmp16, m->acc, w, h, 16, r);
+    const float eps = m->eps;
+    const int reach = r + 1;
+    for (int y = 0; y < h; y++) {
+        /* columns of this row that some mixed cell within reach rows can read */
+        int x0 = w, x1 = -1;
+        for (int j = CC_MAX(0, y - reach); j <= CC_MIN(h - 1, y + reach); j++)
+            if (m->mix_hi[j] >= 0) {
+                x0 = CC_MIN(x0, m->mix_lo[j] - reach);
+                x1 = CC_MAX(x1, m->mix_hi[j] + reach);
+            }
+        x0 = CC_MAX(x0, 0);
+        x1 = CC_MIN(x1, w - 1);
+        float *crow = co + (size_t)y * w * 4;
+        memset(crow, 0, (size_t)w * 4 * sizeof(float));
+        for (int x = x0; x <= x1; x++) {
+            const float *s = st + ((size_t)y * w + x) * 16;
+            float my = s[0], mu = s[1], mv = s[2], mp = s[3];
+            float syy = s[4] - my * my + eps, syu = s[5] - my * mu;
+            float syv = s[6] - my * mv, suu = s[7] - mu * mu + eps;
+            float suv = s[8] - mu * mv, svv = s[9] - mv * mv + eps;
+            float cy = s[10] - my * mp, cu = s[11] - mu * mp, cv = s[12] - mv * mp;
+            /* inverse of the symmetric 3x3 by cofactors */
+            float i00 = suu * svv - suv * suv, i01 = syv * suv - syu * svv, i02 = syu * suv - syv * suu;
+            float i11 = syy * svv - syv * syv, i12 = syu * syv - syy * suv, i22 = syy * suu - syu * syu;
+            float det = syy * i00 + syu * i01 + syv * i02;
+            float inv = 1.0f / det;
+            float ay = (i00 * cy + i01 * cu + i02 * cv) * inv;
+            float au = (i01 * cy + i11 * cu + i12 * cv) * inv;
+            float av = (i02 * cy + i12 * cu + i22 * cv) * inv;
+            float *o = crow + (size_t)x * 4;
+            o[0] = ay, o[1] = au, o[2] = av, o[3] = mp - ay * my - au * mu - av * mv;
+        }
     }
+    box_nc(&m->dsp, co, m->tmp16, m->acc, w, h, 4, r);
 }
 
 void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const CcFrame *frame,
@@ -500,7 +468,6 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
     resize_to_work(m, m->state, m->p);
     cc_frame_luma_downsample(frame, m->f, m->guide, m->ka, m->luma);
     cc_frame_chroma_downsample(frame, m->f, m->guide, m->gU, m->gV, m->ka);
-    color_coefficients(m);
     /* Working cells: cell (j, i) holds the full-resolution pixels that interpolate between
      * working pixels (j, i) .. (j + 1, i + 1). Where p is sure (<= lo or >= hi) at all four
      * corners, the gate is closed and the curve saturates: the whole cell is 0 or 255. */
@@ -517,7 +484,36 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
             float mn = fminf(fminf(p0[i], p0[i1]), fminf(p1[i], p1[i1]));
             float mx = fmaxf(fmaxf(p0[i], p0[i1]), fmaxf(p1[i], p1[i1]));
             cell[(size_t)j * ww + i] = mx <= zlo ? 0 : mn >= zhi ? 1 : 2;
+            m->bandm[(size_t)j * ww + i] = mn < 0.5f && mx >= 0.5f && mx - mn >= m->steep;
         }
+    }
+    for (int j = 0; j < wh; j++) {
+        const uint8_t *c = cell + (size_t)j * ww;
+        int lo = 0, hi = ww - 1;
+        while (lo < ww && c[lo] != 2)
+            lo++;
+        while (hi >= 0 && c[hi] != 2)
+            hi--;
+        m->mix_lo[j] = lo;
+        m->mix_hi[j] = hi;
+    }
+    color_coefficients(m);
+    if (m->band > 0) {
+        const int B = m->band - 1;
+        for (int j = 0; j < wh; j++)
+            for (int i = 0; i < ww; i++) {
+                uint8_t v = 0;
+                for (int k = CC_MAX(0, i - B); k <= CC_MIN(ww - 1, i + B); k++)
+                    v |= m->bandm[(size_t)j * ww + k];
+                m->bandt[(size_t)j * ww + i] = v;
+            }
+        for (int j = 0; j < wh; j++)
+            for (int i = 0; i < ww; i++) {
+                uint8_t v = 0;
+                for (int k = CC_MAX(0, j - B); k <= CC_MIN(wh - 1, j + B); k++)
+                    v |= m->bandt[(size_t)k * ww + i];
+                m->bandm[(size_t)j * ww + i] = v;
+            }
     }
     const int fmt = frame->format;
     const float y_off = fmt >= CC_PIX_I420 && !frame->full_range ? 16.0f : 0.0f;
@@ -597,12 +593,14 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
                 const size_t k10 = (size_t)j1 * ww + i, k11 = (size_t)j1 * ww + i1;
                 float c0[5], d0[5];
                 for (int k = 0; k < 5; k++) {
-                    const float *src = k < 4 ? m->co[k] : m->p;
-                    float l = src[k00] + (src[k10] - src[k00]) * wy; /* left column */
-                    float r = src[k01] + (src[k11] - src[k01]) * wy; /* right column */
+                    const float *src = k < 4 ? m->co4 + k : m->p;
+                    const int st = k < 4 ? 4 : 1;
+                    float l = src[k00 * st] + (src[k10 * st] - src[k00 * st]) * wy; /* left column */
+                    float r = src[k01 * st] + (src[k11 * st] - src[k01 * st]) * wy; /* right column */
                     c0[k] = l;
                     d0[k] = r - l;
                 }
+                const int inband = m->band <= 0 || m->bandm[k00];
                 for (int x = m->xs[i]; x < m->xs[i + 1]; x++) {
                     const float wx = m->wx[x];
                     float q = (c0[0] + d0[0] * wx) * gy[x] + (c0[1] + d0[1] * wx) * gu[x] +
@@ -612,6 +610,8 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
                     const float pt = sr0[tx.i0] + (sr0[tx.i1] - sr0[tx.i0]) * tx.w;
                     const float pb = sr1[tx.i0] + (sr1[tx.i1] - sr1[tx.i0]) * tx.w;
                     const float pp = pt + (pb - pt) * ty.w;
+                    if (!inband)
+                        q = pp;
                     if (tau > 0.0f) {
                         float g = (tau - fabsf(2.0f * pp - 1.0f)) * inv_tau;
                         g = g < 0.0f ? 0.0f : g > 1.0f ? 1.0f : g;

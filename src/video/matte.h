@@ -12,8 +12,13 @@
 
 typedef struct CcMatte CcMatte;
 
-/* Buffers for model size mw x mh and frame size w x h. edge_radius in frame pixels (0: auto). */
-int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, float edge_radius);
+/*
+ * Buffers for model size mw x mh (the probability grid) and frame size w x h. edge_radius in
+ * frame pixels (0: auto). best: the soft matte of CC_QUALITY_BEST (twice the working size, the
+ * filter open wherever the model is unsure, a gentle curve).
+ */
+int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, float edge_radius,
+                  int best);
 void cc_matte_close(CcMatte **m);
 void cc_matte_reset(CcMatte *m);
 
@@ -25,7 +30,8 @@ void cc_matte_raw(CcMatte *m, const float *prob, CcMask *mask);
 
 /*
  * Product rendering. prob (mh, mw) is the model output, tensor (mh, mw, 3) the model input
- * of this frame (used to tell motion from flicker), frame the full-resolution guide.
+ * of this frame (used to tell motion from flicker; NULL: no temporal steadying), frame the
+ * full-resolution guide.
  */
 void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const CcFrame *frame,
                      CcMask *mask);

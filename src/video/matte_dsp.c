@@ -1,27 +1,53 @@
 #include "matte_dsp.h"
 
+#include <stddef.h>
+
 #include "cc_config.h"
 
-void cc_matte_apply_row_u8_c(const float *a0, const float *a1, const float *b0, const float *b1,
-                             float wy, float y_off, float y_mul, const uint8_t *y8, int step,
-                             uint8_t *out, int w)
+/* Sliding sum over x with the window clipped at both ends; per channel the same order of
+ * additions as the SIMD variants (add the entering sample, then subtract the leaving one). */
+void cc_matte_box_h_c(float *dst, const float *src, int w, int nc, int r)
 {
-    const float g = y_mul * CC_MATTE_CURVE_GAIN;
-    for (int x = 0; x < w; x++) {
-        float A = a0[x] + (a1[x] - a0[x]) * wy;
-        float B = b0[x] + (b1[x] - b0[x]) * wy;
-        float ka = A * g;
-        float kb = (B - 0.5f) * CC_MATTE_CURVE_GAIN + 128.0f - ka * y_off;
-        float v = ka * y8[x * step] + kb;
-        v = v < 0.0f ? 0.0f : v;
-        v = v > 255.0f ? 255.0f : v;
-        out[x] = (uint8_t)(int)v;
+    for (int c0 = 0; c0 < nc; c0 += 4) {
+        float s[4] = { 0, 0, 0, 0 };
+        for (int k = 0; k < r && k < w; k++)
+            for (int c = 0; c < 4; c++)
+                s[c] += src[(size_t)k * nc + c0 + c];
+        for (int x = 0; x < w; x++) {
+            const int add = x + r, sub = x - r - 1;
+            if (add < w)
+                for (int c = 0; c < 4; c++)
+                    s[c] += src[(size_t)add * nc + c0 + c];
+            if (sub >= 0)
+                for (int c = 0; c < 4; c++)
+                    s[c] -= src[(size_t)sub * nc + c0 + c];
+            const int lo = x - r < 0 ? 0 : x - r, hi = x + r + 1 > w ? w : x + r + 1;
+            const float inv = 1.0f / (float)(hi - lo);
+            for (int c = 0; c < 4; c++)
+                dst[(size_t)x * nc + c0 + c] = s[c] * inv;
+        }
     }
+}
+
+void cc_matte_box_v_c(float *dst, float *acc, const float *add, const float *sub, float inv, int n)
+{
+    if (add && sub)
+        for (int i = 0; i < n; i++)
+            acc[i] += add[i] - sub[i];
+    else if (add)
+        for (int i = 0; i < n; i++)
+            acc[i] += add[i];
+    else if (sub)
+        for (int i = 0; i < n; i++)
+            acc[i] -= sub[i];
+    for (int i = 0; i < n; i++)
+        dst[i] = acc[i] * inv;
 }
 
 void cc_matte_dsp_init_c(CcMatteDsp *dsp)
 {
-    dsp->apply_row_u8 = cc_matte_apply_row_u8_c;
+    dsp->box_h = cc_matte_box_h_c;
+    dsp->box_v = cc_matte_box_v_c;
 }
 
 void cc_matte_dsp_init(CcMatteDsp *dsp)

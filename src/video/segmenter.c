@@ -25,6 +25,10 @@ struct CcSegmenter {
     CcMatte *matte;
     int frame_w, frame_h;
     float *tensor; /* (in_h, in_w, 3) copy of the input, for the matte's motion test */
+    /* best quality: probabilities of the passes (in_h, in_w) and the merged grid (gh, gw) */
+    float *pass[2];
+    float *grid;
+    int gw, gh;
     CcSegmenterTimings timings;
 };
 
@@ -125,6 +129,10 @@ int cc_segmenter_open(CcSegmenter **out, const CcSegModel *model, const CcSegmen
         cc_segmenter_default_settings(&def);
         s = &def;
     }
+    if ((unsigned)s->quality > CC_QUALITY_BEST) {
+        cc_log(CC_LOG_ERROR, "segmenter: bad quality %d", s->quality);
+        return CC_ERR(EINVAL);
+    }
     if (s->threads < 1 || s->threads > 64 || !(s->smoothing >= 0.0f && s->smoothing <= 1.0f) ||
         !(s->edge_radius >= 0.0f && s->edge_radius <= 1000.0f) ||
         (unsigned)s->backend > CC_BACKEND_PORTABLE) {
@@ -142,12 +150,167 @@ int cc_segmenter_open(CcSegmenter **out, const CcSegModel *model, const CcSegmen
         free(seg);
         return ret;
     }
-    seg->tensor = cc_alloc_aligned((size_t)model->in_w * model->in_h * 3 * sizeof(float));
-    if (!seg->tensor) {
+    const size_t mn = (size_t)model->in_w * model->in_h;
+    seg->tensor = cc_alloc_aligned(mn * 3 * sizeof(float));
+    seg->pass[0] = cc_alloc_aligned(mn * sizeof(float));
+    seg->pass[1] = cc_alloc_aligned(mn * sizeof(float));
+    if (!seg->tensor || !seg->pass[0] || !seg->pass[1]) {
         cc_segmenter_close(&seg);
         return CC_ERR(ENOMEM);
     }
     *out = seg;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- best quality */
+
+/* One inference on the frame (or a crop view of it) stretched to the model size; with mirror
+ * the input is flipped left-right and the output flipped back. out (in_h, in_w). */
+static int run_pass(CcSegmenter *seg, const CcFrame *view, int mirror, float *out)
+{
+    const int mw = seg->model->in_w, mh = seg->model->in_h;
+    float *in = cc_nn_exec_input(seg->exec);
+    cc_frame_to_tensor(view, in, mw, mh);
+    if (mirror)
+        for (int y = 0; y < mh; y++)
+            for (int x = 0; x < mw / 2; x++)
+                for (int c = 0; c < 3; c++) {
+                    float *a = in + ((size_t)y * mw + x) * 3 + c;
+                    float *b = in + ((size_t)y * mw + mw - 1 - x) * 3 + c;
+                    float t = *a;
+                    *a = *b;
+                    *b = t;
+                }
+    int ret = cc_nn_exec_run(seg->exec);
+    if (ret < 0)
+        return ret;
+    const float *p = cc_nn_exec_output(seg->exec);
+    for (int y = 0; y < mh; y++)
+        for (int x = 0; x < mw; x++)
+            out[(size_t)y * mw + x] = p[(size_t)y * mw + (mirror ? mw - 1 - x : x)];
+    return 0;
+}
+
+/* Plain and mirrored pass averaged: the net's errors are not mirror-symmetric. */
+static int run_pair(CcSegmenter *seg, const CcFrame *view, float *out, float *tmp)
+{
+    const size_t n = (size_t)seg->model->in_w * seg->model->in_h;
+    int ret = run_pass(seg, view, 0, out);
+    if (ret >= 0)
+        ret = run_pass(seg, view, 1, tmp);
+    for (size_t i = 0; ret >= 0 && i < n; i++)
+        out[i] = 0.5f * (out[i] + tmp[i]);
+    return ret;
+}
+
+/* Bilinear sample of a (h, w) grid at continuous grid coordinates (clamped). */
+static float sample(const float *g, int w, int h, float u, float v)
+{
+    u = CC_CLAMP(u, 0.0f, (float)(w - 1));
+    v = CC_CLAMP(v, 0.0f, (float)(h - 1));
+    int x0 = (int)u, y0 = (int)v, x1 = CC_MIN(x0 + 1, w - 1), y1 = CC_MIN(y0 + 1, h - 1);
+    float fx = u - x0, fy = v - y0;
+    float t = g[y0 * w + x0] + (g[y0 * w + x1] - g[y0 * w + x0]) * fx;
+    float b = g[y1 * w + x0] + (g[y1 * w + x1] - g[y1 * w + x0]) * fx;
+    return t + (b - t) * fy;
+}
+
+/* A view of the frame's pixels [x0, x0 + cw) x [y0, y0 + ch) (x0, y0 even). */
+static CcFrame crop_view(const CcFrame *f, int x0, int y0, int cw, int ch)
+{
+    CcFrame v = *f;
+    v.width = cw;
+    v.height = ch;
+    switch (f->format) {
+    case CC_PIX_I420:
+        v.data[1] += (size_t)(y0 / 2) * f->stride[1] + x0 / 2;
+        v.data[2] += (size_t)(y0 / 2) * f->stride[2] + x0 / 2;
+        v.data[0] += (size_t)y0 * f->stride[0] + x0;
+        break;
+    case CC_PIX_NV12:
+        v.data[1] += (size_t)(y0 / 2) * f->stride[1] + x0;
+        v.data[0] += (size_t)y0 * f->stride[0] + x0;
+        break;
+    case CC_PIX_YUYV:
+        v.data[0] += (size_t)y0 * f->stride[0] + (size_t)x0 * 2;
+        break;
+    default:
+        v.data[0] += (size_t)y0 * f->stride[0] + (size_t)x0 * (f->format == CC_PIX_RGB24 ? 3 : 4);
+        break;
+    }
+    return v;
+}
+
+/*
+ * Best quality: (1) plain + mirrored pass on the whole frame; (2) the person's box (p > 0.5),
+ * padded by a quarter of its size, grown to the frame's aspect (the net saw whole frames
+ * stretched to its input), even-aligned; when it covers less than 60 % of the frame, plain +
+ * mirrored passes on that crop at the model's resolution; (3) merged on the grid (gh, gw): the
+ * crop's probability inside the crop, feathered over 6 % of its size towards the whole-frame
+ * one (only on crop sides that are not the frame's border).
+ */
+static int best_probability(CcSegmenter *seg, const CcFrame *frame)
+{
+    const int mw = seg->model->in_w, mh = seg->model->in_h, W = frame->width, H = frame->height;
+    float *p1 = seg->grid + (size_t)seg->gw * seg->gh; /* (mh, mw) after the grid */
+    int ret = run_pair(seg, frame, p1, seg->pass[1]);
+    if (ret < 0)
+        return ret;
+    int bx0 = mw, by0 = mh, bx1 = -1, by1 = -1;
+    for (int y = 0; y < mh; y++)
+        for (int x = 0; x < mw; x++)
+            if (p1[(size_t)y * mw + x] > 0.5f) {
+                bx0 = CC_MIN(bx0, x), bx1 = CC_MAX(bx1, x);
+                by0 = CC_MIN(by0, y), by1 = CC_MAX(by1, y);
+            }
+    int zoom = 0, cx0 = 0, cy0 = 0, cw = W, ch = H;
+    if (bx1 >= 0) {
+        float fx0 = (float)bx0 * W / mw, fx1 = (float)(bx1 + 1) * W / mw;
+        float fy0 = (float)by0 * H / mh, fy1 = (float)(by1 + 1) * H / mh;
+        float pw = 0.25f * (fx1 - fx0) + (float)W / mw, ph = 0.25f * (fy1 - fy0) + (float)H / mh;
+        fx0 -= pw, fx1 += pw, fy0 -= ph, fy1 += ph;
+        float bw = fx1 - fx0, bh = fy1 - fy0, aspect = (float)W / H;
+        if (bw < bh * aspect)
+            bw = bh * aspect;
+        else
+            bh = bw / aspect;
+        bw = CC_MIN(bw, (float)W), bh = CC_MIN(bh, (float)H);
+        float cx = 0.5f * (fx0 + fx1), cy = 0.5f * (fy0 + fy1);
+        cw = ((int)bw + 1) & ~1, ch = ((int)bh + 1) & ~1;
+        cw = CC_MIN(cw, W & ~1), ch = CC_MIN(ch, H & ~1);
+        cx0 = CC_CLAMP((int)(cx - 0.5f * cw), 0, W - cw) & ~1;
+        cy0 = CC_CLAMP((int)(cy - 0.5f * ch), 0, H - ch) & ~1;
+        zoom = cw >= 16 && ch >= 16 && (double)cw * ch < 0.6 * W * H;
+    }
+    float *p2 = seg->pass[0];
+    if (zoom) {
+        CcFrame v = crop_view(frame, cx0, cy0, cw, ch);
+        ret = run_pair(seg, &v, p2, seg->pass[1]);
+        if (ret < 0)
+            return ret;
+    }
+    const int gw = seg->gw, gh = seg->gh;
+    const float feather = 0.06f * CC_MAX(cw, ch);
+    const int open_l = cx0 > 0, open_r = cx0 + cw < W, open_t = cy0 > 0, open_b = cy0 + ch < H;
+    for (int gy = 0; gy < gh; gy++) {
+        const float fy = (gy + 0.5f) * H / gh - 0.5f;
+        for (int gx = 0; gx < gw; gx++) {
+            const float fx = (gx + 0.5f) * W / gw - 0.5f;
+            float v = sample(p1, mw, mh, (fx + 0.5f) * mw / W - 0.5f, (fy + 0.5f) * mh / H - 0.5f);
+            if (zoom && fx >= cx0 && fx < cx0 + cw && fy >= cy0 && fy < cy0 + ch) {
+                float d = 1e9f;
+                if (open_l) d = CC_MIN(d, fx - cx0);
+                if (open_r) d = CC_MIN(d, cx0 + cw - 1 - fx);
+                if (open_t) d = CC_MIN(d, fy - cy0);
+                if (open_b) d = CC_MIN(d, cy0 + ch - 1 - fy);
+                float wgt = CC_CLAMP(d / feather, 0.0f, 1.0f);
+                float z = sample(p2, mw, mh, (fx - cx0 + 0.5f) * mw / cw - 0.5f,
+                                 (fy - cy0 + 0.5f) * mh / ch - 0.5f);
+                v += wgt * (z - v);
+            }
+            seg->grid[(size_t)gy * gw + gx] = v;
+        }
+    }
     return 0;
 }
 
@@ -169,8 +332,21 @@ int cc_segmenter_process(CcSegmenter *seg, const CcFrame *frame, CcMask *mask)
     const CcSegModel *m = seg->model;
     if (!seg->matte || frame->width != seg->frame_w || frame->height != seg->frame_h) {
         cc_matte_close(&seg->matte);
-        ret = cc_matte_open(&seg->matte, m->in_w, m->in_h, frame->width, frame->height,
-                            seg->settings.smoothing, seg->settings.edge_radius);
+        cc_free_aligned(seg->grid);
+        seg->grid = NULL;
+        const int best = seg->settings.quality == CC_QUALITY_BEST && !seg->settings.raw;
+        if (best) {
+            /* merged grid: half the frame size, at least the model's, at most 1024 */
+            seg->gw = CC_MIN(1024, CC_MAX(m->in_w, (frame->width + 1) / 2));
+            seg->gh = CC_MIN(1024, CC_MAX(m->in_h, (frame->height + 1) / 2));
+            seg->grid = cc_alloc_aligned(((size_t)seg->gw * seg->gh + (size_t)m->in_w * m->in_h) *
+                                         sizeof(float));
+            if (!seg->grid)
+                return CC_ERR(ENOMEM);
+        }
+        ret = cc_matte_open(&seg->matte, best ? seg->gw : m->in_w, best ? seg->gh : m->in_h,
+                            frame->width, frame->height, best ? 0.0f : seg->settings.smoothing,
+                            seg->settings.edge_radius, best);
         if (ret < 0)
             return ret;
         seg->frame_w = frame->width;
@@ -178,6 +354,17 @@ int cc_segmenter_process(CcSegmenter *seg, const CcFrame *frame, CcMask *mask)
     }
 
     double t0 = now_us();
+    if (seg->grid) {
+        ret = best_probability(seg, frame);
+        if (ret < 0)
+            return ret;
+        double t2 = now_us();
+        cc_matte_refine(seg->matte, seg->grid, NULL, frame, mask);
+        seg->timings.convert_us = 0;
+        seg->timings.infer_us = t2 - t0;
+        seg->timings.refine_us = now_us() - t2;
+        return 0;
+    }
     float *in = cc_nn_exec_input(seg->exec);
     cc_frame_to_tensor(frame, in, m->in_w, m->in_h);
     double t1 = now_us();
@@ -226,6 +413,9 @@ void cc_segmenter_close(CcSegmenter **pseg)
     cc_nn_exec_close(&seg->exec);
     cc_matte_close(&seg->matte);
     cc_free_aligned(seg->tensor);
+    cc_free_aligned(seg->pass[0]);
+    cc_free_aligned(seg->pass[1]);
+    cc_free_aligned(seg->grid);
     free(seg);
     *pseg = NULL;
 }

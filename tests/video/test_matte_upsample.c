@@ -15,7 +15,7 @@ int main(void)
     for (size_t i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
         int w = widths[i];
         CcMatte *m = NULL;
-        CHECK(cc_matte_open(&m, 16, 16, w, 9, 0.5f, 0.0f) == 0);
+        CHECK(cc_matte_open(&m, 16, 16, w, 9, 0.5f, 0.0f, 0) == 0);
         if (!m)
             return 1;
         int ww = cc_matte_work_width(m);

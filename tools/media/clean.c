@@ -49,6 +49,7 @@ int cc_media_vclean_open(CcMediaVideoCleaner **out, const CcMediaOptions *o)
     cc_segmenter_default_settings(&ss);
     ss.threads = 1;
     ss.raw = o->raw;
+    ss.quality = o->quality;
     ss.backend = o->backend;
     if ((ret = cc_segmenter_open(&c->seg, c->model, &ss)) < 0) {
         fprintf(stderr, "cleancast: cannot open the segmenter: %s\n", cc_strerror(ret));

@@ -5,5 +5,6 @@ void cc_matte_dsp_init_x86(CcMatteDsp *dsp)
     __builtin_cpu_init();
     if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma"))
         return;
-    dsp->apply_row_u8 = cc_matte_apply_row_u8_avx2;
+    dsp->box_h = cc_matte_box_h_avx2;
+    dsp->box_v = cc_matte_box_v_avx2;
 }
