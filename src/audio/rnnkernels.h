@@ -37,6 +37,10 @@ void cc_rnn_kernels_init_c(CcRnnKernels *k);
 /* Best the CPU has (C reference plus overrides). */
 void cc_rnn_kernels_init(CcRnnKernels *k);
 
+#if defined(__wasm_simd128__)
+void cc_rnn_kernels_init_wasm(CcRnnKernels *k); /* wasm/rnn_simd128.c */
+#endif
+
 #if defined(__x86_64__) || defined(_M_X64)
 void cc_rnn_kernels_init_x86(CcRnnKernels *k);
 void cc_rnn_gemv_avx2(float *acc, const float *w, int rows, int cols, int stride,

@@ -47,6 +47,7 @@ typedef struct CcNnKernels {
 
 void cc_nn_kernels_init_c(CcNnKernels *k);
 void cc_nn_kernels_init_x86(CcNnKernels *k);
+void cc_nn_kernels_init_wasm(CcNnKernels *k); /* wasm/nn_simd128.c (-msimd128 builds) */
 /* Fills k with the best variants this CPU has (C when simd is 0). */
 void cc_nn_kernels_init(CcNnKernels *k, int simd);
 

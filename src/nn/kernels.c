@@ -10,4 +10,7 @@ void cc_nn_kernels_init(CcNnKernels *k, int simd)
 #if CC_ARCH_X86_64
     cc_nn_kernels_init_x86(k);
 #endif
+#if CC_ARCH_WASM && defined(__wasm_simd128__)
+    cc_nn_kernels_init_wasm(k);
+#endif
 }

@@ -163,6 +163,15 @@ int main(int argc, char **argv)
         tested++;
     }
 #endif
+#if defined(__wasm_simd128__) /* the wasm build (tests/web, under node) */
+    {
+        CcRnnKernels v = c;
+        cc_rnn_kernels_init_wasm(&v);
+        check_variant(&v);
+        check_dot8(&v);
+        tested++;
+    }
+#endif
     printf("kernels: best variant '%s'; %d SIMD variant(s) checked against C\n", best.name,
            tested);
     if (!tested) {

@@ -1,0 +1,101 @@
+/*
+ * WebAssembly SIMD128 kernels for the RNNoise denoiser (table in rnnkernels.h), chosen at
+ * compile time in the wasm build. Vectorised across outputs (4 neurons or lags per v128) so
+ * that each output adds its terms in input order; multiply and add separate (wasm has no
+ * FMA): the results equal the C reference bit for bit, like the AVX2 ones.
+ */
+#ifndef __wasm_simd128__
+#error "rnn_simd128.c needs -msimd128"
+#endif
+#include <stddef.h>
+#include <wasm_simd128.h>
+
+#include "audio/rnnkernels.h"
+
+#define LD(p) wasm_v128_load(p)
+#define ST(p, v) wasm_v128_store((p), (v))
+#define MADD(a, x, y) wasm_f32x4_add((a), wasm_f32x4_mul((x), (y)))
+
+void cc_rnn_gemv_simd128(float *acc, const float *w, int rows, int cols, int stride,
+                         const float *x)
+{
+    int i = 0;
+    /* 16 outputs at a time in registers across all rows. */
+    for (; i + 16 <= cols; i += 16) {
+        v128_t a0 = LD(acc + i), a1 = LD(acc + i + 4), a2 = LD(acc + i + 8), a3 = LD(acc + i + 12);
+        for (int j = 0; j < rows; j++) {
+            const float *row = w + (size_t)j * stride + i;
+            v128_t xj = wasm_f32x4_splat(x[j]);
+            a0 = MADD(a0, LD(row), xj);
+            a1 = MADD(a1, LD(row + 4), xj);
+            a2 = MADD(a2, LD(row + 8), xj);
+            a3 = MADD(a3, LD(row + 12), xj);
+        }
+        ST(acc + i, a0);
+        ST(acc + i + 4, a1);
+        ST(acc + i + 8, a2);
+        ST(acc + i + 12, a3);
+    }
+    for (; i + 4 <= cols; i += 4) {
+        v128_t a0 = LD(acc + i);
+        for (int j = 0; j < rows; j++)
+            a0 = MADD(a0, LD(w + (size_t)j * stride + i), wasm_f32x4_splat(x[j]));
+        ST(acc + i, a0);
+    }
+    for (; i < cols; i++) {
+        float a = acc[i];
+        for (int j = 0; j < rows; j++)
+            a += w[(size_t)j * stride + i] * x[j];
+        acc[i] = a;
+    }
+}
+
+void cc_rnn_xcorr_simd128(const float *x, const float *y, float *xcorr, int len, int max_lag)
+{
+    int i = 0;
+    for (; i + 16 <= max_lag; i += 16) {
+        v128_t s0 = wasm_f32x4_splat(0.f), s1 = s0, s2 = s0, s3 = s0;
+        for (int j = 0; j < len; j++) {
+            v128_t xj = wasm_f32x4_splat(x[j]);
+            const float *yj = y + i + j;
+            s0 = MADD(s0, xj, LD(yj));
+            s1 = MADD(s1, xj, LD(yj + 4));
+            s2 = MADD(s2, xj, LD(yj + 8));
+            s3 = MADD(s3, xj, LD(yj + 12));
+        }
+        ST(xcorr + i, s0);
+        ST(xcorr + i + 4, s1);
+        ST(xcorr + i + 8, s2);
+        ST(xcorr + i + 12, s3);
+    }
+    for (; i + 4 <= max_lag; i += 4) {
+        v128_t s0 = wasm_f32x4_splat(0.f);
+        for (int j = 0; j < len; j++)
+            s0 = MADD(s0, wasm_f32x4_splat(x[j]), LD(y + i + j));
+        ST(xcorr + i, s0);
+    }
+    if (i < max_lag)
+        cc_rnn_xcorr_c(x, y + i, xcorr + i, len, max_lag - i);
+}
+
+float cc_rnn_dot8_simd128(const float *w, const float *v, int n)
+{
+    /* lanes 0-3 and 4-7 of the 8-lane sum in two registers */
+    v128_t lo = wasm_f32x4_splat(0.f), hi = lo;
+    for (int i = 0; i < n; i += 8) {
+        lo = MADD(lo, LD(w + i), LD(v + i));
+        hi = MADD(hi, LD(w + i + 4), LD(v + i + 4));
+    }
+    /* q = (l0+l4, l1+l5, l2+l6, l3+l7); (q0+q2) + (q1+q3), as the C reference */
+    v128_t q = wasm_f32x4_add(lo, hi);
+    v128_t h = wasm_f32x4_add(q, wasm_i32x4_shuffle(q, q, 2, 3, 2, 3));
+    return wasm_f32x4_extract_lane(h, 0) + wasm_f32x4_extract_lane(h, 1);
+}
+
+void cc_rnn_kernels_init_wasm(CcRnnKernels *k)
+{
+    k->gemv = cc_rnn_gemv_simd128;
+    k->xcorr = cc_rnn_xcorr_simd128;
+    k->dot8 = cc_rnn_dot8_simd128;
+    k->name = "simd128";
+}
