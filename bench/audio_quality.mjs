@@ -7,6 +7,7 @@
 //   --work DIR     where mixes and outputs go (default: $TMPDIR/cleancast-audio-quality)
 //   --engines L    comma list of: ours,ours2,ref,ref2,speex,afftdn,arnndn (default: all)
 //   --quick        one speech clip per noise (smoke run)
+//   --rescore      score the outputs an earlier run left in --work instead of running engines
 //
 // Material (DATA.md, converted by data/fetch.sh into $CLEANCAST_CACHE/data, all 48 kHz):
 //   speech: Allison (16 kHz source), Codec2 (8 kHz sources, five speakers concatenated),
@@ -28,7 +29,10 @@
 //                  frame and at least 20 dB above every frame of the 100 ms before, plus the 40 ms
 //                  after): the output's projection gain onto the clean speech there,
 //                  20 log10(<out, clean> / <clean, clean>), in dB (0 = kept, -6 = halved). Noise
-//                  uncorrelated with the speech does not count.
+//                  uncorrelated with the speech does not count. Reported per input SNR as the
+//                  median over the mixes and pooled (the sums of all mixes in one ratio), and
+//                  the worst mix: a mean of dB would be ruled by the one or two mixes where an
+//                  engine removes nearly everything.
 //   sibilance kept the same on 4-8 kHz (both signals through one 4th-order Butterworth high-pass at
 //                  4 kHz and low-pass at 8 kHz), over the frames where the clean speech has at
 //                  least 30 % of its energy in that band (and is at most 40 dB below its peak).
@@ -252,13 +256,14 @@ function speechRegions(clean) {
     if (e[f] >= peak * 1e-4 && power(band, f * F10, f * F10 + F10) >= 0.3 * e[f]) sib.push([f * F10, f * F10 + F10]);
   return { onsets, sib, band };
 }
-// 20 log10 of the projection gain of est onto ref over the ranges (null without ranges).
-function keptDb(est, ref, ranges) {
+// Projection of est onto ref over the ranges: { er: <est, ref>, rr: <ref, ref> } (null without
+// ranges); its gain in dB is keptDb().
+function kept(est, ref, ranges) {
   let er = 0, rr = 0;
   for (const [a, b] of ranges) for (let i = a; i < b && i < est.length; i++) { er += est[i] * ref[i]; rr += ref[i] * ref[i]; }
-  if (!(rr > 0)) return null;
-  return 20 * Math.log10(Math.max(er / rr, 1e-6));
+  return rr > 0 ? { er, rr } : null;
 }
+const keptDb = (k) => 20 * Math.log10(Math.max(k.er / k.rr, 1e-6));
 
 function bestLag(est, ref, maxLag = 4800) {
   // Cross-correlation over 3 s after the 1 s lead-in, every 2nd sample, lags up to 100 ms.
@@ -319,6 +324,7 @@ async function main(argv) {
     else if (a === '--work') opt.work = v();
     else if (a === '--engines') opt.engines = v();
     else if (a === '--quick') opt.quick = true;
+    else if (a === '--rescore') opt.rescore = true;
     else if (a === '--json') opt.json = v();
     else die(`unknown argument ${a}`);
   }
@@ -347,7 +353,7 @@ async function main(argv) {
     const t = Date.now();
     for (const m of mixes) {
       const out = path.join(outDir, `${m.id}.wav`);
-      const err = await all[e].run(m.mix, out);
+      const err = opt.rescore && fs.existsSync(out) ? null : await all[e].run(m.mix, out);
       if (err) { status[e] = `not run: ${err}`; break; }
       if (!fs.existsSync(out)) { status[e] = 'not run: no output file'; break; }
       let est = readWav(out).channels[0];
@@ -360,8 +366,8 @@ async function main(argv) {
       if (Math.abs(lag) > 8) est = Float64Array.from(clean, (_, i) => (i + lag < est.length && i + lag >= 0 ? est[i + lag] : 0));
       res[e][m.id] = siSdr(est, clean) - base[m.id];
       const rg = regions[m.id] || (regions[m.id] = speechRegions(clean));
-      onset[e][m.id] = keptDb(est, clean, rg.onsets);
-      sib[e][m.id] = keptDb(sibilantBand(est), rg.band, rg.sib);
+      onset[e][m.id] = kept(est, clean, rg.onsets);
+      sib[e][m.id] = kept(sibilantBand(est), rg.band, rg.sib);
     }
     if (lenNote) status[e] = `${status[e] || ''}; ${lenNote}`;
     console.log(`audio_quality: ${e}: ${((Date.now() - t) / 1000).toFixed(1)} s wall (${status[e] || ''})`);
@@ -396,21 +402,31 @@ async function main(argv) {
     const worst = mixes[d.indexOf(Math.max(...d))];
     console.log(`ours2 - ref2 (RNNoise 0.2): max |difference| over the ${mixes.length} mixes ${Math.max(...d).toFixed(4)} dB (${worst.id})`);
   }
-  // Onsets and sibilance kept (dB against the clean speech; 0 = all kept), per input SNR.
-  const meanOf = (tab, e, pred) => { const v = mixes.filter(pred).map((m) => tab[e][m.id]).filter((x) => x !== null); return v.length ? v.reduce((a, x) => a + x, 0) / v.length : NaN; };
-  for (const [title, tab] of [['Speech onsets kept (dB, projection onto the clean speech; 0 = all)', onset], ['Sibilance kept, 4-8 kHz (dB, projection onto the clean speech band; 0 = all)', sib]]) {
+  // Onsets and sibilance kept (dB against the clean speech; 0 = all kept), per input SNR:
+  // "median / pooled", and the worst mix.
+  const keptStats = (tab, e, pred) => {
+    const v = mixes.filter(pred).map((m) => tab[e][m.id]).filter((x) => x);
+    if (!v.length) return { med: NaN, pooled: NaN, worst: NaN };
+    const db = v.map(keptDb).sort((a, b) => a - b), h = db.length >> 1;
+    const med = db.length % 2 ? db[h] : (db[h - 1] + db[h]) / 2;
+    const pooled = keptDb({ er: v.reduce((a, x) => a + x.er, 0), rr: v.reduce((a, x) => a + x.rr, 0) });
+    return { med, pooled, worst: db[0] };
+  };
+  for (const [title, tab] of [['Speech onsets kept (dB, projection onto the clean speech; 0 = all), median / pooled over the mixes', onset], ['Sibilance kept, 4-8 kHz (dB, projection onto the clean speech band; 0 = all), median / pooled over the mixes', sib]]) {
     console.log(`\n${title}:`);
     console.log('| input SNR | ' + ran.map((e) => all[e].label).join(' | ') + ' |');
     console.log('|---:|' + ran.map(() => '---:').join('|') + '|');
-    for (const snr of SNRS) console.log(`| ${pad(snr, 3)} dB | ` + ran.map((e) => fmt(meanOf(tab, e, (m) => m.snr === snr))).join(' | ') + ' |');
-    console.log('| all | ' + ran.map((e) => fmt(meanOf(tab, e, () => true))).join(' | ') + ' |');
+    const cell = (st) => `${fmt(st.med)} / ${fmt(st.pooled)}`;
+    for (const snr of SNRS) console.log(`| ${pad(snr, 3)} dB | ` + ran.map((e) => cell(keptStats(tab, e, (m) => m.snr === snr))).join(' | ') + ' |');
+    console.log('| all | ' + ran.map((e) => cell(keptStats(tab, e, () => true))).join(' | ') + ' |');
+    console.log('| worst mix | ' + ran.map((e) => fmt(keptStats(tab, e, () => true).worst)).join(' | ') + ' |');
   }
   if (ran.includes('arnndn') && ran.includes('ref')) {
     const d = mixes.map((m) => Math.abs(res.arnndn[m.id] - res.ref[m.id]));
     console.log(`arnndn - ref: max |difference| ${Math.max(...d).toFixed(4)} dB (independent implementation, same weights)`);
   }
   for (const e of names.filter((x) => !ran.includes(x))) console.log(`${all[e].label}: ${status[e]}`);
-  if (opt.json) fs.writeFileSync(opt.json, JSON.stringify({ snrs: SNRS, mixes: mixes.map(({ id, noise, speech, snr }) => ({ id, noise, speech, snr, mix_sisdr: base[id] })), improvement: res, onset_kept_db: onset, sibilance_kept_db: sib, status }, null, 1));
+  if (opt.json) fs.writeFileSync(opt.json, JSON.stringify({ snrs: SNRS, mixes: mixes.map(({ id, noise, speech, snr }) => ({ id, noise, speech, snr, mix_sisdr: base[id] })), improvement: res, onset_kept: onset, sibilance_kept: sib, status }, null, 1));
 }
 
 main(process.argv.slice(2)).catch((e) => die(e.stack || e.message));

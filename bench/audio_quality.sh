@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Audio quality bench (SI-SDR improvement of ours, the reference RNNoise wasm, speex, FFmpeg
-# afftdn and arnndn on speech + noise mixes at -5..15 dB SNR). See bench/audio_quality.mjs.
+# Audio quality bench (SI-SDR improvement of ours with RNNoise 0.1 and 0.2, the official wasm
+# builds of both, speex, FFmpeg afftdn and arnndn on speech + noise mixes at -5..15 dB SNR; plus
+# speech onsets and 4-8 kHz sibilance kept against the clean speech). See bench/audio_quality.mjs.
 # usage: bench/audio_quality.sh [BUILD_DIR] [extra options for audio_quality.mjs]
-# Needs: models/fetch_rnnoise.sh and data/fetch.sh done (make models data), node, ffmpeg.
+# Needs: models/fetch_rnnoise.sh, models/fetch_rnnoise2.sh and data/fetch.sh done (make models
+# data), node, ffmpeg.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build=${1:-build}
