@@ -11,7 +11,7 @@ BUILD_SAN ?= build-san
 NINJA ?= ninja
 
 .PHONY: all setup deps models data build build-san demo test test-fast bench install clean
-.PHONY: web web-demo
+.PHONY: web web-demo web-native
 
 all: build
 
@@ -45,7 +45,7 @@ demo: setup build
 
 # Every test in the release build, and all but the real-time live tests in an ASan+UBSan
 # build; product tests and tooling checks counted apart per build, ends with "N passed, N failed".
-test: setup build build-san web
+test: setup build build-san web web-native
 	@scripts/run-tests.sh $(BUILD) $(BUILD_SAN):--no-suite=live
 
 # Release build only (for quick iterations).
@@ -66,6 +66,15 @@ BUILD_WASM ?= build-wasm
 web: deps
 	@web/setup.sh
 	$(MAKE) -C web B=$(abspath $(BUILD_WASM))
+
+# The native CLI the browser tests hold the wasm to: the same sources without speexdsp (the
+# wasm's resampler), release, library and CLI only.
+BUILD_WEBNAT ?= build-webnat
+$(BUILD_WEBNAT)/build.ninja:
+	meson setup $(BUILD_WEBNAT) --buildtype=release -Dspeexdsp=disabled -Dtests=false \
+	    -Dbench=false -Dgstreamer=disabled -Dobs=disabled -Dladspa=disabled -Dlv2=disabled
+web-native: deps $(BUILD_WEBNAT)/build.ninja
+	$(NINJA) -C $(BUILD_WEBNAT) tools/cleancast
 
 # The demo page on http://127.0.0.1:8642/ (camera and microphone, before/after, controls).
 web-demo: web models
