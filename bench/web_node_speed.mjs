@@ -4,7 +4,7 @@ import fs from 'fs';
 import { Cleancast, SegModel, VideoPipeline, DenoiseModel, Denoiser } from '../web/src/core.js';
 const M=(process.env.CLEANCAST_CACHE || process.env.HOME + '/.cache/cleancast') + '/models/';
 for (const simd of [true,false]) {
-  const cc = new Cleancast(fs.readFileSync(new URL(`../web/dist/cleancast${simd?'-simd':''}.wasm`, import.meta.url));
+  const cc = new Cleancast(fs.readFileSync(new URL(`../web/dist/cleancast${simd?'-simd':''}.wasm`, import.meta.url)));
   const m = new SegModel(cc, fs.readFileSync(M+'selfie_segmentation.tflite'));
   for (const [w,h] of [[640,480],[1280,720]]) {
     const v = new VideoPipeline(cc, m, {background:'blur'});
