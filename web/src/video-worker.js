@@ -5,8 +5,22 @@
 import { Cleancast, SegModel, VideoPipeline, PixelFormat } from './core.js';
 
 let pipe = null, cc = null, canvas = null, g = null;
-let pending = null, busy = false, writer = null;
-const stats = { videoFrames: 0, videoDropped: 0, times: [], segmentMs: 0, compositeMs: 0 };
+let pending = null, pendingAt = 0, busy = false, writer = null;
+const stats = { videoFrames: 0, videoDropped: 0, videoDroppedUpstream: 0, videoReceived: 0,
+  maxWaitMs: 0, times: [], segmentMs: 0, compositeMs: 0 };
+// While the wasm works (synchronously) nothing reads the stream, and Chromium's
+// MediaStreamTrackProcessor drops the frames that pile up (it keeps only the newest few): those
+// are counted from the gaps in the frame timestamps (period: the frame's duration, else the
+// camera's frame rate, else the smallest gap seen).
+let lastTs = null, minGap = Infinity, period = 0;
+// Test hooks (options, live through configure): tap = N posts the next N frames' input RGBA,
+// mask and output ('tap' messages, buffers transferred); slowMs adds a busy wait per frame
+// (a slow machine, to test dropping).
+let tap = 0, slowMs = 0;
+function hooks(o) {
+  if (o?.tap !== undefined) tap = o.tap | 0;
+  if (o?.slowMs !== undefined) slowMs = +o.slowMs || 0;
+}
 
 function median(a) { const s = [...a].sort((x, y) => x - y); return s.length ? s[s.length >> 1] : 0; }
 
@@ -17,6 +31,7 @@ async function work() {
     const frame = pending;
     pending = null;
     const t0 = performance.now();
+    stats.maxWaitMs = Math.max(stats.maxWaitMs, t0 - pendingAt);
     try {
       const w = frame.displayWidth, h = frame.displayHeight;
       if (!canvas || canvas.width !== w || canvas.height !== h) {
@@ -28,8 +43,17 @@ async function work() {
       pipe.load(PixelFormat.RGBA, w, h, img.data);
       pipe.segment(PixelFormat.RGBA, w, h);
       const t1 = performance.now();
+      const tapped = tap > 0 ? { input: img.data.slice(), mask: pipe.maskView(w, h).slice() } : null;
       pipe.composite(PixelFormat.RGBA, w, h);
+      if (slowMs) for (const end = performance.now() + slowMs; performance.now() < end;) { /* slow */ }
       const t2 = performance.now();
+      if (tapped) {
+        tap--;
+        const output = pipe.frameView(PixelFormat.RGBA, w, h).slice();
+        self.postMessage({ type: 'tap', index: stats.videoFrames, timestamp: frame.timestamp, width: w,
+          height: h, options: { ...pipe.opts }, input: tapped.input.buffer, mask: tapped.mask.buffer,
+          output: output.buffer }, [tapped.input.buffer, tapped.mask.buffer, output.buffer]);
+      }
       const out = new VideoFrame(pipe.frameView(PixelFormat.RGBA, w, h).slice(), {
         format: 'RGBA', codedWidth: w, codedHeight: h, timestamp: frame.timestamp,
         duration: frame.duration ?? undefined });
@@ -40,7 +64,7 @@ async function work() {
       stats.times.push(t2 - t0);
       if (stats.times.length > 120) stats.times.shift();
       self.postMessage({ type: 'stats', videoFrames: stats.videoFrames, videoDropped: stats.videoDropped,
-        videoMsMedian: median(stats.times), segmentMs: stats.segmentMs, compositeMs: stats.compositeMs,
+        videoReceived: stats.videoReceived, videoDroppedUpstream: stats.videoDroppedUpstream, maxWaitMs: stats.maxWaitMs, videoMsMedian: median(stats.times), segmentMs: stats.segmentMs, compositeMs: stats.compositeMs,
         ...pipe.timings() });
     } catch (e) {
       try { frame.close(); } catch { /* closed */ }
@@ -55,8 +79,20 @@ async function pump(readable) {
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
+    stats.videoReceived++;
+    if (lastTs !== null) {
+      const gap = value.timestamp - lastTs;
+      if (gap > 0) minGap = Math.min(minGap, gap);
+      const p = value.duration || period || minGap;
+      if (gap > 0 && p > 0 && Number.isFinite(p)) {
+        const lost = Math.round(gap / p) - 1;
+        if (lost > 0) { stats.videoDroppedUpstream += lost; stats.videoDropped += lost; }
+      }
+    }
+    lastTs = value.timestamp;
     if (pending) { pending.close(); stats.videoDropped++; }
     pending = value;
+    pendingAt = performance.now();
     work();
   }
   await writer.close().catch(() => {});
@@ -67,6 +103,8 @@ self.onmessage = async (e) => {
   try {
     if (m.type === 'start') {
       cc = new Cleancast(m.wasm);
+      hooks(m.options);
+      if (m.frameRate > 0) period = 1e6 / m.frameRate;
       pipe = new VideoPipeline(cc, new SegModel(cc, new Uint8Array(m.model)), m.options);
       let readable = m.readable, writable = m.writable;
       if (m.track) { // the spec's worker-side shape
@@ -79,7 +117,9 @@ self.onmessage = async (e) => {
       self.postMessage({ type: 'ready', simd: cc.simd });
       pump(readable);
     } else if (m.type === 'configure') {
-      pipe.configure(m.options);
+      hooks(m.options);
+      const { tap: _t, slowMs: _s, ...rest } = m.options;
+      if (Object.keys(rest).length) pipe.configure(rest);
     }
   } catch (err) {
     self.postMessage({ type: 'error', message: String(err?.message ?? err) });

@@ -23,6 +23,10 @@ async function bytesOf(x, what) {
  * @param {number[]} [o.color]  [r, g, b] for 'color'
  * @param {ImageData} [o.image]  for 'image'
  * @param {(stats:object)=>void} [o.onstats]
+ * @param {number} [o.tap]  test hook: post the next N frames' input, mask and output to o.ontap
+ *   (also settable through configure({tap}))
+ * @param {(t:object)=>void} [o.ontap]
+ * @param {number} [o.slowMs]  test hook: a busy wait per frame (a slow machine)
  * @returns {Promise<{track: MediaStreamTrack, stats: object, configure(o:object):void, stop():void}>}
  */
 export async function cleanVideoTrack(track, o = {}) {
@@ -32,8 +36,10 @@ export async function cleanVideoTrack(track, o = {}) {
     bytesOf(o.model, 'model')]);
   const worker = new Worker(o.workerUrl ?? new URL('video-worker.js', base), { type: 'module' });
   const options = { background: o.background ?? 'blur', blurStrength: o.blurStrength,
-    color: o.color, image: o.image, raw: o.raw, smoothing: o.smoothing };
+    color: o.color, image: o.image, raw: o.raw, smoothing: o.smoothing, tap: o.tap,
+    slowMs: o.slowMs };
   const stats = { videoFrames: 0, videoDropped: 0, videoMsMedian: 0 };
+  const frameRate = track.getSettings?.().frameRate ?? 0;
   let out;
   const ready = new Promise((resolve, reject) => {
     worker.onmessage = (e) => {
@@ -41,6 +47,7 @@ export async function cleanVideoTrack(track, o = {}) {
       if (m.type === 'ready') resolve();
       else if (m.type === 'track') out = m.track;
       else if (m.type === 'stats') { Object.assign(stats, m); o.onstats?.(stats); }
+      else if (m.type === 'tap') o.ontap?.(m);
       else if (m.type === 'error') { stats.error = m.message; reject(new Error(`cleancast video: ${m.message}`)); }
     };
     worker.onerror = (e) => reject(new Error(`cleancast video worker: ${e.message}`));
@@ -49,10 +56,10 @@ export async function cleanVideoTrack(track, o = {}) {
     const processor = new MediaStreamTrackProcessor({ track });
     const generator = new MediaStreamTrackGenerator({ kind: 'video' });
     out = generator;
-    worker.postMessage({ type: 'start', wasm, model, options, readable: processor.readable,
+    worker.postMessage({ type: 'start', wasm, model, options, frameRate, readable: processor.readable,
       writable: generator.writable }, [processor.readable, generator.writable]);
   } else {
-    worker.postMessage({ type: 'start', wasm, model, options, track }, [track]);
+    worker.postMessage({ type: 'start', wasm, model, options, frameRate, track }, [track]);
   }
   await ready;
   return {
