@@ -154,6 +154,7 @@ export async function openOfficial({ log = () => {} } = {}) {
     return id;
   };
   return {
+    context: ctx, // the browser context: other pages can run in the same Chromium (bench/web_bench.mjs)
     browserVersion: ctx.browser() ? ctx.browser().version() : null,
     consoleLines,
     async version() { return page.evaluate(() => navigator.userAgent); },
