@@ -16,6 +16,7 @@ PKGS=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gstreamer1.0-libav time
   clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 chromium
+  libpipewire-0.3-dev gstreamer1.0-pipewire
 )
 
 missing=()

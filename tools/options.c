@@ -214,11 +214,12 @@ void cc_media_usage(FILE *f, int live)
     if (live)
         fprintf(f,
 "usage: cleancast live --camera DEV --mic DEV -o DEST [-o DEST2] [options]\n"
-"  --camera DEV      /dev/videoN (V4L2), or a media file/URL read at its own pace\n"
-"                    (stands in for a camera), or 'none'\n"
+"  --camera DEV      /dev/videoN (V4L2), pipewire[:NODE] (a PipeWire camera node), or a\n"
+"                    media file/URL read at its own pace (stands in for a camera), or 'none'\n"
 "  --mic DEV         pulse[:SOURCE] | alsa[:DEVICE] | a media file read at its pace | none\n"
 "  -o DEST           FILE.mkv|.mp4|.flv|.ts, rtmp://..., srt://..., /dev/videoN\n"
-"                    (v4l2loopback virtual camera), pulse[:SINK] (virtual microphone)\n"
+"                    (v4l2loopback virtual camera), pipewire[:NAME] (PipeWire camera node,\n"
+"                    default cleancast-camera), pulse[:SINK] (virtual microphone)\n"
 "  --video-size WxH  --framerate FPS  --input-format yuyv422|mjpeg|nv12   camera mode\n"
 "  --duration SEC    stop after SEC seconds (default: until Ctrl-C / SIGTERM)\n"
 "  --loop            loop a file camera/mic at its end\n"

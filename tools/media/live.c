@@ -38,6 +38,7 @@
 #include "enc.h"
 #include "media.h"
 #include "mopts.h"
+#include "pwvideo.h"
 #include "queue.h"
 #include "stats.h"
 
@@ -61,7 +62,7 @@ typedef struct CapPkt {
     long long t_cap;
 } CapPkt;
 
-enum { OUT_FILE, OUT_NET, OUT_V4L2, OUT_PULSE };
+enum { OUT_FILE, OUT_NET, OUT_V4L2, OUT_PULSE, OUT_PIPEWIRE };
 
 typedef struct Output {
     const char *dest;
@@ -79,6 +80,7 @@ typedef struct Output {
     char tmp[4096];
     CcCodecChoice codecs;
     AVPacket *pkt;
+    CcPwOut *pw;                   /* pipewire: the Video/Source node (pwvideo.c) */
     /* reconnection runs in its own thread so a slow connect never stalls the other outputs */
     pthread_t conn_thread;
     atomic_int conn_state;         /* CONN_IDLE, CONN_BUSY, CONN_DONE */
@@ -96,6 +98,7 @@ struct Live {
     atomic_int failed;
     /* camera */
     AVFormatContext *vic;
+    CcPwIn *pwin;                  /* --camera pipewire[:NODE] (pwvideo.c), else vic */
     int vsi, v_is_file;
     AVCodecContext *vdec;
     CcQueue q_vpkt;
@@ -376,9 +379,13 @@ static void capture_loop(Live *L, AVFormatContext *ic, int si, int is_file, CcQu
     cc_queue_close(q);
 }
 
+static void *pw_camera_thread(Live *L);
+
 static void *camera_thread(void *arg)
 {
     Live *L = arg;
+    if (L->pwin)
+        return pw_camera_thread(L);
     capture_loop(L, L->vic, L->vsi, L->v_is_file, &L->q_vpkt, 1, L->o->camera);
     return NULL;
 }
@@ -660,6 +667,10 @@ static int classify_output(Output *out, const char *dest)
 {
     out->dest = dest;
     out->vidx = out->aidx = -1;
+    if (cc_pw_is_pipewire(dest)) { /* a PipeWire Video/Source node: pwvideo.c, no muxer */
+        out->kind = OUT_PIPEWIRE;
+        return 0;
+    }
     if (!strncmp(dest, "rtmp://", 7) || !strncmp(dest, "rtmps://", 8) || !strncmp(dest, "srt://", 6) ||
         !strncmp(dest, "udp://", 6)) {
         out->kind = OUT_NET;
@@ -978,6 +989,8 @@ static void *output_thread(void *arg)
             L->frames_out++;
             for (int i = 0; i < L->n_out; i++) {
                 Output *out = &L->out[i];
+                if (out->pw)
+                    cc_pw_out_push(out->pw, it->frame, it->t_cap);
                 if (!out->venc)
                     continue;
                 if (out->up && out->need_key) /* restart a (re)connected stream on a keyframe */
@@ -1045,6 +1058,83 @@ static void *output_thread(void *arg)
     return NULL;
 }
 
+/* ------------------------------------------------------------------ PipeWire (pwvideo.c) */
+
+/* -o pipewire[:NAME]: the cleaned pictures as a Video/Source node (the camera's size and rate). */
+static int pw_output_open(Live *L, Output *out)
+{
+    if (!L->want_video) {
+        fprintf(stderr, "cleancast live: output '%s' is a video node and needs a --camera\n",
+                out->dest);
+        return AVERROR(EINVAL);
+    }
+    out->pw = cc_pw_out_open(out->dest, L->width, L->height, L->framerate);
+    return out->pw ? 0 : AVERROR(EIO);
+}
+
+/* --camera pipewire[:NODE]: waits for the node's format, then sets up the cleaning for it. */
+static int pw_camera_open(Live *L)
+{
+    int pix_fmt;
+    L->pwin = cc_pw_in_open(L->o->camera, 5000);
+    if (!L->pwin)
+        return AVERROR(EIO);
+    cc_pw_in_info(L->pwin, &L->width, &L->height, &L->framerate, &pix_fmt);
+    if (L->framerate.num <= 0)
+        L->framerate = (AVRational){ 30, 1 };
+    L->want_video = 1;
+    return cc_media_vclean_open(&L->vclean, L->o);
+}
+
+/* The camera thread for a PipeWire camera: each picture is stamped with its arrival, like a
+   V4L2 one, and queued the same way (bounded, the oldest waiting picture dropped). */
+static void *pw_camera_thread(Live *L)
+{
+    long long pw_dropped = 0, counted = 0;
+    while (!atomic_load(&L->stop)) {
+        AVFrame *f = NULL;
+        long long t_cap = 0;
+        int r = cc_pw_in_read(L->pwin, &f, &t_cap, 100, &pw_dropped);
+        if (pw_dropped > counted) { /* replaced before this thread took them */
+            atomic_fetch_add(&L->v_captured, pw_dropped - counted);
+            atomic_fetch_add(&L->v_dropped, pw_dropped - counted);
+            counted = pw_dropped;
+        }
+        if (r < 0) {
+            live_fail(L, "camera '%s' stopped delivering (PipeWire node gone?)", L->o->camera);
+            break;
+        }
+        if (r == 0)
+            continue;
+        CapPkt *cp = malloc(sizeof(*cp));
+        if (!cp) {
+            av_frame_free(&f);
+            live_fail(L, "out of memory");
+            break;
+        }
+        cp->pkt = NULL;
+        cp->frame = f;
+        cp->t_cap = t_cap;
+        atomic_store(&L->v_last_us, now_us());
+        atomic_fetch_add(&L->v_captured, 1);
+        while (cc_queue_try_push(&L->q_vpkt, cp) < 0) {
+            if (L->q_vpkt.closed) {
+                av_frame_free(&cp->frame);
+                free(cp);
+                break;
+            }
+            CapPkt *old = cc_queue_try_pop(&L->q_vpkt); /* late: drop the oldest waiting picture */
+            if (old) {
+                av_frame_free(&old->frame);
+                free(old);
+                atomic_fetch_add(&L->v_dropped, 1);
+            }
+        }
+    }
+    cc_queue_close(&L->q_vpkt);
+    return NULL;
+}
+
 /* ------------------------------------------------------------------ main */
 
 /* Joins a capture thread; one stuck in a device read for 2 s is detached and its queue closed
@@ -1087,6 +1177,8 @@ static void print_stats(Live *L, double wall_s)
     for (int i = 0; i < L->n_out; i++)
         fprintf(stderr, "output %s: %lld packets, %lld reconnects, %lld dropped (down or too late)\n",
                 L->out[i].dest, L->out[i].packets, L->out[i].reconnects, L->out[i].dropped_while_down);
+    for (int i = 0; i < L->n_out; i++)
+        cc_pw_out_print_stats(L->out[i].pw, stderr, wall_s);
 }
 
 int cc_media_live(const CcMediaOptions *opts)
@@ -1133,7 +1225,9 @@ int cc_media_live(const CcMediaOptions *opts)
     int ret = 0;
     L->t0 = now_us();
 
-    if (o.camera) {
+    if (o.camera && cc_pw_is_pipewire(o.camera) && (ret = pw_camera_open(L)) < 0)
+        goto end;
+    if (o.camera && !L->pwin) {
         if ((ret = open_input(L, &L->vic, o.camera, 1, &L->v_is_file)) < 0)
             goto end;
         L->vsi = av_find_best_stream(L->vic, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
@@ -1190,6 +1284,11 @@ int cc_media_live(const CcMediaOptions *opts)
         out->pkt = av_packet_alloc();
         if ((ret = classify_output(out, o.outputs[i])) < 0)
             goto end;
+        if (out->kind == OUT_PIPEWIRE) {
+            if ((ret = pw_output_open(L, out)) < 0)
+                goto end;
+            continue;
+        }
         if ((ret = open_output_encoders(L, out)) < 0)
             goto end;
         out->vidx = out->venc ? 0 : -1;
@@ -1281,6 +1380,7 @@ end:
     for (int i = 0; i < L->n_out; i++) {
         Output *out = &L->out[i];
         output_close(out, 0);
+        cc_pw_out_close(&out->pw);
         if (out->tmp[0])
             unlink(out->tmp);
         avcodec_free_context(&out->venc);
@@ -1311,6 +1411,8 @@ end:
     /* An input whose read never returned is left open (its thread still uses it). */
     if (!cam_stuck)
         avformat_close_input(&L->vic);
+    if (!cam_stuck)
+        cc_pw_in_close(&L->pwin);
     if (!mic_stuck)
         avformat_close_input(&L->aic);
     int status = (ret < 0 || atomic_load(&L->failed)) ? 1 : 0;
