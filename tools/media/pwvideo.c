@@ -561,8 +561,10 @@ CcPwIn *cc_pw_in_open(const char *dev, int timeout_ms)
     struct pw_properties *props = pw_properties_new(
         PW_KEY_MEDIA_TYPE, "Video", PW_KEY_MEDIA_CATEGORY, "Capture", PW_KEY_MEDIA_ROLE, "Camera",
         PW_KEY_APP_NAME, "cleancast", PW_KEY_NODE_NAME, "cleancast-camera-input", NULL);
-    if (target)
+    if (target) { /* that node or none: no fallback to another camera */
         pw_properties_set(props, PW_KEY_TARGET_OBJECT, target);
+        pw_properties_set(props, PW_KEY_NODE_DONT_RECONNECT, "true");
+    }
     in->stream = pw_stream_new(in->core, "cleancast camera input", props);
     if (!in->stream) {
         pw_thread_loop_unlock(in->loop);
