@@ -24,6 +24,9 @@ same size: 255 = person, 0 = background.
   -h, --help            this help
 `;
 
+// the library's CC_DENOISE_DEFAULT_MODEL, read from the wasm build (as the native CLI uses it)
+let DEFAULT_DN = 'rnnoise';
+try { DEFAULT_DN = loadCleancast().defaultDenoiseModel(); } catch { /* reported where the wasm is needed */ }
 const DENOISE_HELP = `usage: cleancast denoise IN -o OUT [options]
 
 Removes noise from speech. Output has the input's rate, channels and length,
@@ -34,8 +37,8 @@ encoding. Files: WAV (8/16/24/32-bit PCM, 32/64-bit float, extensible);
   -o, --output PATH    output file (written to a temporary file, then renamed)
   --engine NAME        rnnoise (neural, default); speex is not in the wasm build
   --strength S         0 = bypass .. 1 = full suppression (default 1)
-  --model M            the denoiser's model: rnnoise (RNNoise 0.1, default),
-                       rnnoise2 (RNNoise 0.2: stronger, 10 ms more delay) or a
+  --model M            the denoiser's model: rnnoise2 (RNNoise 0.2) or rnnoise
+                       (RNNoise 0.1, 10 ms less delay), default ${DEFAULT_DN}, or a
                        file (.ccm, .rnnn). The name is looked up in
                        $CLEANCAST_CACHE/models, $XDG_CACHE_HOME/cleancast/models,
                        ~/.cache/cleancast/models, then the installed data folder
@@ -140,7 +143,7 @@ function cmdDenoise(argv) {
   if (!['rnnoise', 'speex'].includes(engine))
     throw new Usage(`cleancast: --engine wants rnnoise or speex, not '${engine}'`);
   const strength = opts.strength !== undefined ? numberArg('--strength', opts.strength, 0, 1) : 1;
-  const model = modelArg('--model', opts.model ?? 'rnnoise', 'noise-suppression');
+  const model = modelArg('--model', opts.model ?? DEFAULT_DN, 'noise-suppression');
   if (!pos.length || !opts.output) { console.error('cleancast denoise: need an input and -o OUTPUT (see --help)'); return 2; }
   if (engine === 'speex') { console.error('cleancast denoise: cannot open the denoiser: the speex engine is not in the wasm build'); return 1; }
   let w;

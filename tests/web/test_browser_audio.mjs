@@ -43,7 +43,7 @@ const model = new DenoiseModel(cc, fs.readFileSync(`${cache}/models/rnnoise.ccm`
 
 function native(input, rate, strength) {
   fs.writeFileSync(`${tmp}/in.wav`, wavBytes({ sampleRate: rate, channels: 1, samples: input, isFloat: true }));
-  execFileSync(cli, ['denoise', `${tmp}/in.wav`, '-o', `${tmp}/out.wav`, '--strength', String(strength)]);
+  execFileSync(cli, ['denoise', `${tmp}/in.wav`, '-o', `${tmp}/out.wav`, '--strength', String(strength), '--model', 'rnnoise']);
   return readWav(`${tmp}/out.wav`).samples;
 }
 

@@ -1,6 +1,6 @@
 // Main-thread side of the denoiser: loads the worklet, hands it the wasm and model bytes,
 // and resolves once it runs (or rejects with the worklet's reason).
-import { simdSupported, wasmFileName } from './core.js';
+import { Cleancast, DENOISE_MODEL_FILES, simdSupported, wasmFileName } from './core.js';
 
 async function bytesOf(x, what) {
   if (x instanceof ArrayBuffer) return x;
@@ -14,7 +14,9 @@ async function bytesOf(x, what) {
  * Creates the denoiser node: `source.connect(node).connect(context.destination)`.
  * @param {BaseAudioContext} context  any sample rate
  * @param {object} o
- * @param {string|URL|BufferSource} o.model  URL or bytes of rnnoise.ccm / rnnoise2.ccm
+ * @param {string|URL|BufferSource} [o.model]  URL or bytes of rnnoise.ccm / rnnoise2.ccm;
+ *   default: the library's default model (CC_DENOISE_DEFAULT_MODEL) under o.modelBase
+ * @param {string|URL} [o.modelBase='/models/']  where the model files are served (default model)
  * @param {string|URL|BufferSource} [o.wasm]  URL or bytes of the wasm (default: dist/ next
  *   to this module, SIMD build where WebAssembly.validate accepts SIMD128)
  * @param {number} [o.strength=1]  0 = bypass .. 1 = full suppression
@@ -27,9 +29,14 @@ async function bytesOf(x, what) {
 export async function createDenoiserNode(context, o = {}) {
   const base = new URL('.', import.meta.url);
   await context.audioWorklet.addModule(o.workletUrl ?? new URL('worklet.js', base));
-  const [wasm, model] = await Promise.all([
-    bytesOf(o.wasm ?? new URL(wasmFileName(simdSupported()), base), 'wasm'),
-    bytesOf(o.model, 'model')]);
+  const wasm = await bytesOf(o.wasm ?? new URL(wasmFileName(simdSupported()), base), 'wasm');
+  let modelSrc = o.model;
+  if (modelSrc === undefined || modelSrc === null) {
+    const name = new Cleancast(wasm).defaultDenoiseModel();
+    modelSrc = new URL(DENOISE_MODEL_FILES[name] ?? `${name}.ccm`,
+      new URL(o.modelBase ?? '/models/', globalThis.location?.href ?? base));
+  }
+  const model = await bytesOf(modelSrc, 'model');
   const node = new AudioWorkletNode(context, 'cleancast-denoiser', {
     numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1],
     channelCount: 1, channelCountMode: 'explicit', channelInterpretation: 'speakers',

@@ -182,6 +182,18 @@ EXPORT(cw_dn_model_kind) int cw_dn_model_kind(const CcDenoiseModel *m)
     return cc_denoise_model_kind(m);
 }
 
+/* The denoiser model name the hosts use when none is given (cleancast/audio.h's
+ * CC_DENOISE_DEFAULT_MODEL where the header has it), so that web/cli.mjs and
+ * createDenoiserNode() follow the native CLI. */
+EXPORT(cw_dn_default_model) const char *cw_dn_default_model(void)
+{
+#ifdef CC_DENOISE_DEFAULT_MODEL
+    return CC_DENOISE_DEFAULT_MODEL;
+#else
+    return "rnnoise";
+#endif
+}
+
 EXPORT(cw_dn_model_close) void cw_dn_model_close(CcDenoiseModel *m) { cc_denoise_model_close(&m); }
 
 EXPORT(cw_dn_open)

@@ -94,6 +94,12 @@ export class Cleancast {
 
   version() { return this.cstring(this.x.cw_version()); }
 
+  /** The denoiser model name used when none is given ('rnnoise2' or 'rnnoise'): the library's
+   *  CC_DENOISE_DEFAULT_MODEL, as the native CLI and plugins use it. */
+  defaultDenoiseModel() {
+    return this.x.cw_dn_default_model ? this.cstring(this.x.cw_dn_default_model()) : 'rnnoise';
+  }
+
   malloc(n) {
     const p = this.x.cw_malloc(n);
     if (!p) throw new CleancastError('wasm: out of memory', -12);
@@ -119,6 +125,9 @@ export class Cleancast {
     throw new CleancastError(`${what}: ${msg}${log ? ` (${log})` : ''}`, r);
   }
 }
+
+/** File names of the denoiser model names (as cc_model_find() maps them). */
+export const DENOISE_MODEL_FILES = Object.freeze({ rnnoise: 'rnnoise.ccm', rnnoise2: 'rnnoise2.ccm' });
 
 /** Pixel formats (CcPixelFormat). */
 export const PixelFormat = Object.freeze({ RGBA: 0, BGRA: 1, RGB24: 2, I420: 3, NV12: 4 });
