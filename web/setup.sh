@@ -9,6 +9,7 @@ for t in clang-14 wasm-ld-14 chromium; do
 done
 [ -e /usr/include/wasm32-wasi/stdlib.h ] || { echo "web/setup: wasi-libc missing" >&2; exit 1; }
 if [ ! -f "$here/node_modules/playwright-core/package.json" ] ||
-   [ "$(node -p "require('$here/node_modules/playwright-core/package.json').version")" != 1.61.0 ]; then
+   [ "$(node -p "require('$here/node_modules/playwright-core/package.json').version")" != 1.61.0 ] ||
+   [ ! -f "$here/node_modules/typescript/package.json" ]; then
   (cd "$here" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --ignore-scripts --silent)
 fi
