@@ -408,6 +408,9 @@ void cc_fft_stages_init(CcFftStages *s)
 #if CC_ARCH_X86_64 && (defined(__x86_64__) || defined(_M_X64))
     cc_fft_stages_init_x86(s);
 #endif
+#if CC_ARCH_WASM && defined(__wasm_simd128__)
+    cc_fft_stages_init_wasm(s);
+#endif
 }
 
 void cc_fft_forward_split(CcFft *f, const float *re, const float *im, const float **out_re,

@@ -41,4 +41,16 @@ void cc_fft_stage5_avx2(const float *xr, const float *xi, float *yr, float *yi,
                         const float *twr, const float *twi, int lp, int r);
 #endif
 
+#if defined(__wasm_simd128__) /* the wasm build only (web/Makefile): dsp/wasm/fft_simd128.c */
+void cc_fft_stages_init_wasm(CcFftStages *s);
+void cc_fft_stage2_simd128(const float *xr, const float *xi, float *yr, float *yi,
+                           const float *twr, const float *twi, int lp, int r);
+void cc_fft_stage3_simd128(const float *xr, const float *xi, float *yr, float *yi,
+                           const float *twr, const float *twi, int lp, int r);
+void cc_fft_stage4_simd128(const float *xr, const float *xi, float *yr, float *yi,
+                           const float *twr, const float *twi, int lp, int r);
+void cc_fft_stage5_simd128(const float *xr, const float *xi, float *yr, float *yi,
+                           const float *twr, const float *twi, int lp, int r);
+#endif
+
 #endif

@@ -248,6 +248,15 @@ static int simd_part(void)
         variants++;
     }
 #endif
+#if defined(__wasm_simd128__) /* the wasm build (tests/web, under node) */
+    {
+        CcFftStages v;
+        cc_fft_stages_init_c(&v);
+        cc_fft_stages_init_wasm(&v);
+        check_variant(&v);
+        variants++;
+    }
+#endif
     CcFftStages best;
     cc_fft_stages_init(&best);
     printf("fft: best stages '%s'; %d SIMD variant(s) checked against C\n", best.name, variants);

@@ -1,0 +1,236 @@
+/*
+ * WebAssembly SIMD128 FFT stages (table in fft_stages.h), chosen at compile time in the wasm
+ * build. The butterflies (sums3/4/5, put_pair, bfly2..5) mirror their namesakes in fft.c
+ * operation for operation, with no FMA (wasm has none), so the results are bit-identical to
+ * the C stages, like x86/fft_avx2.c, of which this is the 4-lane twin. Which four (row j,
+ * column k) pairs share a register depends on the row length r of the stage:
+ *
+ *   r % 4 == 0   one row, four consecutive columns (plain loads and stores);
+ *   r == 2       two rows, two columns each (lp even): the outputs of rows j and j+1 are
+ *                adjacent, so the stores stay plain;
+ *   r == 1       four rows, one column (p = 2 or 4, lp % 4 == 0): the p inputs of a row are
+ *                adjacent, so four rows are loaded as a (4, p) block and transposed to (p, 4).
+ *
+ * Any other shape goes to the C stage. Row 0 is not rotated (as in C): in a register holding
+ * row 0 and others, row 0's lanes are put back after the rotation.
+ */
+#ifndef __wasm_simd128__
+#error "fft_simd128.c needs -msimd128"
+#endif
+#include <stddef.h>
+#include <wasm_simd128.h>
+
+#include "dsp/fft_stages.h"
+
+typedef v128_t V;
+#define ADD wasm_f32x4_add
+#define SUB wasm_f32x4_sub
+#define MUL wasm_f32x4_mul
+#define SPLAT wasm_f32x4_splat
+#define LD(p) wasm_v128_load(p)
+#define ST(p, v) wasm_v128_store((p), (v))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
+static ALWAYS_INLINE void rotate(V *re, V *im, V wr, V wi)
+{
+    V t = SUB(MUL(*re, wr), MUL(*im, wi));
+    *im = ADD(MUL(*re, wi), MUL(*im, wr));
+    *re = t;
+}
+
+static ALWAYS_INLINE void put_pair(float *yr, float *yi, size_t ot, size_t op, V mr, V mi,
+                                   V qr, V qi)
+{
+    ST(yr + ot, ADD(mr, qi));
+    ST(yi + ot, SUB(mi, qr));
+    ST(yr + op, SUB(mr, qi));
+    ST(yi + op, ADD(mi, qr));
+}
+
+static ALWAYS_INLINE void sums3(const V *a, V *x0, V *m, V *q)
+{
+    V u = ADD(a[1], a[2]), v = SUB(a[1], a[2]);
+    *x0 = ADD(a[0], u);
+    *m = SUB(a[0], MUL(SPLAT(0.5f), u));
+    *q = MUL(SPLAT(0.86602540378443865f), v);
+}
+
+static ALWAYS_INLINE void sums4(const V *a, V *x0, V *x2, V *m, V *q)
+{
+    V even_sum = ADD(a[0], a[2]), odd_sum = ADD(a[1], a[3]);
+    *x0 = ADD(even_sum, odd_sum);
+    *x2 = SUB(even_sum, odd_sum);
+    *m = SUB(a[0], a[2]);
+    *q = SUB(a[1], a[3]);
+}
+
+static ALWAYS_INLINE void sums5(const V *a, V *x0, V m[2], V q[2])
+{
+    const V cos_mean = SPLAT(-0.25f), cos_spread = SPLAT(0.55901699437494742f);
+    const V sin1 = SPLAT(0.95105651629515357f), sin2 = SPLAT(0.58778525229247313f);
+    V u1 = ADD(a[1], a[4]), v1 = SUB(a[1], a[4]);
+    V u2 = ADD(a[2], a[3]), v2 = SUB(a[2], a[3]);
+    V total = ADD(u1, u2);
+    *x0 = ADD(a[0], total);
+    V mean = ADD(a[0], MUL(cos_mean, total));
+    V spread = MUL(cos_spread, SUB(u1, u2));
+    m[0] = ADD(mean, spread);
+    m[1] = SUB(mean, spread);
+    q[0] = ADD(MUL(sin1, v1), MUL(sin2, v2));
+    q[1] = SUB(MUL(sin2, v1), MUL(sin1, v2));
+}
+
+typedef void (*Butterfly)(const V *ar, const V *ai, float *yr, float *yi, size_t st);
+
+static ALWAYS_INLINE void bfly2(const V *ar, const V *ai, float *yr, float *yi, size_t st)
+{
+    ST(yr, ADD(ar[0], ar[1]));
+    ST(yi, ADD(ai[0], ai[1]));
+    ST(yr + st, SUB(ar[0], ar[1]));
+    ST(yi + st, SUB(ai[0], ai[1]));
+}
+
+static ALWAYS_INLINE void bfly3(const V *ar, const V *ai, float *yr, float *yi, size_t st)
+{
+    V x0r, x0i, mr, mi, qr, qi;
+    sums3(ar, &x0r, &mr, &qr);
+    sums3(ai, &x0i, &mi, &qi);
+    ST(yr, x0r);
+    ST(yi, x0i);
+    put_pair(yr, yi, st, 2 * st, mr, mi, qr, qi);
+}
+
+static ALWAYS_INLINE void bfly4(const V *ar, const V *ai, float *yr, float *yi, size_t st)
+{
+    V x0r, x0i, x2r, x2i, mr, mi, qr, qi;
+    sums4(ar, &x0r, &x2r, &mr, &qr);
+    sums4(ai, &x0i, &x2i, &mi, &qi);
+    ST(yr, x0r);
+    ST(yi, x0i);
+    ST(yr + 2 * st, x2r);
+    ST(yi + 2 * st, x2i);
+    put_pair(yr, yi, st, 3 * st, mr, mi, qr, qi);
+}
+
+static ALWAYS_INLINE void bfly5(const V *ar, const V *ai, float *yr, float *yi, size_t st)
+{
+    V x0r, x0i, mr[2], mi[2], qr[2], qi[2];
+    sums5(ar, &x0r, mr, qr);
+    sums5(ai, &x0i, mi, qi);
+    ST(yr, x0r);
+    ST(yi, x0i);
+    for (int t = 1; t <= 2; t++)
+        put_pair(yr, yi, t * st, (5 - t) * st, mr[t - 1], mi[t - 1], qr[t - 1], qi[t - 1]);
+}
+
+/* r == 1: rows j..j+3 of x, each p adjacent inputs, transposed to a[s] = (row 0..3). */
+static ALWAYS_INLINE void load_rows_transposed(const float *x, int p, V *a)
+{
+    if (p == 2) {
+        V v0 = LD(x), v1 = LD(x + 4); /* rows 0 1, rows 2 3 */
+        a[0] = wasm_i32x4_shuffle(v0, v1, 0, 2, 4, 6);
+        a[1] = wasm_i32x4_shuffle(v0, v1, 1, 3, 5, 7);
+    } else { /* p == 4: 4x4 transpose */
+        V v0 = LD(x), v1 = LD(x + 4), v2 = LD(x + 8), v3 = LD(x + 12);
+        V t0 = wasm_i32x4_shuffle(v0, v1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(v0, v1, 2, 6, 3, 7);
+        V t2 = wasm_i32x4_shuffle(v2, v3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(v2, v3, 2, 6, 3, 7);
+        a[0] = wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5);
+        a[1] = wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7);
+        a[2] = wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5);
+        a[3] = wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7);
+    }
+}
+
+/* two floats of row j (lanes 0 1) and two of row j+1 (lanes 2 3) */
+static ALWAYS_INLINE V load_halves(const float *lo, const float *hi)
+{
+    return wasm_i32x4_shuffle(wasm_v128_load64_zero(lo), wasm_v128_load64_zero(hi), 0, 1, 4, 5);
+}
+
+static ALWAYS_INLINE V splat_halves(float lo, float hi)
+{
+    return wasm_f32x4_make(lo, lo, hi, hi);
+}
+
+/* The stage for one radix; `rows` = rows per register (1, 2 or 4, from r as above). */
+static ALWAYS_INLINE void stage(int p, Butterfly bfly, const float *xr, const float *xi,
+                                float *yr, float *yi, const float *twr, const float *twi,
+                                int lp, int r, int rows)
+{
+    size_t st = (size_t)lp * r;
+    int cols = rows == 1 ? 4 : r; /* columns per register */
+    for (int j = 0; j < lp; j += rows) {
+        const float *inr = xr + (size_t)j * p * r, *ini = xi + (size_t)j * p * r;
+        float *outr = yr + (size_t)j * r, *outi = yi + (size_t)j * r;
+        V wr[4], wi[4];
+        for (int s = 1; s < p; s++) {
+            const float *tr = twr + (size_t)(s - 1) * lp + j, *ti = twi + (size_t)(s - 1) * lp + j;
+            wr[s - 1] = rows == 1 ? SPLAT(tr[0]) : rows == 2 ? splat_halves(tr[0], tr[1]) : LD(tr);
+            wi[s - 1] = rows == 1 ? SPLAT(ti[0]) : rows == 2 ? splat_halves(ti[0], ti[1]) : LD(ti);
+        }
+        for (int k = 0; k < r; k += cols) {
+            V ar[5], ai[5];
+            if (rows == 4) {
+                load_rows_transposed(inr, p, ar);
+                load_rows_transposed(ini, p, ai);
+            } else {
+                for (int s = 0; s < p; s++) {
+                    ar[s] = rows == 1 ? LD(inr + k + s * r) : load_halves(inr + s * r, inr + (p + s) * r);
+                    ai[s] = rows == 1 ? LD(ini + k + s * r) : load_halves(ini + s * r, ini + (p + s) * r);
+                }
+            }
+            if (j == 0 && rows == 1)
+                ; /* row 0 alone: W^0 = 1 */
+            else
+                for (int s = 1; s < p; s++) {
+                    V keep_r = ar[s], keep_i = ai[s];
+                    rotate(&ar[s], &ai[s], wr[s - 1], wi[s - 1]);
+                    if (j == 0 && rows == 2) { /* lanes 0 1 are row 0 */
+                        ar[s] = wasm_i32x4_shuffle(ar[s], keep_r, 4, 5, 2, 3);
+                        ai[s] = wasm_i32x4_shuffle(ai[s], keep_i, 4, 5, 2, 3);
+                    } else if (j == 0) { /* lane 0 is row 0 */
+                        ar[s] = wasm_i32x4_shuffle(ar[s], keep_r, 4, 1, 2, 3);
+                        ai[s] = wasm_i32x4_shuffle(ai[s], keep_i, 4, 1, 2, 3);
+                    }
+                }
+            bfly(ar, ai, outr + k, outi + k, st);
+        }
+    }
+}
+
+/* rows per register for this (p, lp, r), or 0 when only the C stage fits */
+static int rows_per_register(int p, int lp, int r)
+{
+    if (r % 4 == 0)
+        return 1;
+    if (r == 2 && lp % 2 == 0)
+        return 2;
+    if (r == 1 && lp % 4 == 0 && (p == 2 || p == 4))
+        return 4;
+    return 0;
+}
+
+#define DEFINE_STAGE_SIMD128(p)                                                             \
+    void cc_fft_stage##p##_simd128(const float *xr, const float *xi, float *yr, float *yi,  \
+                                   const float *twr, const float *twi, int lp, int r)      \
+    {                                                                                       \
+        switch (rows_per_register(p, lp, r)) {                                              \
+        case 1: stage(p, bfly##p, xr, xi, yr, yi, twr, twi, lp, r, 1); break;               \
+        case 2: stage(p, bfly##p, xr, xi, yr, yi, twr, twi, lp, r, 2); break;               \
+        case 4: stage(p, bfly##p, xr, xi, yr, yi, twr, twi, lp, r, 4); break;               \
+        default: cc_fft_stage##p##_c(xr, xi, yr, yi, twr, twi, lp, r);                      \
+        }                                                                                   \
+    }
+DEFINE_STAGE_SIMD128(2)
+DEFINE_STAGE_SIMD128(3)
+DEFINE_STAGE_SIMD128(4)
+DEFINE_STAGE_SIMD128(5)
+
+void cc_fft_stages_init_wasm(CcFftStages *s)
+{
+    s->radix[2] = cc_fft_stage2_simd128;
+    s->radix[3] = cc_fft_stage3_simd128;
+    s->radix[4] = cc_fft_stage4_simd128;
+    s->radix[5] = cc_fft_stage5_simd128;
+    s->name = "simd128";
+}
