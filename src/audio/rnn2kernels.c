@@ -96,4 +96,7 @@ void cc_rnn2_kernels_init(CcRnn2Kernels *k)
 #if CC_ARCH_X86_64 && (defined(__x86_64__) || defined(_M_X64))
     cc_rnn2_kernels_init_x86(k);
 #endif
+#if CC_ARCH_WASM && defined(__wasm_simd128__)
+    cc_rnn2_kernels_init_wasm(k);
+#endif
 }

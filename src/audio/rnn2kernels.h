@@ -117,4 +117,8 @@ void cc_rnn2_gemv_i8_avxvnni(float *out, const int8_t *w, const int32_t *idx, in
 int cc_rnn2_kernels_init_x86_level(CcRnn2Kernels *k, const char *level);
 #endif
 
+#if defined(__wasm_simd128__) /* the wasm build only (web/Makefile): audio/wasm/rnn2_simd128.c */
+void cc_rnn2_kernels_init_wasm(CcRnn2Kernels *k);
+#endif
+
 #endif

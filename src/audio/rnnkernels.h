@@ -39,6 +39,8 @@ void cc_rnn_kernels_init(CcRnnKernels *k);
 
 #if defined(__wasm_simd128__)
 void cc_rnn_kernels_init_wasm(CcRnnKernels *k); /* wasm/rnn_simd128.c */
+void cc_rnn_gemv_simd128(float *acc, const float *w, int rows, int cols, int stride,
+                         const float *x);
 #endif
 
 #if defined(__x86_64__) || defined(_M_X64)

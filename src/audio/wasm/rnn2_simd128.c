@@ -1,0 +1,166 @@
+/*
+ * WebAssembly SIMD128 kernels of the RNNoise 0.2 network (table in rnn2kernels.h), chosen at
+ * compile time in the wasm build. Same bits as the C reference: the int8 layer sums exact
+ * integers (i32x4.dot_i16x8_s of sign-extended weights and inputs, any order is exact) and
+ * then multiplies by the scale and adds the bias; the float kernels are element-wise in the
+ * C order, multiply and add separate (wasm has no FMA); quantize rounds in double like C.
+ */
+#ifndef __wasm_simd128__
+#error "rnn2_simd128.c needs -msimd128"
+#endif
+#include <stddef.h>
+#include <string.h>
+#include <wasm_simd128.h>
+
+#include "audio/rnn2kernels.h"
+#include "audio/rnnkernels.h"
+
+#define LD(p) wasm_v128_load(p)
+#define ST(p, v) wasm_v128_store((p), (v))
+#define ADD wasm_f32x4_add
+#define MUL wasm_f32x4_mul
+#define SPLAT wasm_f32x4_splat
+
+void cc_rnn2_quantize_simd128(int16_t *q, const float *x, int n)
+{
+    const v128_t half = wasm_f64x2_splat(.5), lo = wasm_f64x2_splat(-128.0),
+                 hi = wasm_f64x2_splat(127.0), k127 = SPLAT(127.0f);
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+        v128_t r32[2];
+        for (int h = 0; h < 2; h++) {
+            v128_t v = MUL(k127, LD(x + j + 4 * h)); /* 127 x in float, as C */
+            v128_t d[2] = { wasm_f64x2_promote_low_f32x4(v),
+                            wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)) };
+            for (int e = 0; e < 2; e++) {
+                v128_t r = wasm_f64x2_floor(wasm_f64x2_add(half, d[e]));
+                r = wasm_v128_bitselect(r, lo, wasm_f64x2_ge(r, lo)); /* !(r >= -128): also NaN */
+                r = wasm_v128_bitselect(hi, r, wasm_f64x2_gt(r, hi));
+                d[e] = wasm_i32x4_trunc_sat_f64x2_zero(r);
+            }
+            r32[h] = wasm_i32x4_shuffle(d[0], d[1], 0, 1, 4, 5);
+        }
+        ST(q + j, wasm_i16x8_narrow_i32x4(r32[0], r32[1]));
+    }
+    if (j < n)
+        cc_rnn2_quantize_c(q + j, x + j, n - j);
+}
+
+/* Sums of rows (r0 r1) in a, (r2 r3) in b, each row as two partial lanes: (r0 r1 r2 r3). */
+static inline v128_t pair_sums(v128_t a, v128_t b)
+{
+    return wasm_i32x4_add(wasm_i32x4_shuffle(a, b, 0, 2, 4, 6), wasm_i32x4_shuffle(a, b, 1, 3, 5, 7));
+}
+
+void cc_rnn2_gemv_i8_simd128(float *out, const int8_t *w, const int32_t *idx, int nb_outputs,
+                             int nb_inputs, const int16_t *q, const float *scale,
+                             const float *bias)
+{
+    for (int g = 0; g < nb_outputs; g += 8) {
+        v128_t a01 = wasm_i32x4_splat(0), a23 = a01, a45 = a01, a67 = a01;
+        int nb = idx ? *idx++ : nb_inputs / 4;
+        for (int b = 0; b < nb; b++) {
+            int col = idx ? *idx++ : 4 * b;
+            v128_t xx = wasm_v128_load64_splat(q + col); /* x0 x1 x2 x3 x0 x1 x2 x3 */
+            v128_t w0 = LD(w), w1 = LD(w + 16);           /* rows 0-3, rows 4-7 */
+            a01 = wasm_i32x4_add(a01, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16(w0), xx));
+            a23 = wasm_i32x4_add(a23, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16(w0), xx));
+            a45 = wasm_i32x4_add(a45, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16(w1), xx));
+            a67 = wasm_i32x4_add(a67, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16(w1), xx));
+            w += 32;
+        }
+        v128_t s0 = wasm_f32x4_convert_i32x4(pair_sums(a01, a23));
+        v128_t s1 = wasm_f32x4_convert_i32x4(pair_sums(a45, a67));
+        ST(out + g, ADD(MUL(LD(scale + g), s0), LD(bias + g)));
+        ST(out + g + 4, ADD(MUL(LD(scale + g + 4), s1), LD(bias + g + 4)));
+    }
+}
+
+void cc_rnn2_dense_f32_simd128(float *out, const float *w, int rows, int cols, const float *x,
+                               const float *bias)
+{
+    memset(out, 0, sizeof(float) * (size_t)cols);
+    cc_rnn_gemv_simd128(out, w, rows, cols, cols, x); /* same sums as cc_rnn_gemv_c */
+    int i = 0;
+    for (; i + 4 <= cols; i += 4)
+        ST(out + i, ADD(LD(out + i), LD(bias + i)));
+    for (; i < cols; i++)
+        out[i] += bias[i];
+}
+
+static inline v128_t tanh4(v128_t x)
+{
+    v128_t x2 = MUL(x, x);
+    v128_t num = MUL(ADD(MUL(ADD(MUL(SPLAT(CC_RNN2_TANH_N2), x2), SPLAT(CC_RNN2_TANH_N1)), x2),
+                         SPLAT(CC_RNN2_TANH_N0)), x);
+    v128_t den = ADD(MUL(ADD(MUL(SPLAT(CC_RNN2_TANH_D2), x2), SPLAT(CC_RNN2_TANH_D1)), x2),
+                     SPLAT(CC_RNN2_TANH_D0));
+    v128_t y = wasm_f32x4_div(num, den);
+    /* min(1, y), max(-1, y): what clang makes of the C's `1.0f < y ? 1.0f : y` and
+       `-1.0f > y ? -1.0f : y` for wasm (f32.min/max), so that a NaN comes out as the same
+       NaN as in the C build (pmin/pmax would keep the input NaN's sign) */
+    y = wasm_f32x4_min(SPLAT(1.0f), y);
+    y = wasm_f32x4_max(SPLAT(-1.0f), y);
+    return y;
+}
+
+static inline v128_t sigmoid4(v128_t x)
+{
+    return ADD(SPLAT(.5f), MUL(SPLAT(.5f), tanh4(MUL(SPLAT(.5f), x))));
+}
+
+void cc_rnn2_tanh_simd128(float *y, const float *x, int n)
+{
+    int i = 0;
+    for (; i + 4 <= n; i += 4)
+        ST(y + i, tanh4(LD(x + i)));
+    for (; i < n; i++)
+        y[i] = cc_rnn2_tanh(x[i]);
+}
+
+void cc_rnn2_sigmoid_simd128(float *y, const float *x, int n)
+{
+    int i = 0;
+    for (; i + 4 <= n; i += 4)
+        ST(y + i, sigmoid4(LD(x + i)));
+    for (; i < n; i++)
+        y[i] = cc_rnn2_sigmoid(x[i]);
+}
+
+void cc_rnn2_gru_update_simd128(float *h, const float *in, const float *rec, const float *diag,
+                                int n)
+{
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+        v128_t hv = LD(h + i);
+        v128_t rz = ADD(LD(rec + i), MUL(LD(diag + i), hv));
+        v128_t rr = ADD(LD(rec + n + i), MUL(LD(diag + n + i), hv));
+        v128_t rn = ADD(LD(rec + 2 * n + i), MUL(LD(diag + 2 * n + i), hv));
+        v128_t z = sigmoid4(ADD(LD(in + i), rz));
+        v128_t r = sigmoid4(ADD(LD(in + n + i), rr));
+        v128_t c = tanh4(ADD(LD(in + 2 * n + i), MUL(r, rn)));
+        ST(h + i, ADD(MUL(z, hv), MUL(wasm_f32x4_sub(SPLAT(1.0f), z), c)));
+    }
+    if (i < n) { /* the tail through C, on the same (3, n) layout */
+        for (; i < n; i++) {
+            float rz = rec[i] + diag[i] * h[i];
+            float rr = rec[n + i] + diag[n + i] * h[i];
+            float rn = rec[2 * n + i] + diag[2 * n + i] * h[i];
+            float z = cc_rnn2_sigmoid(in[i] + rz);
+            float r = cc_rnn2_sigmoid(in[n + i] + rr);
+            float c = cc_rnn2_tanh(in[2 * n + i] + r * rn);
+            h[i] = z * h[i] + (1 - z) * c;
+        }
+    }
+}
+
+void cc_rnn2_kernels_init_wasm(CcRnn2Kernels *k)
+{
+    k->quantize = cc_rnn2_quantize_simd128;
+    k->gemv_i8 = cc_rnn2_gemv_i8_simd128;
+    k->dense_f32 = cc_rnn2_dense_f32_simd128;
+    k->tanh = cc_rnn2_tanh_simd128;
+    k->sigmoid = cc_rnn2_sigmoid_simd128;
+    k->gru_update = cc_rnn2_gru_update_simd128;
+    k->name = "simd128";
+}
