@@ -37,7 +37,7 @@
 //                  4 kHz and low-pass at 8 kHz), over the frames where the clean speech has at
 //                  least 30 % of its energy in that band (and is at most 40 dB below its peak).
 // Engines (one thread each):
-//   ours   tools/cleancast denoise IN -o OUT --engine rnnoise           (RNNoise 0.1 weights)
+//   ours   tools/cleancast denoise IN -o OUT --model rnnoise             (RNNoise 0.1 weights)
 //   ours2  tools/cleancast denoise IN -o OUT --model rnnoise2            (RNNoise 0.2)
 //   ref2   the official 0.2 build (@jitsi/rnnoise-wasm@0.2.1 dist/rnnoise-sync.js) via
 //          tests/audio/ref/rnnoise2_ref.mjs, delay removed (the anchor for ours2)
@@ -289,7 +289,7 @@ function engines(build) {
   const cli = path.resolve(build, 'tools', 'cleancast');
   let rn = null, rn2 = null;
   return {
-    ours: { label: 'ours (rnnoise)', run: (i, o) => runCmd(cli, ['denoise', i, '-o', o, '--engine', 'rnnoise']) },
+    ours: { label: 'ours (rnnoise)', run: (i, o) => runCmd(cli, ['denoise', i, '-o', o, '--engine', 'rnnoise', '--model', 'rnnoise']) },
     ours2: { label: 'ours (rnnoise 0.2)', run: (i, o) => runCmd(cli, ['denoise', i, '-o', o, '--model', 'rnnoise2']) },
     ref: {
       label: 'reference wasm',

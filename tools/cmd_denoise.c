@@ -25,8 +25,8 @@ static void usage(FILE *f)
             "  -o, --output PATH    output file (written to a temporary file, then renamed)\n"
             "  --engine NAME        rnnoise (neural, default) or speex (speexdsp, low CPU)\n"
             "  --strength S         0 = bypass .. 1 = full suppression (default 1)\n"
-            "  --model M            the denoiser's model: rnnoise (RNNoise 0.1, default),\n"
-            "                       rnnoise2 (RNNoise 0.2: stronger, 10 ms more delay) or a\n"
+            "  --model M            the denoiser's model: rnnoise2 (RNNoise 0.2, default),\n"
+            "                       rnnoise (RNNoise 0.1, 10 ms less delay) or a\n"
             "                       file (.ccm, .rnnn). The name is looked up in\n"
             "                       $CLEANCAST_CACHE/models, $XDG_CACHE_HOME/cleancast/models,\n"
             "                       ~/.cache/cleancast/models, then the installed data folder\n"
@@ -43,7 +43,7 @@ int cc_cmd_denoise(int argc, char **argv)
         { "verbose", no_argument, NULL, 'v' },      { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *in_path = NULL, *out_path = NULL, *model_name = "rnnoise";
+    const char *in_path = NULL, *out_path = NULL, *model_name = CC_DENOISE_DEFAULT_MODEL;
     CcDenoiserSettings s;
     cc_denoiser_default_settings(&s);
     int verbose = 0, engine = CC_TOOL_DENOISE_RNNOISE, c;

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cleancast/audio.h>
+
 int cc_opt_float(const char *opt, const char *arg, double lo, double hi, double *out)
 {
     char *end;
@@ -243,8 +245,8 @@ void cc_media_usage(FILE *f, int live)
 "  -v, --verbose      more messages            -h, --help   this help\n"
 "%s"
 "  --denoise E        noise suppression: rnnoise (default), speex or off\n"
-"  --denoise-model M  the denoiser's model: rnnoise (RNNoise 0.1, default), rnnoise2\n"
-"                     (RNNoise 0.2: stronger, 10 ms more delay) or a file (.ccm, .rnnn)\n"
+"  --denoise-model M  the denoiser's model: rnnoise2 (RNNoise 0.2, default), rnnoise\n"
+"                     (RNNoise 0.1, 10 ms less delay) or a file (.ccm, .rnnn)\n"
 "  --strength 0..1    noise suppression strength (default 1)\n"
 "  --threads N        codec threads (default: all CPUs%s); inference uses one\n"
 "  --crf N  --preset NAME  --audio-bitrate BPS   encoder settings (x264 default crf 20 %s)\n"
@@ -307,7 +309,7 @@ int cc_media_parse_options(CcMediaOptions *o, int argc, char **argv, int live)
     cc_opt_background("blur", &bg);
     o->model = "general";
     o->denoise = CC_TOOL_DENOISE_RNNOISE;
-    o->denoise_model = "rnnoise";
+    o->denoise_model = CC_DENOISE_DEFAULT_MODEL;
     o->strength = 1.0f;
     o->progress = -1;
     o->crf = 20;

@@ -68,6 +68,17 @@ CC_API int cc_denoise_model_kind(const CcDenoiseModel *m);
 /** Free a model; NULL-safe, sets *m = NULL. Only after every denoiser using it is closed. */
 CC_API void cc_denoise_model_close(CcDenoiseModel **m);
 
+/**
+ * The denoiser model every cleancast host uses when the user names none: the CLI
+ * (`cleancast denoise --model`, `process`/`live --denoise-model`), the LADSPA/LV2 plugins
+ * (CLEANCAST_DENOISE_MODEL unset), the OBS filter, the GStreamer element's `model`
+ * property, the Node/browser build and the demo. "rnnoise2" is RNNoise 0.2 (xiph 2024):
+ * cc_denoiser_latency_samples() 1439 at 48 kHz (30 ms); the name "rnnoise" keeps naming
+ * RNNoise 0.1 (959 samples, 20 ms). A name, not a path: it is looked up with
+ * cc_model_find() (CC_MODEL_DENOISE), like a name given by the user.
+ */
+#define CC_DENOISE_DEFAULT_MODEL "rnnoise2"
+
 /* ---------------------------------------------------------------- denoiser */
 
 /** Per-stream denoiser state. Not thread-safe: one thread at a time. */

@@ -137,7 +137,7 @@ CcpDenoise *ccp_open(double rate_hz, int channels, int has_gate)
 
     const char *name = getenv(CCP_MODEL_ENV);
     if (!name || !*name)
-        name = "rnnoise";
+        name = CC_DENOISE_DEFAULT_MODEL;
     char path[4096];
     int r = cc_model_find(name, CC_MODEL_DENOISE, path, sizeof(path));
     if (r < 0) {

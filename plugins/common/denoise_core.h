@@ -25,7 +25,8 @@
 #define CCP_RANGE_DEFAULT_DB 60.0f
 #define CCP_LOOKBACK_MS 120      /* gate plugins: fixed look-back delay, part of the latency */
 
-/* Environment variable naming the RNNoise model (name or path); default "rnnoise". */
+/* Environment variable naming the RNNoise model (name or path); default
+ * CC_DENOISE_DEFAULT_MODEL ("rnnoise2", RNNoise 0.2, as the CLI; "rnnoise" is 0.1). */
 #define CCP_MODEL_ENV "CLEANCAST_DENOISE_MODEL"
 
 typedef struct CcpControls {

@@ -25,7 +25,7 @@
  * * `speaking` (gboolean): `vad` >= `vad-threshold`
  *
  * Property defaults are those of `cleancast denoise` with no options: RNNoise with the
- * `rnnoise` model, strength 1.
+ * `rnnoise2` model (RNNoise 0.2, CC_DENOISE_DEFAULT_MODEL; `model=rnnoise` is 0.1), strength 1.
  *
  * ## Example launch line
  * |[
@@ -57,7 +57,7 @@ G_DECLARE_FINAL_TYPE (GstCleancastAudio, gst_cleancast_audio, GST, CLEANCAST_AUD
 
 #define DEFAULT_STRENGTH 1.0f
 #define DEFAULT_ENGINE CC_DENOISE_RNNOISE
-#define DEFAULT_MODEL "rnnoise"
+#define DEFAULT_MODEL CC_DENOISE_DEFAULT_MODEL
 #define DEFAULT_POST_MESSAGES TRUE
 #define DEFAULT_INTERVAL (100 * GST_MSECOND)
 #define DEFAULT_VAD_THRESHOLD 0.5f
@@ -706,8 +706,8 @@ gst_cleancast_audio_class_init (GstCleancastAudioClass * klass)
           GST_TYPE_CLEANCAST_ENGINE, DEFAULT_ENGINE, rw | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_MODEL,
       g_param_spec_string ("model", "Model",
-          "RNNoise model: rnnoise (0.1), rnnoise2 (0.2: stronger, 10 ms more latency), looked "
-          "up like the CLI's --model, or a .ccm/.rnnn path", DEFAULT_MODEL,
+          "RNNoise model: rnnoise2 (0.2, the default), rnnoise (0.1: 10 ms less latency), "
+          "looked up like the CLI's --model, or a .ccm/.rnnn path", DEFAULT_MODEL,
           rw | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_VAD,
       g_param_spec_float ("vad", "Voice activity",

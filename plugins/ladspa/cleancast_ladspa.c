@@ -5,10 +5,11 @@
  *   5771 cleancast_denoise_mono         5773 cleancast_denoise_gate_mono
  *   5772 cleancast_denoise_stereo       5774 cleancast_denoise_gate_stereo
  *
- * Defaults equal `cleancast denoise` with no options (RNNoise, no attenuation limit). The
- * model is looked up by name like every cleancast host ("rnnoise": $CLEANCAST_CACHE/models,
+ * Defaults equal `cleancast denoise` with no options (RNNoise 0.2, no attenuation limit). The
+ * model is looked up by name like every cleancast host ("rnnoise2": $CLEANCAST_CACHE/models,
  * ~/.cache/cleancast/models, the installed data folder); the environment variable
- * CLEANCAST_DENOISE_MODEL overrides it with another name or a file path.
+ * CLEANCAST_DENOISE_MODEL overrides it with another name ("rnnoise" for RNNoise 0.1) or a
+ * file path.
  * The output control port "latency" carries the constant delay in frames.
  *
  * Example (ladspa-sdk): applyplugin in.wav out.wav cleancast_ladspa.so cleancast_denoise_mono 40 0

@@ -7,8 +7,9 @@
  *
  * Port indices follow the .ttl: audio ins, audio outs, attenuation_db, engine, latency
  * (lv2:designation lv2:latency), then for the gate plugins vad_threshold, hold_ms,
- * gate_range_db. The model is looked up by name ("rnnoise", as every cleancast host does);
- * CLEANCAST_DENOISE_MODEL in the host's environment overrides it (name or file path).
+ * gate_range_db. The model is looked up by name ("rnnoise2", RNNoise 0.2, as every cleancast
+ * host does); CLEANCAST_DENOISE_MODEL in the host's environment overrides it (name, e.g.
+ * "rnnoise" for RNNoise 0.1, or file path).
  */
 #include <lv2/core/lv2.h>
 #include <stdlib.h>

@@ -61,10 +61,12 @@ static const char *ns_get_name(void *unused)
 
 static void ns_defaults(obs_data_t *s)
 {
-    /* = `cleancast denoise` with no options: RNNoise 0.1 ("rnnoise"), strength 1. */
+    /* = `cleancast denoise` with no options: RNNoise 0.2 (CC_DENOISE_DEFAULT_MODEL,
+     * "rnnoise2"), strength 1. The method names the model; "rnnoise" keeps RNNoise 0.1. */
     CcDenoiserSettings d;
     cc_denoiser_default_settings(&d);
-    obs_data_set_default_string(s, S_METHOD, d.engine == CC_DENOISE_SPEEX ? "speex" : "rnnoise");
+    obs_data_set_default_string(s, S_METHOD, d.engine == CC_DENOISE_SPEEX ? "speex"
+                                                                   : CC_DENOISE_DEFAULT_MODEL);
     obs_data_set_default_double(s, S_STRENGTH, d.strength);
     obs_data_set_default_string(s, S_MODEL_PATH, "");
 }
@@ -75,8 +77,8 @@ static obs_properties_t *ns_properties(void *data)
     obs_properties_t *props = obs_properties_create();
     obs_property_t *p = obs_properties_add_list(props, S_METHOD, T_("Method"), OBS_COMBO_TYPE_LIST,
                                                 OBS_COMBO_FORMAT_STRING);
+    obs_property_list_add_string(p, T_("Method.RNNoise2"), "rnnoise2"); /* the default */
     obs_property_list_add_string(p, T_("Method.RNNoise"), "rnnoise");
-    obs_property_list_add_string(p, T_("Method.RNNoise2"), "rnnoise2");
     obs_property_list_add_string(p, T_("Method.Speex"), "speex");
     obs_properties_add_float_slider(props, S_STRENGTH, T_("Strength"), 0.0, 1.0, 0.01);
     obs_properties_add_path(props, S_MODEL_PATH, T_("DenoiseModel.Path"), OBS_PATH_FILE,
@@ -121,8 +123,8 @@ static void ns_update(void *data, obs_data_t *settings)
 {
     struct ns_filter *f = data;
     const char *method = obs_data_get_string(settings, S_METHOD);
-    if (strcmp(method, "speex") && strcmp(method, "rnnoise2"))
-        method = "rnnoise";
+    if (strcmp(method, "speex") && strcmp(method, "rnnoise") && strcmp(method, "rnnoise2"))
+        method = CC_DENOISE_DEFAULT_MODEL;
     const char *path = obs_data_get_string(settings, S_MODEL_PATH);
     const char *model_name = !strcmp(method, "speex") ? "" : path && *path ? path : method;
     float strength = (float)obs_data_get_double(settings, S_STRENGTH);

@@ -6,10 +6,12 @@
 # the model found by name, and every kind of bad input gives a clear error and a nonzero
 # exit without leaving an output file behind.
 # Needs ffmpeg/ffprobe to make inputs (skips, 77, without them); RNNoise cases need the model.
+# The default model is RNNoise 0.2 (rnnoise2, CC_DENOISE_DEFAULT_MODEL); 0.1 is --model rnnoise.
 set -u
 BIN=${CC_BUILD_ROOT:?}/tools/cleancast
 . "${CC_SOURCE_ROOT:-$(dirname "$0")/../..}/scripts/cachedir.sh"; CACHE=$CLEANCAST_CACHE
-MODEL=$CACHE/models/rnnoise.ccm
+MODEL=$CACHE/models/rnnoise2.ccm   # the default
+MODEL1=$CACHE/models/rnnoise.ccm   # RNNoise 0.1, by name
 HERE=$(cd "$(dirname "$0")" && pwd)
 command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || { echo "no ffmpeg: skipped"; exit 77; }
 [ -x "$BIN" ] || { echo "no $BIN"; exit 1; }
@@ -50,6 +52,7 @@ expect_err 2 "more than one input" "$T/in.wav" "$T/in.wav" -o "$T/o.wav"
 expect_err 2 "'general': that is a segmentation model" "$T/in.wav" -o "$T/o.wav" --model general
 expect_err 2 "unknown --model 'rnnoize'" "$T/in.wav" -o "$T/o.wav" --model rnnoize
 "$BIN" denoise --help | grep -q -- "--model M .*rnnoise" || fail "--help does not say what --model takes"
+"$BIN" denoise --help | grep -q -- "rnnoise2 (RNNoise 0.2, default)" || fail "--help does not name rnnoise2 the default"
 
 # --- bad input files
 expect_err 1 "cannot open: No such file" "$T/missing.wav" -o "$T/o.wav"
@@ -67,8 +70,8 @@ expect_err 1 "unknown audio file type" "$T/in.wav" -o "$T/o.xyz" --engine speex
 [ -f "$MODEL" ] && expect_err 1 "cannot create a temporary file" "$T/in.wav" -o "$T/nodir/o.wav"
 head -c 3000 /dev/urandom > "$T/bad.ccm";    expect_err 1 "cannot load model" "$T/in.wav" -o "$T/o.wav" --model "$T/bad.ccm"
 expect_err 1 "nomodel.ccm': no such readable file" "$T/in.wav" -o "$T/o.wav" --model "$T/nomodel.ccm"
-# The name 'rnnoise' found nowhere: every place looked in, and how to fetch it.
-CLEANCAST_CACHE=$T/c1 XDG_CACHE_HOME=$T/c2 HOME=$T/c3 expect_err 1 "not found; looked in $T/c1/models, $T/c2/cleancast/models, $T/c3/.cache/cleancast/models, .*make models" "$T/in.wav" -o "$T/o.wav"
+# The default name 'rnnoise2' found nowhere: every place looked in, and how to fetch it.
+CLEANCAST_CACHE=$T/c1 XDG_CACHE_HOME=$T/c2 HOME=$T/c3 expect_err 1 "model 'rnnoise2' (rnnoise2.ccm) not found; looked in $T/c1/models, $T/c2/cleancast/models, $T/c3/.cache/cleancast/models, .*make models" "$T/in.wav" -o "$T/o.wav"
 # ...and found in $XDG_CACHE_HOME when that is where it is.
 if [ -f "$MODEL" ]; then
   mkdir -p "$T/c2/cleancast/models" && cp "$MODEL" "$T/c2/cleancast/models/"
@@ -142,7 +145,7 @@ for e in $engines; do
   mk "anoisesrc=r=48000:a=0.1:c=pink:d=3:seed=${NOISE_SEED:-42}" -c:a pcm_s16le "$T/noise.wav"
   "$BIN" denoise "$T/noise.wav" -o "$T/on.wav" --engine $e || fail "$e noise only"
   att=$(python3 "$HERE/pcmstats.py" gain "$T/noise.wav" "$T/on.wav")
-  want=$([ $e = rnnoise ] && echo 10 || echo 4)
+  want=$([ $e = rnnoise ] && echo 10 || echo 4)   # rnnoise: the default model, 0.2
   echo "$e: noise alone attenuated by $att dB (want >= $want)"
   awk -v a="$att" -v w="$want" 'BEGIN { exit !(a >= w) }' || fail "$e: noise alone only $att dB quieter"
   # Speech in noise (real speech, pink noise at 5 dB SNR): SI-SDR against the clean speech
@@ -178,31 +181,37 @@ for e in $engines; do
   # a float is NaN/Inf when its exponent bits are all ones: 7f8xxxxx..7fffffff, ff8.....
   ffmpeg -v error -i "$T/o.wav" -f f32le - | od -An -v -t x4 | grep -Eqi '(^| )(7f[89a-f]|ff[89a-f])' && fail "$e: NaN/Inf in output"
 done
-# RNNoise 0.2 by name (--model rnnoise2): formats and length kept, strength 0 exact, speech in
-# noise improved. Its model is fetched by models/fetch_rnnoise2.sh (`make models`).
-MODEL2=$CACHE/models/rnnoise2.ccm
+# The default is RNNoise 0.2: no --model gives what --model rnnoise2 gives, sample for sample.
 "$BIN" denoise --help | grep -q "rnnoise2" || fail "--help does not offer rnnoise2"
-if [ -f "$MODEL2" ]; then
+if [ -f "$MODEL" ]; then
+  mk "anoisesrc=r=44100:a=0.05:d=0.73" -ac 2 -c:a pcm_f32le "$T/def.wav"
+  "$BIN" denoise "$T/def.wav" -o "$T/od.wav" && "$BIN" denoise "$T/def.wav" -o "$T/o2.wav" --model rnnoise2 \
+    && cmp -s "$T/od.wav" "$T/o2.wav" || fail "no --model is not --model rnnoise2"
+  rm -f "$T/od.wav" "$T/o2.wav"
+fi
+# RNNoise 0.1 by name (--model rnnoise): formats and length kept, strength 0 exact, speech in
+# noise improved. Its model is fetched by models/fetch.sh (`make models`).
+if [ -f "$MODEL1" ]; then
   for c in "44100 2 pcm_s24le" "16000 1 pcm_s16le" "48000 1 pcm_f32le"; do
     set -- $c
-    in="$T/in2_$1_$2_$3.wav"
+    in="$T/in1_$1_$2_$3.wav"
     mk "anoisesrc=r=$1:a=0.05:d=0.73" -ac "$2" -c:a "$3" "$in"
-    "$BIN" denoise "$in" -o "$T/o.wav" --model rnnoise2 2>"$T/err.txt" || { fail "rnnoise2 $c: $(cat "$T/err.txt")"; continue; }
-    [ "$(info "$in")" = "$(info "$T/o.wav")" ] || fail "rnnoise2 $c: format/length changed: $(info "$T/o.wav")"
-    "$BIN" denoise "$in" -o "$T/o0.wav" --model rnnoise2 --strength 0 || fail "rnnoise2 $c strength 0"
+    "$BIN" denoise "$in" -o "$T/o.wav" --model rnnoise 2>"$T/err.txt" || { fail "rnnoise $c: $(cat "$T/err.txt")"; continue; }
+    [ "$(info "$in")" = "$(info "$T/o.wav")" ] || fail "rnnoise $c: format/length changed: $(info "$T/o.wav")"
+    "$BIN" denoise "$in" -o "$T/o0.wav" --model rnnoise --strength 0 || fail "rnnoise $c strength 0"
     [ "$(ffmpeg -v error -i "$in" -f f64le - | md5sum)" = "$(ffmpeg -v error -i "$T/o0.wav" -f f64le - | md5sum)" ] \
-      || fail "rnnoise2 $c: strength 0 is not the input bit for bit"
+      || fail "rnnoise $c: strength 0 is not the input bit for bit"
     rm -f "$T/o.wav" "$T/o0.wav"
   done
   if [ -f "$T/noisy.wav" ]; then
-    "$BIN" denoise "$T/noisy.wav" -o "$T/den2.wav" --model rnnoise2 || fail "rnnoise2 speech in noise"
+    "$BIN" denoise "$T/noisy.wav" -o "$T/den1.wav" --model rnnoise || fail "rnnoise speech in noise"
     before=$(python3 "$HERE/pcmstats.py" sisdr "$T/clean.wav" "$T/noisy.wav")
-    after=$(python3 "$HERE/pcmstats.py" sisdr "$T/clean.wav" "$T/den2.wav")
-    echo "rnnoise2: speech in noise, SI-SDR $before dB -> $after dB (want +4)"
-    awk -v a="$after" -v b="$before" 'BEGIN { exit !(a - b >= 4) }' || fail "rnnoise2: SI-SDR only $before -> $after dB"
+    after=$(python3 "$HERE/pcmstats.py" sisdr "$T/clean.wav" "$T/den1.wav")
+    echo "--model rnnoise (0.1): speech in noise, SI-SDR $before dB -> $after dB (want +4)"
+    awk -v a="$after" -v b="$before" 'BEGIN { exit !(a - b >= 4) }' || fail "rnnoise (0.1): SI-SDR only $before -> $after dB"
   fi
 else
-  echo "no RNNoise 0.2 model (models/fetch_rnnoise2.sh): rnnoise2 cases skipped"
+  echo "no RNNoise 0.1 model (models/fetch.sh): --model rnnoise cases skipped"
 fi
 echo "cli: $fails failure(s)"
 [ $fails -eq 0 ]

@@ -261,17 +261,25 @@ GST_START_TEST (audio_latency_query)
   } c[] = {
     {"rnnoise", 48000, 0},
     {"rnnoise2", 48000, 0},
+    {NULL, 48000, 0},           /* no model set: the CLI's default, CC_DENOISE_DEFAULT_MODEL */
   };
   for (guint i = 0; i < G_N_ELEMENTS (c); i++) {
     /* what the library says the delay is */
+    const char *name = c[i].model ? c[i].model : CC_DENOISE_DEFAULT_MODEL;
     float z[1] = { 0 };
     int samples;
-    g_free (reference_denoise (z, 1, 48000, 1, c[i].model, CC_DENOISE_RNNOISE, 1.0f,
-            &samples));
+    g_free (reference_denoise (z, 1, 48000, 1, name, CC_DENOISE_RNNOISE, 1.0f, &samples));
     c[i].want = gst_util_uint64_scale_int_ceil (samples, GST_SECOND, 48000);
-    GST_INFO ("%s: %d samples", c[i].model, samples);
+    GST_INFO ("%s: %d samples", name, samples);
     GstHarness *h = gst_harness_new ("cleancastaudio");
-    g_object_set (h->element, "model", c[i].model, NULL);
+    if (c[i].model)
+      g_object_set (h->element, "model", c[i].model, NULL);
+    else {
+      gchar *m = NULL;
+      g_object_get (h->element, "model", &m, NULL);
+      fail_unless (!g_strcmp0 (m, CC_DENOISE_DEFAULT_MODEL), "default model '%s'", m);
+      g_free (m);
+    }
     gst_harness_set_upstream_latency (h, 5 * GST_MSECOND);
     gst_harness_set_src_caps_str (h, "audio/x-raw,format=F32LE,layout=interleaved,"
         "rate=48000,channels=1");
@@ -281,7 +289,7 @@ GST_START_TEST (audio_latency_query)
     g_free (x);
     GstClockTime lat = gst_harness_query_latency (h);
     fail_unless (lat == 5 * GST_MSECOND + c[i].want, "%s: latency %" GST_TIME_FORMAT,
-        c[i].model, GST_TIME_ARGS (lat));
+        name, GST_TIME_ARGS (lat));
     gst_harness_teardown (h);
   }
 }
@@ -317,7 +325,7 @@ GST_START_TEST (audio_property_changes)
       g_object_set (h->element, "engine", 1 /* speex */ , "strength", 1.0f, NULL);
     }
     if (step == 60)
-      g_object_set (h->element, "engine", 0, "model", "rnnoise2", NULL);
+      g_object_set (h->element, "engine", 0, "model", "rnnoise", NULL);
     fail_unless_equals_int (gst_harness_push (h, audio_buffer (x + pos, n, 1, pts, rate)),
         GST_FLOW_OK);
     if (step == 40) {
@@ -341,7 +349,7 @@ GST_START_TEST (audio_property_changes)
   fail_unless (latency_msg, "no latency message after the engine changed the latency");
   guint64 lat2;
   g_object_get (h->element, "latency", &lat2, NULL);
-  fail_unless (lat2 > lat0);    /* RNNoise 0.2: one 10 ms frame more */
+  fail_unless (lat2 < lat0);    /* RNNoise 0.1: one 10 ms frame less than the default 0.2 */
   g_free (x);
   g_free (y);
   gst_element_set_bus (h->element, NULL);

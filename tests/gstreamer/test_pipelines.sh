@@ -10,7 +10,7 @@
 #     anchor transcode of the same clip without the elements.
 #  2. Video options (replace image + light wrap + landscape model; colour + raw; blur strength;
 #     transparent on a PNG) against the same `cleancast process --background ...` options.
-#  3. Audio files (48 kHz mono, 44.1 kHz stereo; rnnoise, rnnoise2, speex at strength 0.5)
+#  3. Audio files (48 kHz mono, 44.1 kHz stereo; default rnnoise2, rnnoise, speex at strength 0.5)
 #     through wavparse ! cleancastaudio ! wavenc against `cleancast denoise`.
 #   test_pipelines.sh CLEANCAST_EXE GSTCMP_EXE   (GST_PLUGIN_PATH names the build's plugin)
 source "$(dirname "$0")/../media/lib.sh" "$1"
@@ -122,6 +122,6 @@ audio_case() { # audio_case NAME IN.wav "GST PROPERTIES" CLI OPTIONS...
 }
 audio_case default48 "$W/m48.wav" ""
 audio_case default44s "$W/m44s.wav" ""
-audio_case rnnoise2 "$W/m44s.wav" "model=rnnoise2" --model rnnoise2
+audio_case rnnoise "$W/m44s.wav" "model=rnnoise" --model rnnoise   # 0.1 (the default is 0.2)
 audio_case speex "$W/m48.wav" "engine=speex strength=0.5" --engine speex --strength 0.5
 finish

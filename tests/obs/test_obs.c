@@ -776,9 +776,10 @@ static int test_audio(void)
 {
     float *mix, *clean;
     long n = make_mix(8.0, &mix, &clean);
-    /* Library reference: `cleancast denoise` with no options (RNNoise 0.1, strength 1). */
+    /* Library reference: `cleancast denoise` with no options (CC_DENOISE_DEFAULT_MODEL,
+       RNNoise 0.2; strength 1): the filter's defaults must be the CLI's. */
     char path[4096];
-    if (cc_model_find("rnnoise", CC_MODEL_DENOISE, path, sizeof(path)) < 0)
+    if (cc_model_find(CC_DENOISE_DEFAULT_MODEL, CC_MODEL_DENOISE, path, sizeof(path)) < 0)
         return CC_TEST_SKIP;
     CcDenoiseModel *dm;
     CHECK(cc_denoise_model_open_file(&dm, path) == 0);
@@ -842,7 +843,11 @@ static int test_audio(void)
               "applied: A/V sync would drift", lag);
     CHECK_MSG(snr > 40.0, "OBS output differs from the library denoiser (SI-SDR %.1f dB)", snr);
     CHECK_MSG(out_sdr > in_sdr + 1.0, "SI-SDR %.2f -> %.2f dB", in_sdr, out_sdr);
-    CHECK_MSG(noise_db > 6.0, "noise-only frames only %.1f dB quieter", noise_db);
+    /* Measured on this mix (jfk + a tonal ambient drone, 5 dB): the default RNNoise 0.2 leaves
+       noise-only frames 2.8 dB quieter and the speech at +0.1 dB (SI-SDR 5.27 -> 7.09 dB);
+       RNNoise 0.1 took 9.9 dB off them (5.26 -> 7.16 dB). 0.2 keeps more of this drone in the
+       pauses; a filter that passed the audio through would score 0 dB. */
+    CHECK_MSG(noise_db > 2.0, "noise-only frames only %.1f dB quieter", noise_db);
     CHECK_MSG(fabs(speech_db) < 3.0, "speech frames %+.1f dB against the clean speech", speech_db);
     CHECK_MSG(fabs(out_sdr - lib_sdr) < 0.5, "OBS output quality %.2f dB, library %.2f dB",
               out_sdr, lib_sdr);
@@ -894,7 +899,7 @@ static int test_lifecycle(void)
         obs_data_set_string(s2, "model", "landscape");
         obs_data_set_double(s2, "blur_strength", 0.9);
         obs_source_update(vf, s2);
-        obs_data_set_string(s2, "method", round % 2 ? "speex" : "rnnoise2");
+        obs_data_set_string(s2, "method", round % 2 ? "speex" : "rnnoise"); /* not the default */
         obs_data_set_double(s2, "strength", 0.5);
         obs_source_update(af, s2);
         obs_data_release(s2);
@@ -927,7 +932,7 @@ static int test_lifecycle(void)
     CHECK(obs_data_get_double(d, "light_wrap") == 0.0);
     obs_data_release(d);
     d = obs_get_source_defaults("cleancast_noise_filter");
-    CHECK(!strcmp(obs_data_get_string(d, "method"), "rnnoise"));
+    CHECK(!strcmp(obs_data_get_string(d, "method"), CC_DENOISE_DEFAULT_MODEL)); /* = the CLI's */
     CHECK(obs_data_get_double(d, "strength") == 1.0);
     obs_data_release(d);
     obs_remove_raw_video_callback(raw_video_cb, NULL);
@@ -1062,8 +1067,8 @@ static int bench_audio(double seconds, const char *obs_filters, const char *obs_
         SETUP_FAIL("cannot load OBS's %s", obs_filters);
     struct { const char *label, *id, *method; } runs[] = {
         { "no filter (harness baseline)", NULL, NULL },
-        { "cleancast noise suppression, RNNoise 0.1 (default)", "cleancast_noise_filter", "rnnoise" },
-        { "cleancast noise suppression, RNNoise 0.2", "cleancast_noise_filter", "rnnoise2" },
+        { "cleancast noise suppression, RNNoise 0.1", "cleancast_noise_filter", "rnnoise" },
+        { "cleancast noise suppression, RNNoise 0.2 (default)", "cleancast_noise_filter", "rnnoise2" },
         { "cleancast noise suppression, speex", "cleancast_noise_filter", "speex" },
         { "OBS noise_suppress_filter_v2, method rnnoise", "noise_suppress_filter_v2", "rnnoise" },
         { "OBS noise_suppress_filter_v2, method speex", "noise_suppress_filter_v2", "speex" },
