@@ -6,8 +6,8 @@
  *  - boundary F (2 px) at least raw's, both models, both sizes (no known misses: the filter
  *    moves the edge only in a band around the model's steep 0.5 contour);
  *  - halo (mean mask 4-10 px outside the person) below 0.95 of raw's (measured 0.60-0.92);
- *  - false foreground more than 8 px outside the person no more than raw's plus a small slack
- *    (the 5 fps clips move a lot between frames; temporal steadying lags a little there).
+ *  - false foreground more than 8 px outside the person no more than raw's (no slack: the
+ *    steadying follows a falling p twice as fast as a rising one, so it does not lag there).
  */
 #include <stdio.h>
 #include <string.h>
@@ -73,10 +73,11 @@ int main(void)
                    size ? "1920x1080" : "1280x720", iou_r, iou_d, bf_r, bf_d, halo_r, halo_d,
                    100 * ff_r, 100 * ff_d);
             CHECK_MSG(iou_r > 0.4, "raw IoU %.4f implausibly low: set or reader broken", iou_r);
-            CHECK(iou_d >= iou_r);
+            CHECK_MSG(iou_d >= iou_r, "IoU %.4f, want >= raw's %.4f", iou_d, iou_r);
             CHECK_MSG(bf_d >= bf_r, "boundary F %.4f, want >= raw's %.4f", bf_d, bf_r);
             CHECK(halo_d <= 0.95 * halo_r);
-            CHECK(ff_d <= ff_r * 1.05 + 0.0002);
+            CHECK_MSG(ff_d <= ff_r, "far false fg %.4f%%, want <= raw's %.4f%%", 100 * ff_d,
+                      100 * ff_r);
         }
         cc_seg_model_close(&model);
     }
