@@ -80,6 +80,8 @@ typedef struct Output {
     char tmp[4096];
     CcCodecChoice codecs;
     AVPacket *pkt;
+    int64_t pulse_pts;             /* pulse: samples handed to the sink so far (its timestamps) */
+    atomic_llong pulse_underflows; /* pulse: the sink found none of our audio (FFmpeg's message) */
     CcPwOut *pw;                   /* pipewire: the Video/Source node (pwvideo.c) */
     /* reconnection runs in its own thread so a slow connect never stalls the other outputs */
     pthread_t conn_thread;
@@ -110,6 +112,8 @@ struct Live {
     AVCodecContext *adec;
     CcQueue q_apkt;
     atomic_llong a_captured;
+    atomic_int started;            /* the clock (t0) has started; set once, after t0 */
+    long long mic_stale_us;        /* recorded before the start and discarded (see capture_loop) */
     /* work */
     CcMediaVideoCleaner *vclean;
     CcMediaAudioCleaner *aclean;
@@ -261,6 +265,11 @@ static void capture_loop(Live *L, AVFormatContext *ic, int si, int is_file, CcQu
     AVStream *st = ic->streams[si];
     int64_t ref = ic->start_time != AV_NOPTS_VALUE ? ic->start_time : 0; /* AV_TIME_BASE */
     long long loop_offset_us = 0, last_end_us = 0;
+    /* A microphone device is read from the moment it is opened (cc_media_live starts this
+       thread then), and what it delivers before the clock starts is discarded: the outputs
+       can take seconds to open (a PulseAudio sink up to 2 s: pulse_prime()), and a backlog
+       kept from then would be stamped as captured now and run ahead of the clock. */
+    int early = !video && !is_file;
     while (pkt && !atomic_load(&L->stop)) {
         int ret = av_read_frame(ic, pkt);
         if (ret == AVERROR(EAGAIN)) {
@@ -289,6 +298,15 @@ static void capture_loop(Live *L, AVFormatContext *ic, int si, int is_file, CcQu
         if (pkt->stream_index != si) {
             av_packet_unref(pkt);
             continue;
+        }
+        if (early) {
+            if (!atomic_load(&L->started)) { /* before the start: not part of the session */
+                if (pkt->duration > 0)
+                    L->mic_stale_us += av_rescale_q(pkt->duration, st->time_base, AV_TIME_BASE_Q);
+                av_packet_unref(pkt);
+                continue;
+            }
+            early = 0;
         }
         if (is_file) {
             /* Release time: video at its dts (decode order), audio when its last sample is due. */
@@ -755,6 +773,76 @@ static int open_output_encoders(Live *L, Output *out)
     return 0;
 }
 
+/* FFmpeg's pulse muxer reports an underflow (the sink wanted audio and our stream had none, so
+   it played silence and what follows plays that much later) as a device-to-application
+   message, from its own thread. */
+static int pulse_control_cb(AVFormatContext *s, int type, void *data, size_t size)
+{
+    Output *out = s->opaque;
+    (void)data;
+    (void)size;
+    if (out && type == AV_DEV_TO_APP_BUFFER_UNDERFLOW)
+        atomic_fetch_add(&out->pulse_underflows, 1);
+    return 0;
+}
+
+static int pulse_write_silence(Output *out, AVFormatContext *oc, AVPacket *pkt, int samples)
+{
+    const int bytes = samples * out->aenc->ch_layout.nb_channels * 2; /* s16 */
+    int ret = av_new_packet(pkt, bytes);
+    if (ret < 0)
+        return ret;
+    memset(pkt->data, 0, bytes);
+    pkt->stream_index = 0;
+    pkt->pts = pkt->dts = av_rescale_q(out->pulse_pts, out->aenc->time_base, oc->streams[0]->time_base);
+    pkt->duration = av_rescale_q(samples, out->aenc->time_base, oc->streams[0]->time_base);
+    ret = av_write_frame(oc, pkt);
+    av_packet_unref(pkt);
+    if (ret >= 0)
+        out->pulse_pts += samples;
+    return ret;
+}
+
+/*
+ * A PulseAudio sink may not take a new stream's first samples for up to 2 s: an idle
+ * module-null-sink (the usual virtual-microphone sink) renders 2 s blocks ahead of time while
+ * nobody asks for less, and once a 40 ms stream joins it can rewind only one new 20 ms block, so
+ * it pulls nothing from the stream until the idle block already rendered has run out (0-2 s,
+ * where it stands in that block; PulseAudio 16, module-null-sink.c). FFmpeg's pulse muxer
+ * blocks in the write once its 40 ms buffer is full, so the live audio waited there and was
+ * then dropped as too late (69-149 packets of ~650 in tests/media/test_pulse.sh, and the output
+ * thread, files and streams with it, stalled as long).
+ * So the stream is started here, before the clock: 10 ms blocks of silence are written until a
+ * write has to wait for the sink (the buffer is full and the sink is now taking from it in real
+ * time, after the idle block if there was one). A sink that is already playing costs one
+ * buffer of silence (40 ms, drained before the first cleaned audio arrives).
+ * Timestamps given to the muxer are a running sample count (the sink plays what it is given in
+ * order; the silence comes first): pulse_pts.
+ */
+static int pulse_prime(Output *out, AVFormatContext *oc)
+{
+    const int block = out->aenc->sample_rate / 100; /* 10 ms */
+    AVPacket *pkt = av_packet_alloc();
+    int ret = 0;
+    out->pulse_pts = 0;
+    if (!pkt)
+        return AVERROR(ENOMEM);
+    /* At least 50 ms (more than the 40 ms asked for), then until a write waited >= 4 ms; at
+       most 3 s in all (the idle block is at most 2 s) or 100 blocks (a sink granting a buffer
+       far larger than asked for: blocking at its pace later is what it would do anyway). */
+    long long start = now_us();
+    for (int n = 0; n < 100; n++) {
+        long long t = now_us();
+        if ((ret = pulse_write_silence(out, oc, pkt, block)) < 0)
+            break;
+        long long now = now_us();
+        if ((n >= 4 && now - t >= 4000) || now - start > 3000000)
+            break;
+    }
+    av_packet_free(&pkt);
+    return ret < 0 ? ret : 0;
+}
+
 /* Opens the muxer of an output (file, device or network connection) into *poc; touches
    nothing the output thread reads, so it may run on a connector thread. */
 static int output_open_muxer(Output *out, AVFormatContext **poc)
@@ -818,9 +906,13 @@ static int output_open_muxer(Output *out, AVFormatContext **poc)
         if (strcmp(url, "default"))
             av_dict_set(&mopts, "device", url, 0);
         av_dict_set(&mopts, "buffer_duration", "40", 0);
+        oc->opaque = out;
+        oc->control_message_cb = pulse_control_cb;
     }
     ret = avformat_write_header(oc, &mopts);
     av_dict_free(&mopts);
+    if (ret >= 0 && out->kind == OUT_PULSE && (ret = pulse_prime(out, oc)) < 0)
+        av_write_trailer(oc); /* closes the muxer's connection to the server */
     if (ret < 0) {
         if (!(out->ofmt->flags & AVFMT_NOFILE))
             avio_closep(&oc->pb);
@@ -941,6 +1033,10 @@ static void write_pkt(Live *L, Output *out, AVCodecContext *enc, int sidx, AVPac
         out->need_key = 0;
     }
     pkt->stream_index = sidx;
+    if (out->kind == OUT_PULSE) { /* after the priming silence: the sink plays in order */
+        pkt->pts = pkt->dts = out->pulse_pts;
+        out->pulse_pts += pkt->size / (2 * enc->ch_layout.nb_channels);
+    }
     av_packet_rescale_ts(pkt, enc->time_base, out->oc->streams[sidx]->time_base);
     int ret = av_interleaved_write_frame(out->oc, pkt);
     if (ret < 0) {
@@ -1170,6 +1266,9 @@ static void print_stats(Live *L, double wall_s)
             "clock corrections: %.0f ms of silence added, %.0f ms dropped\n",
             L->denoise_latency, L->denoise_latency * 1000.0 / LIVE_RATE,
             L->audio_filled * 1000.0 / LIVE_RATE, L->audio_dropped * 1000.0 / LIVE_RATE);
+    if (L->mic_stale_us)
+        fprintf(stderr, "microphone: %.0f ms recorded while the outputs were being opened, "
+                "before the start, discarded\n", L->mic_stale_us / 1000.0);
     fprintf(stderr, "video: %lld captured, %lld dropped late, %lld out; audio packets %lld; "
                     "wall %.1f s; threads: camera, mic, video, audio, output + %d codec threads\n",
             (long long)atomic_load(&L->v_captured), (long long)atomic_load(&L->v_dropped),
@@ -1177,6 +1276,11 @@ static void print_stats(Live *L, double wall_s)
     for (int i = 0; i < L->n_out; i++)
         fprintf(stderr, "output %s: %lld packets, %lld reconnects, %lld dropped (down or too late)\n",
                 L->out[i].dest, L->out[i].packets, L->out[i].reconnects, L->out[i].dropped_while_down);
+    for (int i = 0; i < L->n_out; i++)
+        if (L->out[i].kind == OUT_PULSE)
+            fprintf(stderr, "sink %s: %lld underruns (it played silence for want of audio; "
+                    "one at the start when the priming silence ran out first)\n", L->out[i].dest,
+                    (long long)atomic_load(&L->out[i].pulse_underflows));
     for (int i = 0; i < L->n_out; i++)
         cc_pw_out_print_stats(L->out[i].pw, stderr, wall_s);
 }
@@ -1220,7 +1324,7 @@ int cc_media_live(const CcMediaOptions *opts)
     cc_queue_init(&L->q_apkt, AUDIO_PKT_QUEUE);
     cc_queue_init(&L->q_out, OUT_QUEUE);
     pthread_t th_cam, th_mic, th_v, th_a, th_out;
-    int cam_stuck = 0, mic_stuck = 0;
+    int cam_stuck = 0, mic_stuck = 0, mic_joined = 0;
     int started_cam = 0, started_mic = 0, started_v = 0, started_a = 0, started_out = 0;
     int ret = 0;
     L->t0 = now_us();
@@ -1276,6 +1380,10 @@ int cc_media_live(const CcMediaOptions *opts)
         if ((ret = cc_media_aclean_open(&L->aclean, &o, LIVE_RATE, L->channels, 1)) < 0)
             goto end;
         L->denoise_latency = cc_media_aclean_latency(L->aclean);
+        if (!L->a_is_file) { /* a device: read from now on, discarded until the start */
+            atomic_store(&L->a_last_us, now_us());
+            started_mic = !pthread_create(&th_mic, NULL, mic_thread, L);
+        }
     }
     L->enc_pix_fmt = o.background == CC_BG_TRANSPARENT ? AV_PIX_FMT_YUVA420P : AV_PIX_FMT_YUV420P;
 
@@ -1323,6 +1431,7 @@ int cc_media_live(const CcMediaOptions *opts)
     L->t0 = now_us();
     atomic_store(&L->v_last_us, L->t0);
     atomic_store(&L->a_last_us, L->t0);
+    atomic_store(&L->started, 1); /* after t0: the mic thread reads t0 once it sees this */
     started_out = !pthread_create(&th_out, NULL, output_thread, L);
     if (L->want_video) {
         started_v = !pthread_create(&th_v, NULL, video_thread, L);
@@ -1330,7 +1439,8 @@ int cc_media_live(const CcMediaOptions *opts)
     }
     if (L->want_audio) {
         started_a = !pthread_create(&th_a, NULL, audio_thread, L);
-        started_mic = !pthread_create(&th_mic, NULL, mic_thread, L);
+        if (!started_mic)
+            started_mic = !pthread_create(&th_mic, NULL, mic_thread, L);
     }
     int show = o.progress < 0 ? isatty(2) : o.progress;
     long long last_show = 0;
@@ -1360,6 +1470,7 @@ int cc_media_live(const CcMediaOptions *opts)
     /* Stop: capture threads end and close their queues; work threads drain them. */
     cam_stuck = started_cam && join_or_abandon(th_cam, &L->q_vpkt);
     mic_stuck = started_mic && join_or_abandon(th_mic, &L->q_apkt);
+    mic_joined = 1;
     if (started_v)
         pthread_join(th_v, NULL);
     if (started_a)
@@ -1377,6 +1488,10 @@ int cc_media_live(const CcMediaOptions *opts)
         fprintf(stderr, "cleancast live: %lld video frames (%lld dropped), %.1f s\n", L->frames_out,
                 (long long)atomic_load(&L->v_dropped), wall);
 end:
+    if (started_mic && !mic_joined) { /* failed while opening the outputs */
+        atomic_store(&L->stop, 1);
+        mic_stuck = join_or_abandon(th_mic, &L->q_apkt);
+    }
     for (int i = 0; i < L->n_out; i++) {
         Output *out = &L->out[i];
         output_close(out, 0);
