@@ -27,6 +27,11 @@ if (!fs.existsSync(`${cache}/models/selfie_segmentation.tflite`) || !fs.existsSy
 }
 for (const [f, how] of [[clip, 'the fetched material'], [native, '`make web-native`']])
   if (!fs.existsSync(f)) { console.log(`FAIL: SETUP FAILED: ${f} missing (${how})`); process.exit(1); }
+// Both sides must be built from the same sources (make test builds web and web-native).
+const newer = (dir, t) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => e.isDirectory() ?
+  newer(`${dir}/${e.name}`, t) : /\.[ch]$/.test(e.name) && fs.statSync(`${dir}/${e.name}`).mtimeMs > t ? [`${dir}/${e.name}`] : []);
+const stale = newer(`${root}/src`, fs.statSync(native).mtimeMs);
+if (stale.length) console.log(`note: ${native} is older than ${stale.slice(0, 3).join(', ')}: masks differ if those changed the chain (make web-native)`);
 let failed = 0;
 const check = (ok, msg) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${msg}`); if (!ok) failed++; };
 const tmp = fs.mkdtempSync('/tmp/ccweb-video-');
