@@ -19,6 +19,19 @@
  *
  * Colour: YUV frames carry their matrix and range (OBS's color_matrix, full_range); the
  * library composites in the frame's own format and colour space, so nothing is converted.
+ *
+ * Sync sources (image, browser, game capture, scenes) have no frames to hold; video_render
+ * does it on the GPU side, once per OBS frame, never waiting:
+ *
+ *   frame N:   render the parent to a texrender (its size, BGRA) -> gs_stage_texture(ring[N])
+ *   frame N+1: map ring[N] (staged one frame earlier, never in the frame it was staged),
+ *              copy to a pool frame, hand it to the same worker (or drop it whole when the
+ *              worker is busy: counted), unmap
+ *   worker:    segment + composite that copy in place (its own mask)
+ *   frame N+2: upload the finished composite to a texture and draw it; until the next one
+ *              is done, the last finished composite is drawn again (never the raw input)
+ *
+ * So the output lags by STAGE_RING-1 staging frames plus one worker frame (2 frames).
  */
 #include <inttypes.h>
 #include <math.h>
@@ -53,6 +66,9 @@
 #define S_DELAY_INFO "delay_info"
 
 #define T_(s) obs_module_text(s)
+
+#define STAGE_RING 2 /* staging surfaces: each is mapped STAGE_RING-1 frames after staging */
+#define SYNC_POOL 3  /* CPU frames for sync sources: worker (1) + done (1) + spare */
 
 #define blog_f(f, level, fmt, ...) \
     blog(level, "[" FILTER_NAME ": '%s'] " fmt, obs_source_get_name((f)->ctx), ##__VA_ARGS__)
@@ -109,6 +125,20 @@ struct bg_filter {
     /* Graphics thread. */
     gs_effect_t *effect;
     gs_texture_t *mask_tex;
+
+    /* Sync sources (graphics thread; the pool's use flags under mutex). */
+    atomic_bool sync;         /* the parent is a sync source: the staging path runs */
+    gs_texrender_t *sync_render;
+    gs_stagesurf_t *stage[STAGE_RING];
+    bool staged[STAGE_RING];
+    int stage_next;
+    uint32_t sync_w, sync_h;
+    gs_texture_t *sync_tex;   /* last finished composite */
+    bool sync_tex_valid;
+    uint64_t sync_frame_time; /* obs_get_video_frame_time() of the last frame processed */
+    struct obs_source_frame *pool[SYNC_POOL];
+    bool pool_used[SYNC_POOL];
+    bool sync_logged;
 };
 
 static const char *bg_get_name(void *unused)
@@ -163,7 +193,6 @@ static bool refine_changed(obs_properties_t *props, obs_property_t *p, obs_data_
 
 static obs_properties_t *bg_properties(void *data)
 {
-    UNUSED_PARAMETER(data);
     obs_properties_t *props = obs_properties_create();
     obs_property_t *p = obs_properties_add_list(props, S_BACKGROUND, T_("Background"),
                                                 OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
@@ -191,7 +220,10 @@ static obs_properties_t *bg_properties(void *data)
     obs_property_set_modified_callback(p, refine_changed);
     obs_properties_add_float_slider(props, S_SMOOTHING, T_("Smoothing"), 0.0, 1.0, 0.01);
     obs_properties_add_float(props, S_EDGE_RADIUS, T_("EdgeRadius"), 0.0, 64.0, 0.5);
-    obs_properties_add_text(props, S_DELAY_INFO, T_("Delay.Info"), OBS_TEXT_INFO);
+    struct bg_filter *f = data;
+    obs_properties_add_text(props, S_DELAY_INFO,
+                            T_(f && atomic_load(&f->sync) ? "Delay.InfoSync" : "Delay.Info"),
+                            OBS_TEXT_INFO);
     return props;
 }
 
@@ -508,10 +540,17 @@ static struct obs_source_frame *bg_filter_video(void *data, struct obs_source_fr
     return out;
 }
 
+static void sync_render(struct bg_filter *f);
+
 static void bg_render(void *data, gs_effect_t *unused)
 {
     UNUSED_PARAMETER(unused);
     struct bg_filter *f = data;
+    obs_source_t *parent = obs_filter_get_parent(f->ctx);
+    if (parent && !(obs_source_get_output_flags(parent) & OBS_SOURCE_ASYNC)) {
+        sync_render(f);
+        return;
+    }
     if (atomic_load(&f->render_mode) != CC_BG_TRANSPARENT || !f->effect) {
         obs_source_skip_video_filter(f->ctx);
         return;
@@ -546,6 +585,205 @@ static void bg_render(void *data, gs_effect_t *unused)
     gs_blend_state_pop();
 }
 
+/* ------------------------------------------------------------------ sync sources */
+
+/* True (and the slot freed) when fr is one of the sync path's own frames. Under mutex. */
+static bool pool_put_locked(struct bg_filter *f, struct obs_source_frame *fr)
+{
+    for (int i = 0; i < SYNC_POOL; i++)
+        if (f->pool[i] == fr) {
+            f->pool_used[i] = false;
+            return true;
+        }
+    return false;
+}
+
+/* A free pool frame of w x h BGRA (reallocated on a size change), or NULL. Under mutex. */
+static struct obs_source_frame *pool_get_locked(struct bg_filter *f, uint32_t w, uint32_t h)
+{
+    for (int i = 0; i < SYNC_POOL; i++) {
+        if (f->pool_used[i])
+            continue;
+        if (f->pool[i] && (f->pool[i]->width != w || f->pool[i]->height != h)) {
+            obs_source_frame_destroy(f->pool[i]);
+            f->pool[i] = NULL;
+        }
+        if (!f->pool[i])
+            f->pool[i] = obs_source_frame_create(VIDEO_FORMAT_BGRA, w, h);
+        if (!f->pool[i])
+            return NULL;
+        f->pool_used[i] = true;
+        return f->pool[i];
+    }
+    return NULL;
+}
+
+static void count_drop(struct bg_filter *f)
+{
+    uint64_t now = os_gettime_ns();
+    long long n = atomic_fetch_add(&f->dropped, 1) + 1;
+    if (now - f->last_drop_log_ns > 5000000000ull) {
+        blog_f(f, LOG_WARNING, "the machine cannot keep up: %lld frame(s) dropped so far "
+               "(%lld since the last report)", n, n - f->dropped_logged);
+        f->last_drop_log_ns = now;
+        f->dropped_logged = n;
+    }
+}
+
+/* Maps the surface staged STAGE_RING-1 frames ago and hands a copy to the worker, or drops
+   it whole when the worker is still busy. Never maps a surface staged in this frame. */
+static void sync_hand_over(struct bg_filter *f, int slot)
+{
+    if (!f->staged[slot])
+        return;
+    f->staged[slot] = false;
+    struct obs_source_frame *fr = NULL;
+    pthread_mutex_lock(&f->mutex);
+    if (!f->pending && !f->busy)
+        fr = pool_get_locked(f, f->sync_w, f->sync_h);
+    pthread_mutex_unlock(&f->mutex);
+    if (!fr) {
+        count_drop(f);
+        return;
+    }
+    uint8_t *data;
+    uint32_t linesize;
+    bool ok = gs_stagesurface_map(f->stage[slot], &data, &linesize);
+    if (ok) {
+        size_t row = (size_t)f->sync_w * 4;
+        if (linesize == fr->linesize[0]) {
+            memcpy(fr->data[0], data, row * f->sync_h);
+        } else {
+            for (uint32_t y = 0; y < f->sync_h; y++)
+                memcpy(fr->data[0] + (size_t)y * fr->linesize[0], data + (size_t)y * linesize, row);
+        }
+        gs_stagesurface_unmap(f->stage[slot]);
+    }
+    pthread_mutex_lock(&f->mutex);
+    if (ok) {
+        fr->timestamp = f->sync_frame_time;
+        f->pending = fr;
+        pthread_cond_signal(&f->cond);
+    } else {
+        pool_put_locked(f, fr);
+    }
+    pthread_mutex_unlock(&f->mutex);
+    if (!ok)
+        count_drop(f);
+}
+
+/* Renders what is below this filter into sync_render and stages it into stage[slot]. */
+static void sync_stage(struct bg_filter *f, obs_source_t *target, obs_source_t *parent, int slot)
+{
+    if (!f->sync_render)
+        f->sync_render = gs_texrender_create(GS_BGRA, GS_ZS_NONE);
+    if (!f->stage[slot])
+        f->stage[slot] = gs_stagesurface_create(f->sync_w, f->sync_h, GS_BGRA);
+    if (!f->sync_render || !f->stage[slot])
+        return;
+    uint32_t flags = obs_source_get_output_flags(target);
+    bool custom_draw = (flags & OBS_SOURCE_CUSTOM_DRAW) != 0;
+    gs_texrender_reset(f->sync_render);
+    gs_blend_state_push();
+    gs_blend_function(GS_BLEND_ONE, GS_BLEND_ZERO);
+    if (gs_texrender_begin(f->sync_render, f->sync_w, f->sync_h)) {
+        struct vec4 clear;
+        vec4_zero(&clear);
+        gs_clear(GS_CLEAR_COLOR, &clear, 0.0f, 0);
+        gs_ortho(0.0f, (float)f->sync_w, 0.0f, (float)f->sync_h, -100.0f, 100.0f);
+        if (target == parent && !custom_draw)
+            obs_source_default_render(target);
+        else
+            obs_source_video_render(target);
+        gs_texrender_end(f->sync_render);
+        gs_stage_texture(f->stage[slot], gs_texrender_get_texture(f->sync_render));
+        f->staged[slot] = true;
+    }
+    gs_blend_state_pop();
+}
+
+static void sync_reset(struct bg_filter *f)
+{
+    for (int i = 0; i < STAGE_RING; i++) {
+        gs_stagesurface_destroy(f->stage[i]);
+        f->stage[i] = NULL;
+        f->staged[i] = false;
+    }
+    f->sync_tex_valid = false;
+}
+
+static void sync_render(struct bg_filter *f)
+{
+    obs_source_t *target = obs_filter_get_target(f->ctx);
+    obs_source_t *parent = obs_filter_get_parent(f->ctx);
+    uint32_t w = target ? obs_source_get_base_width(target) : 0;
+    uint32_t h = target ? obs_source_get_base_height(target) : 0;
+    if (!w || !h || atomic_load(&f->render_mode) == CC_BG_NONE) {
+        if (f->sync_w || f->sync_tex_valid)
+            sync_reset(f);
+        f->sync_w = f->sync_h = 0;
+        obs_source_skip_video_filter(f->ctx);
+        return;
+    }
+    atomic_store(&f->sync, true);
+
+    /* Once per OBS frame, however many views draw this source. */
+    uint64_t now = obs_get_video_frame_time();
+    if (now != f->sync_frame_time) {
+        f->sync_frame_time = now;
+        atomic_fetch_add(&f->frames_in, 1);
+        if (w != f->sync_w || h != f->sync_h) {
+            sync_reset(f);
+            f->sync_w = w;
+            f->sync_h = h;
+            f->stage_next = 0;
+            uint64_t iv = obs_get_frame_interval_ns();
+            blog_f(f, LOG_INFO, "%ux%u sync source: adds %d frames of video delay (%.1f ms: %d "
+                   "staging, 1 worker); each frame is composited with its own mask on a worker "
+                   "thread", w, h, STAGE_RING, STAGE_RING * iv / 1e6, STAGE_RING - 1);
+        }
+        /* A finished composite replaces the one shown. */
+        pthread_mutex_lock(&f->mutex);
+        struct obs_source_frame *done = f->done;
+        f->done = NULL;
+        pthread_mutex_unlock(&f->mutex);
+        if (done) {
+            if (done->width == w && done->height == h) {
+                if (!f->sync_tex || gs_texture_get_width(f->sync_tex) != w ||
+                    gs_texture_get_height(f->sync_tex) != h) {
+                    gs_texture_destroy(f->sync_tex);
+                    f->sync_tex = gs_texture_create(w, h, GS_BGRA, 1, NULL, GS_DYNAMIC);
+                }
+                if (f->sync_tex) {
+                    gs_texture_set_image(f->sync_tex, done->data[0], done->linesize[0], false);
+                    f->sync_tex_valid = true;
+                    atomic_fetch_add(&f->frames_out, 1);
+                }
+            }
+            pthread_mutex_lock(&f->mutex);
+            pool_put_locked(f, done);
+            pthread_mutex_unlock(&f->mutex);
+        }
+        /* The oldest staged surface (STAGE_RING-1 frames old) to the worker, then this
+           frame into the slot it freed. */
+        int slot = f->stage_next;
+        f->stage_next = (slot + 1) % STAGE_RING;
+        sync_hand_over(f, f->stage_next);
+        sync_stage(f, target, parent, slot);
+    }
+
+    if (!f->sync_tex_valid)
+        return; /* nothing finished yet: draw nothing rather than an unmasked frame */
+    gs_effect_t *eff = obs_get_base_effect(OBS_EFFECT_DEFAULT);
+    gs_eparam_t *img = gs_effect_get_param_by_name(eff, "image");
+    bool prev = gs_framebuffer_srgb_enabled();
+    gs_enable_framebuffer_srgb(true);
+    gs_effect_set_texture_srgb(img, f->sync_tex);
+    while (gs_effect_loop(eff, "Draw"))
+        gs_draw_sprite(f->sync_tex, 0, w, h);
+    gs_enable_framebuffer_srgb(prev);
+}
+
 /* ------------------------------------------------------------------ lifecycle */
 
 static void get_stats(void *data, calldata_t *cd)
@@ -557,7 +795,8 @@ static void get_stats(void *data, calldata_t *cd)
     long long n = atomic_load(&f->worker_frames);
     calldata_set_int(cd, "worker_frames", n);
     calldata_set_int(cd, "worker_cpu_ns", atomic_load(&f->worker_ns));
-    calldata_set_int(cd, "delay_frames", 1);
+    /* Async: one source frame. Sync: STAGE_RING-1 staging frames + one worker frame. */
+    calldata_set_int(cd, "delay_frames", atomic_load(&f->sync) ? STAGE_RING : 1);
 }
 
 static void release_frames(struct bg_filter *f, obs_source_t *parent)
@@ -565,6 +804,9 @@ static void release_frames(struct bg_filter *f, obs_source_t *parent)
     pthread_mutex_lock(&f->mutex);
     struct obs_source_frame *fr[2] = { f->pending, f->done };
     f->pending = f->done = NULL;
+    for (int i = 0; i < 2; i++)
+        if (fr[i] && pool_put_locked(f, fr[i]))
+            fr[i] = NULL;
     pthread_mutex_unlock(&f->mutex);
     for (int i = 0; i < 2; i++)
         if (fr[i])
@@ -602,7 +844,13 @@ static void bg_destroy(void *data)
     obs_enter_graphics();
     gs_texture_destroy(f->mask_tex);
     gs_effect_destroy(f->effect);
+    gs_texrender_destroy(f->sync_render);
+    for (int i = 0; i < STAGE_RING; i++)
+        gs_stagesurface_destroy(f->stage[i]);
+    gs_texture_destroy(f->sync_tex);
     obs_leave_graphics();
+    for (int i = 0; i < SYNC_POOL; i++)
+        obs_source_frame_destroy(f->pool[i]);
     cc_compositor_close(&f->comp);
     cc_segmenter_close(&f->seg);
     cc_seg_model_close(&f->model);
@@ -651,7 +899,9 @@ static void *bg_create(obs_data_t *settings, obs_source_t *ctx)
 struct obs_source_info cleancast_background_filter = {
     .id = "cleancast_background_filter",
     .type = OBS_SOURCE_TYPE_FILTER,
-    .output_flags = OBS_SOURCE_VIDEO | OBS_SOURCE_ASYNC,
+    /* Not OBS_SOURCE_ASYNC: offered on every video source (OBS's "Effect Filters");
+       libobs still calls filter_video for async parents, which takes the async path. */
+    .output_flags = OBS_SOURCE_VIDEO,
     .get_name = bg_get_name,
     .create = bg_create,
     .destroy = bg_destroy,
