@@ -1,6 +1,6 @@
 /*
  * "cleancast background": person segmentation and background compositing for async video
- * sources (cameras, media, capture cards).
+ * sources (cameras, media, capture cards) and sync ones (images, browser, scenes: below).
  *
  *   source thread --obs_source_output_video--> libobs async cache
  *   graphics thread: filter_video(frame N)  -- hands N to the worker, returns the frame the
