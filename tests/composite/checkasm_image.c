@@ -218,6 +218,7 @@ variants:;
     unsigned have = cc_image_cpu_flags();
     static const struct { unsigned flag; const char *name; } levels[] = {
         {CC_CPU_AVX2, "avx2"}, {CC_CPU_AVX2 | CC_CPU_AVX512, "avx512"},
+        {CC_CPU_SIMD128, "simd128"}, /* the wasm build (tests/web, under node) */
     };
     int tested = 0;
     for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {

@@ -198,6 +198,9 @@ unsigned cc_image_cpu_flags(void)
         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
         f |= CC_CPU_AVX512;
 #endif
+#if CC_ARCH_WASM && defined(__wasm_simd128__)
+    f |= CC_CPU_SIMD128;
+#endif
     return f;
 }
 
@@ -214,6 +217,8 @@ void cc_image_dsp_init(CcImageDsp *dsp, unsigned flags)
     dsp->yuyv_merge = cc_yuyv_merge_c;
 #if CC_ARCH_X86_64
     cc_image_dsp_init_x86(dsp, flags);
+#elif CC_ARCH_WASM && defined(__wasm_simd128__)
+    cc_image_dsp_init_wasm(dsp, flags);
 #else
     (void)flags;
 #endif

@@ -77,6 +77,7 @@ typedef struct CcImageDsp {
 enum {
     CC_CPU_AVX2 = 1 << 0,
     CC_CPU_AVX512 = 1 << 1, /* F + BW + VL */
+    CC_CPU_SIMD128 = 1 << 2, /* wasm SIMD128 (the wasm build only: a compile-time choice) */
 };
 
 /* CPU flags this machine has (subset of CC_CPU_*). */
@@ -109,6 +110,9 @@ int cc_hup_table_init(CcHupTable *t, int w, int nc, int lw, int f);
 void cc_hup_table_free(CcHupTable *t);
 
 void cc_image_dsp_init_x86(CcImageDsp *dsp, unsigned flags);
+#if defined(__wasm_simd128__) /* the wasm build only (web/Makefile): wasm/image_simd128.c */
+void cc_image_dsp_init_wasm(CcImageDsp *dsp, unsigned flags);
+#endif
 
 /* -------------------------------------------------------------- colour (color.c) */
 

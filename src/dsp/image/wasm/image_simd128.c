@@ -1,0 +1,130 @@
+/*
+ * WebAssembly SIMD128 variants of the compositor's image kernels (table in image.h), chosen at
+ * compile time in the wasm build: blend_lerp, wacc1, waccn (4 channels) and expand_mask
+ * (4 channels), the ones a blurred RGBA frame spends its time in. Integer arithmetic in 16-bit
+ * lanes with the C reference's exact formulas (every intermediate fits 16 bits unsigned, and
+ * the uint16_t accumulators wrap the same way), so the results equal C byte for byte; the
+ * other shapes go to C.
+ */
+#ifndef __wasm_simd128__
+#error "image_simd128.c needs -msimd128"
+#endif
+#include <stddef.h>
+#include <stdint.h>
+#include <wasm_simd128.h>
+
+#include "dsp/image/image.h"
+
+#define LD(p) wasm_v128_load(p)
+#define ST(p, v) wasm_v128_store((p), (v))
+#define U16 wasm_u16x8_splat
+
+void cc_blend_lerp_simd128(uint8_t *dst, const uint8_t *a, const uint8_t *b, int wy,
+                           const uint8_t *m, int n)
+{
+    const v128_t wa = U16((uint16_t)(256 - wy)), wb = U16((uint16_t)wy), k128 = U16(128),
+                 k255 = U16(255);
+    int i = 0;
+    for (; i + 16 <= n; i += 16) {
+        v128_t va = LD(a + i), vb = LD(b + i), vm = LD(m + i), vd = LD(dst + i);
+        v128_t out[2];
+        for (int h = 0; h < 2; h++) {
+            v128_t a16 = h ? wasm_u16x8_extend_high_u8x16(va) : wasm_u16x8_extend_low_u8x16(va);
+            v128_t b16 = h ? wasm_u16x8_extend_high_u8x16(vb) : wasm_u16x8_extend_low_u8x16(vb);
+            v128_t m16 = h ? wasm_u16x8_extend_high_u8x16(vm) : wasm_u16x8_extend_low_u8x16(vm);
+            v128_t d16 = h ? wasm_u16x8_extend_high_u8x16(vd) : wasm_u16x8_extend_low_u8x16(vd);
+            /* bg = (a wa + b wb + 128) >> 8 (<= 65408) */
+            v128_t bg = wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_add(wasm_i16x8_mul(a16, wa),
+                                                                     wasm_i16x8_mul(b16, wb)), k128), 8);
+            /* t = m dst + (255 - m) bg + 128 (<= 65153); dst = (t + (t >> 8)) >> 8 */
+            v128_t t = wasm_i16x8_add(wasm_i16x8_add(wasm_i16x8_mul(m16, d16),
+                                                     wasm_i16x8_mul(wasm_i16x8_sub(k255, m16), bg)), k128);
+            out[h] = wasm_u16x8_shr(wasm_i16x8_add(t, wasm_u16x8_shr(t, 8)), 8);
+        }
+        ST(dst + i, wasm_u8x16_narrow_i16x8(out[0], out[1])); /* values <= 255 */
+    }
+    if (i < n)
+        cc_blend_lerp_c(dst + i, a + i, b + i, wy, m + i, n - i);
+}
+
+void cc_wacc1_simd128(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
+                      int n, int shift, int first)
+{
+    const v128_t rnd = U16((uint16_t)(1u << shift >> 1)), k256 = U16(256);
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        v128_t w = wasm_i16x8_sub(k256, wasm_u16x8_load8x8(m + i));
+        v128_t p = wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_mul(wasm_u16x8_load8x8(src + i), w), rnd), shift);
+        if (first) {
+            ST(acc + i, p);
+            ST(accw + i, w);
+        } else {
+            ST(acc + i, wasm_i16x8_add(LD(acc + i), p));
+            ST(accw + i, wasm_i16x8_add(LD(accw + i), w));
+        }
+    }
+    if (i < n)
+        cc_wacc1_c(acc + i, accw + i, src + i, m + i, n - i, shift, first);
+}
+
+void cc_waccn_simd128(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m, int w,
+                      int nc, int shift, int first)
+{
+    if (nc != 4) {
+        cc_waccn_c(acc, accw, src, m, w, nc, shift, first);
+        return;
+    }
+    const v128_t rnd = U16((uint16_t)(1u << shift >> 1)), k256 = U16(256);
+    int x = 0;
+    for (; x + 8 <= w; x += 8) {
+        v128_t wt = wasm_i16x8_sub(k256, wasm_u16x8_load8x8(m + x)); /* 8 pixels' weights */
+        v128_t s0 = LD(src + 4 * x), s1 = LD(src + 4 * x + 16);
+        /* the weight of each pixel on its 4 channels: u16 lanes 0..7 of wt, pairs of pixels */
+        v128_t w01 = wasm_i8x16_shuffle(wt, wt, 0, 1, 0, 1, 0, 1, 0, 1, 2, 3, 2, 3, 2, 3, 2, 3);
+        v128_t w23 = wasm_i8x16_shuffle(wt, wt, 4, 5, 4, 5, 4, 5, 4, 5, 6, 7, 6, 7, 6, 7, 6, 7);
+        v128_t w45 = wasm_i8x16_shuffle(wt, wt, 8, 9, 8, 9, 8, 9, 8, 9, 10, 11, 10, 11, 10, 11, 10, 11);
+        v128_t w67 = wasm_i8x16_shuffle(wt, wt, 12, 13, 12, 13, 12, 13, 12, 13, 14, 15, 14, 15, 14, 15, 14, 15);
+        v128_t v[4] = {
+            wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_mul(wasm_u16x8_extend_low_u8x16(s0), w01), rnd), shift),
+            wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_mul(wasm_u16x8_extend_high_u8x16(s0), w23), rnd), shift),
+            wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_mul(wasm_u16x8_extend_low_u8x16(s1), w45), rnd), shift),
+            wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_mul(wasm_u16x8_extend_high_u8x16(s1), w67), rnd), shift),
+        };
+        uint16_t *a = acc + 4 * x;
+        for (int k = 0; k < 4; k++)
+            ST(a + 8 * k, first ? v[k] : wasm_i16x8_add(LD(a + 8 * k), v[k]));
+        ST(accw + x, first ? wt : wasm_i16x8_add(LD(accw + x), wt));
+    }
+    if (x < w)
+        cc_waccn_c(acc + 4 * x, accw + x, src + 4 * x, m + x, w - x, nc, shift, first);
+}
+
+void cc_expand_mask_simd128(uint8_t *dst, const uint8_t *m, int w, int nc, int alpha)
+{
+    if (nc != 4) {
+        cc_expand_mask_c(dst, m, w, nc, alpha);
+        return;
+    }
+    const v128_t amask = wasm_i32x4_splat(alpha ? (int32_t)0xFF000000u : 0);
+    int x = 0;
+    for (; x + 16 <= w; x += 16) {
+        v128_t vm = LD(m + x);
+        /* alpha: byte 3 = 255 (OR); else byte 3 = m, as bytes 0-2 */
+        ST(dst + 4 * x, wasm_v128_or(wasm_i8x16_shuffle(vm, vm, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3), amask));
+        ST(dst + 4 * x + 16, wasm_v128_or(wasm_i8x16_shuffle(vm, vm, 4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7), amask));
+        ST(dst + 4 * x + 32, wasm_v128_or(wasm_i8x16_shuffle(vm, vm, 8, 8, 8, 8, 9, 9, 9, 9, 10, 10, 10, 10, 11, 11, 11, 11), amask));
+        ST(dst + 4 * x + 48, wasm_v128_or(wasm_i8x16_shuffle(vm, vm, 12, 12, 12, 12, 13, 13, 13, 13, 14, 14, 14, 14, 15, 15, 15, 15), amask));
+    }
+    if (x < w)
+        cc_expand_mask_c(dst + 4 * x, m + x, w - x, nc, alpha);
+}
+
+void cc_image_dsp_init_wasm(CcImageDsp *dsp, unsigned flags)
+{
+    if (!(flags & CC_CPU_SIMD128))
+        return;
+    dsp->blend_lerp = cc_blend_lerp_simd128;
+    dsp->wacc1 = cc_wacc1_simd128;
+    dsp->waccn = cc_waccn_simd128;
+    dsp->expand_mask = cc_expand_mask_simd128;
+}
