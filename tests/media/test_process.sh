@@ -52,6 +52,10 @@ grep -q "video encode" err.txt || fail "--stats printed no per-stage timings"
 sub_rel() { python3 -c "print(round($(ffprobe -v error -select_streams s:0 -show_entries packet=pts_time -of csv=p=0 "$1" | head -1) - $(probe "$1" v:0 start_time), 3))"; }
 [ "$(sub_rel out.mkv)" = "$(sub_rel src.mkv)" ] || fail "subtitle timing changed: $(sub_rel out.mkv) s after the video start, source $(sub_rel src.mkv)"
 
+# --quality best: the look-ahead (median of the masks of frames t-2..t+2) holds frames back
+# inside the pipeline, not in time: same frames, durations and A/V alignment.
+run src.mp4 -o best.mp4 $ARGS --quality best 2>err.txt || fail "best: exit $? $(cat err.txt)"
+check_output best.mp4 h264 aac 2
 run src.mp4 -o out.webm $ARGS 2>err.txt || fail "webm: exit $? $(cat err.txt)"
 check_output out.webm vp9 opus 2
 

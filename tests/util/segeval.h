@@ -31,4 +31,9 @@ int cc_seg_eval_clip(const char *y4m_path, CcSegmenter *seg, int step, int max_f
 int cc_seg_eval_hd(const char *dir, const char *name, CcSegmenter *seg, int max_frames,
                    CcSegEval *out);
 
+/* The same with the files' look-ahead steadying (tools/media/lookahead.h) of the given radius
+ * applied to the segmenter's masks before scoring (radius 0: none). */
+int cc_seg_eval_hd_lookahead(const char *dir, const char *name, CcSegmenter *seg, int max_frames,
+                             int radius, CcSegEval *out);
+
 #endif

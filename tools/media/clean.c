@@ -124,7 +124,7 @@ static int to_ccframe(CcFrame *cf, const AVFrame *f)
     return 0;
 }
 
-int cc_media_vclean_frame(CcMediaVideoCleaner *c, AVFrame *f)
+int cc_media_vclean_segment(CcMediaVideoCleaner *c, AVFrame *f, uint8_t *mask)
 {
     c->seg_us = c->infer_us = c->comp_us = 0;
     if (c->mode == CC_BG_NONE)
@@ -133,6 +133,23 @@ int cc_media_vclean_frame(CcMediaVideoCleaner *c, AVFrame *f)
     int ret = to_ccframe(&cf, f);
     if (ret < 0)
         return ret;
+    CcMask m = { .width = f->width, .height = f->height, .data = mask, .stride = f->width };
+    long long t0 = now_us();
+    if ((ret = cc_segmenter_process(c->seg, &cf, &m)) < 0)
+        return ret;
+    c->seg_us = (double)(now_us() - t0);
+    CcSegmenterTimings st;
+    cc_segmenter_timings(c->seg, &st);
+    c->infer_us = st.infer_us;
+    return 0;
+}
+
+int cc_media_vclean_frame(CcMediaVideoCleaner *c, AVFrame *f)
+{
+    if (c->mode == CC_BG_NONE) {
+        c->seg_us = c->infer_us = c->comp_us = 0;
+        return 0;
+    }
     if (f->width != c->mask_w || f->height != c->mask_h) {
         free(c->mask);
         c->mask = malloc((size_t)f->width * (size_t)f->height);
@@ -141,24 +158,33 @@ int cc_media_vclean_frame(CcMediaVideoCleaner *c, AVFrame *f)
         c->mask_w = f->width;
         c->mask_h = f->height;
     }
-    CcMask m = { .width = f->width, .height = f->height, .data = c->mask, .stride = f->width };
-    long long t0 = now_us();
-    if ((ret = cc_segmenter_process(c->seg, &cf, &m)) < 0)
+    int ret = cc_media_vclean_segment(c, f, c->mask);
+    if (ret < 0)
         return ret;
+    return cc_media_vclean_apply(c, f, c->mask);
+}
+
+int cc_media_vclean_apply(CcMediaVideoCleaner *c, AVFrame *f, const uint8_t *mask)
+{
+    c->comp_us = 0;
+    if (c->mode == CC_BG_NONE)
+        return 0;
+    CcFrame cf;
+    int ret = to_ccframe(&cf, f);
+    if (ret < 0)
+        return ret;
+    CcMask m = { .width = f->width, .height = f->height, .data = (uint8_t *)mask,
+                 .stride = f->width };
     long long t1 = now_us();
-    c->seg_us = (double)(t1 - t0);
-    CcSegmenterTimings st;
-    cc_segmenter_timings(c->seg, &st);
-    c->infer_us = st.infer_us;
     if (c->mode == CC_BG_TRANSPARENT && f->format == AV_PIX_FMT_YUVA420P) {
         for (int y = 0; y < f->height; y++)
-            memcpy(f->data[3] + (size_t)y * f->linesize[3], c->mask + (size_t)y * m.stride,
+            memcpy(f->data[3] + (size_t)y * f->linesize[3], mask + (size_t)y * m.stride,
                    (size_t)f->width);
     } else if (c->mode == CC_BG_TRANSPARENT) {
         int ai = f->format == AV_PIX_FMT_RGBA || f->format == AV_PIX_FMT_BGRA ? 3 : -1;
         for (int y = 0; ai >= 0 && y < f->height; y++) {
             uint8_t *row = f->data[0] + (size_t)y * f->linesize[0];
-            const uint8_t *mrow = c->mask + (size_t)y * m.stride;
+            const uint8_t *mrow = mask + (size_t)y * m.stride;
             for (int x = 0; x < f->width; x++)
                 row[4 * x + ai] = mrow[x];
         }

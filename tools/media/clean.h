@@ -18,6 +18,11 @@ int cc_media_vclean_open(CcMediaVideoCleaner **out, const CcMediaOptions *o);
 int cc_media_vclean_format_ok(int av_pix_fmt, int transparent);
 /* Cleans f in place (f must be writable). Returns 0 or a negative cleancast error. */
 int cc_media_vclean_frame(CcMediaVideoCleaner *c, AVFrame *f);
+/* The two halves of cc_media_vclean_frame, for a pipeline that steadies masks between them
+ * (process --quality best): the mask of f (width x height bytes, stride width), then f
+ * cleaned in place with a given mask. */
+int cc_media_vclean_segment(CcMediaVideoCleaner *c, AVFrame *f, uint8_t *mask);
+int cc_media_vclean_apply(CcMediaVideoCleaner *c, AVFrame *f, const uint8_t *mask);
 /* Time of the last call, microseconds: segment (convert+infer+refine) and composite. */
 void cc_media_vclean_last_timings(const CcMediaVideoCleaner *c, double *segment_us,
                                   double *infer_us, double *composite_us);

@@ -28,13 +28,14 @@
 
 #include "aresync.h"
 #include "clean.h"
+#include "lookahead.h"
 #include "enc.h"
 #include "media.h"
 #include "mopts.h"
 #include "queue.h"
 #include "stats.h"
 
-#define NSLOTS 6 /* decoded ahead + being cleaned + waiting for / in the encoder */
+#define NSLOTS 8 /* decoded ahead + being cleaned (3 with look-ahead) + waiting for / in the encoder */
 
 enum {
     ST_DEMUX, ST_VDEC, ST_VCONV, ST_VCONV_OUT, ST_SEG, ST_INFER, ST_COMP, ST_VENC, ST_ADEC, ST_DENOISE,
@@ -148,10 +149,104 @@ static int encode_write(Proc *p, AVCodecContext *enc, AVStream *ost, AVFrame *f,
 
 /* ---------------------------------------------------------------- video */
 
+static void add_seg_timings(Proc *p)
+{
+    double seg, infer, comp;
+    cc_media_vclean_last_timings(p->vclean, &seg, &infer, &comp);
+    cc_stage_add(&p->st[ST_SEG], seg);
+    cc_stage_add(&p->st[ST_INFER], infer);
+}
+
+/*
+ * --quality best on video files: look-ahead steadying. Frame t is composited once the masks of
+ * t + 1 .. t + LA_RADIUS exist, with the per-pixel median of the masks t - r .. t + r
+ * (tools/media/lookahead.h): flicker goes, motion keeps its place, and every output frame keeps
+ * its own timestamp (only the pipeline runs LA_RADIUS frames later).
+ */
+#define LA_RADIUS 2
+#define LA_RING (2 * LA_RADIUS + 1)
+
+static void *video_thread_lookahead(Proc *p)
+{
+    AVFrame *held[LA_RADIUS + 1]; /* frames t .. newest, oldest first */
+    uint8_t *ring[LA_RING] = { 0 }, *out = NULL;
+    int nheld = 0;
+    long long n = 0; /* frames segmented */
+    size_t npix = 0;
+    AVFrame *f;
+    for (;;) {
+        f = cc_queue_pop(&p->q_work);
+        int eos = f == NULL;
+        if (f && !atomic_load(&p->failed)) {
+            size_t np = (size_t)f->width * f->height;
+            if (!out) {
+                npix = np;
+                out = malloc(npix);
+                for (int i = 0; i < LA_RING && out; i++)
+                    if (!(ring[i] = malloc(npix)))
+                        out = NULL;
+                if (!out)
+                    fail(p, "out of memory");
+            }
+            int ret = atomic_load(&p->failed) ? -1
+                    : cc_media_vclean_segment(p->vclean, f, ring[n % LA_RING]);
+            if (ret < 0 && !atomic_load(&p->failed))
+                fail(p, "cleaning video frame %lld failed: %s", n, cc_strerror(ret));
+            if (ret >= 0) {
+                add_seg_timings(p);
+                held[nheld++] = f;
+                n++;
+                f = NULL;
+            }
+        }
+        if (f) /* failed: recycle */
+            cc_queue_push(&p->q_free, f);
+        /* emit while the oldest held frame has its look-ahead (or the stream ended) */
+        while (nheld > 0 && (nheld > LA_RADIUS || eos) && !atomic_load(&p->failed)) {
+            long long t = n - nheld;
+            const uint8_t *win[LA_RING];
+            /* window t - r .. t + r within frames 0 .. n - 1 (n is final at eos) */
+            long long lo = t - LA_RADIUS < 0 ? 0 : t - LA_RADIUS;
+            long long hi = t + LA_RADIUS > n - 1 ? n - 1 : t + LA_RADIUS;
+            for (long long j = lo; j <= hi; j++)
+                win[j - lo] = ring[j % LA_RING];
+            /* at eos n is the whole length; before it, frames after n are unknown but t +
+             * LA_RADIUS < n holds, so the window is centred either way */
+            cc_lookahead_median(win, (int)(hi - lo + 1), (int)(t - lo), LA_RADIUS, npix, out);
+            AVFrame *g = held[0];
+            memmove(held, held + 1, sizeof(held[0]) * (size_t)(--nheld));
+            int ret = cc_media_vclean_apply(p->vclean, g, out);
+            if (ret < 0) {
+                fail(p, "cleaning video frame %lld failed: %s", t, cc_strerror(ret));
+                cc_queue_push(&p->q_free, g);
+                break;
+            }
+            double seg, infer, comp;
+            cc_media_vclean_last_timings(p->vclean, &seg, &infer, &comp);
+            cc_stage_add(&p->st[ST_COMP], comp);
+            if (cc_queue_push(&p->q_enc, g) < 0)
+                cc_queue_push(&p->q_free, g);
+        }
+        if (eos || atomic_load(&p->failed)) {
+            while (nheld > 0)
+                cc_queue_push(&p->q_free, held[--nheld]);
+            if (eos)
+                break;
+        }
+    }
+    for (int i = 0; i < LA_RING; i++)
+        free(ring[i]);
+    free(out);
+    cc_queue_close(&p->q_enc);
+    return NULL;
+}
+
 /* Video thread: segment + composite each frame in place, hand it to the encoder thread. */
 static void *video_thread(void *arg)
 {
     Proc *p = arg;
+    if (p->o->quality == CC_QUALITY_BEST && !p->o->raw && p->o->background != CC_BG_NONE)
+        return video_thread_lookahead(p);
     AVFrame *f;
     long long n = 0;
     while ((f = cc_queue_pop(&p->q_work))) {
