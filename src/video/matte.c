@@ -298,11 +298,15 @@ static void steady(CcMatte *m, const float *prob, const float *tensor)
     for (int i = 0; i < n; i++) {
         const float *a = tensor + i * 3, *b = m->prev_in + i * 3;
         float motion = (fabsf(a[0] - b[0]) + fabsf(a[1] - b[1]) + fabsf(a[2] - b[2])) * (1.0f / 3.0f);
-        float d = prob[i] - m->state[i];
+        /* p and s below 1e-6 are 0: the net's far-background 1e-40s and a state decaying
+         * towards them are denormal, hundreds of cycles per operation (1 ms a frame) */
+        const float pv = prob[i] < 1e-6f ? 0.0f : prob[i];
+        float d = pv - m->state[i];
         float k = m->kmin + m->gain_motion * motion + (d < 0.0f ? m->gain_drop : m->gain_prob) * fabsf(d);
         if (k > 1.0f)
             k = 1.0f;
-        m->state[i] += k * d;
+        const float sv = m->state[i] + k * d;
+        m->state[i] = sv < 1e-6f ? 0.0f : sv;
     }
     memcpy(m->prev_in, tensor, (size_t)n * 3 * sizeof(float));
 }
@@ -492,8 +496,10 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
         const float *p0 = m->p + (size_t)j * ww, *p1 = m->p + (size_t)CC_MIN(j + 1, wh - 1) * ww;
         for (int i = 0; i < ww; i++) {
             int i1 = CC_MIN(i + 1, ww - 1);
-            float mn = fminf(fminf(p0[i], p0[i1]), fminf(p1[i], p1[i1]));
-            float mx = fmaxf(fmaxf(p0[i], p0[i1]), fmaxf(p1[i], p1[i1]));
+            const float a = p0[i], b = p0[i1], c = p1[i], d = p1[i1];
+            const float mab = a < b ? a : b, mcd = c < d ? c : d;
+            const float xab = a < b ? b : a, xcd = c < d ? d : c;
+            const float mn = mab < mcd ? mab : mcd, mx = xab < xcd ? xcd : xab;
             cell[(size_t)j * ww + i] = mx <= zlo ? 0 : mn >= zhi ? 1 : 2;
             m->bandm[(size_t)j * ww + i] = mn < 0.5f && mx >= 0.5f && mx - mn >= m->steep ? 2 : 0;
         }
