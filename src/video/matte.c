@@ -95,6 +95,8 @@ void cc_matte_close(CcMatte **pm)
     cc_free_aligned(m->fU);
     cc_free_aligned(m->fV);
     cc_free_aligned(m->cell);
+    cc_free_aligned(m->bandm);
+    cc_free_aligned(m->bandt);
     cc_free_aligned(m->xs);
     cc_free_aligned(m->x0);
     cc_free_aligned(m->tx);
@@ -188,6 +190,7 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     bad |= !m->gU || !m->gV;
     bad |= !m->st16 || !m->tmp16 || !m->acc || !m->co4 || !m->mix_lo || !m->mix_hi;
     bad |= !(m->cell = cc_alloc_aligned(ws));
+    bad |= !m->bandm || !m->bandt;
     bad |= !(m->xs = cc_alloc_aligned(((size_t)m->ww + 1) * sizeof(int)));
     bad |= !(m->fY = falloc((size_t)w)) || !(m->fU = falloc((size_t)w)) || !(m->fV = falloc((size_t)w));
     if (bad) {
