@@ -20,6 +20,7 @@
  * the DCT factor) follows what the facts document for the official build.
  */
 #include "audio/rnn2.h"
+#include "audio/rnn_frame.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -92,30 +93,10 @@ static void bin_cross(const CcCpx *x, const CcCpx *y, float *v)
 
 /* ------------------------------------------------------------------ spectra */
 
-/* Frame = [a, b] (one hop each), windowed by the rising half and its mirror, to spectrum. */
+/* Frame = [a, b] (one hop each), windowed, to spectrum. */
 static void spectrum(CcRnnoise2 *st, const float *a, const float *b, CcCpx *out)
 {
-    float *f = st->frame_buf;
-    for (int i = 0; i < HOP; i++) {
-        f[i] = a[i] * st->window[i];
-        f[HOP + i] = b[i] * st->window[HOP - 1 - i];
-    }
-    cc_rfft_forward(&st->fft, f, out, 1.0f / CC_RNN2_WINDOW);
-}
-
-/* y = H(z) x with H = (1 - 2 z^-1 + z^-2) / (1 - 1.99599 z^-1 + 0.996 z^-2): transposed
-   direct form, the state updates in double (as 0.1's rnnoise.c; the facts say 0.2 keeps it). */
-static void high_pass(float s[2], const float *x, float *y)
-{
-    static const float fb1 = -1.99599f, fb2 = .99600f; /* feedback */
-    static const float ff1 = -2, ff2 = 1;              /* feed-forward (after the 1) */
-    for (int i = 0; i < HOP; i++) {
-        float in = x[i], out = in + s[0];
-        double din = in, dout = out;
-        s[0] = (float)(s[1] + (ff1 * din - fb1 * dout));
-        s[1] = (float)(ff2 * din - fb2 * dout);
-        y[i] = out;
-    }
+    cc_rnn_windowed_spectrum(&st->fft, st->window, HOP, st->frame_buf, a, b, out);
 }
 
 /* ------------------------------------------------------------------ features */
@@ -123,12 +104,7 @@ static void high_pass(float s[2], const float *x, float *y)
 /* 32-point DCT-II; the scale keeps 0.1's 22-band normalisation, as the trained model expects. */
 static void dct32(const CcRnnoise2 *st, const float *in, float *out)
 {
-    for (int i = 0; i < NB; i++) {
-        float s = 0;
-        for (int b = 0; b < NB; b++)
-            s += in[b] * st->dct[i][b];
-        out[i] = (float)(s * sqrt(2. / 22));
-    }
+    cc_rnn_dct(&st->dct[0][0], NB, in, out, NB, sqrt(2. / 22));
 }
 
 /*
@@ -190,22 +166,8 @@ static int analyse(CcRnnoise2 *st, const float *x, float *ex, float *ep, float *
 /* X'_k *= g_k, with g expanded from per-band values. */
 static void scale_prev(CcRnnoise2 *st, const float *band_gain)
 {
-    float *g = st->bin_gain;
-    cc_rnn2_band_expand(band_gain, g);
-    for (int k = 0; k < NBIN; k++) {
-        st->prev_spec[k].re *= g[k];
-        st->prev_spec[k].im *= g[k];
-    }
-}
-
-/* How much of P' to add to a band (0.1's rule; see rnnoise.c). */
-static float comb_amount(float c, float g, float ex, float ep)
-{
-    float amount = 1;
-    if (!(c > g))
-        amount = (float)(c * c * (1 - g * g) / (.001 + g * g * (1 - c * c)));
-    amount = (float)sqrt(CC_MIN(1, CC_MAX(0, amount)));
-    return (float)(amount * sqrt(ex / (1e-8 + ep)));
+    cc_rnn2_band_expand(band_gain, st->bin_gain);
+    cc_rnn_scale_bins(st->prev_spec, st->bin_gain, NBIN);
 }
 
 /* X' += a P' per band, then each band's energy put back to what X' had. */
@@ -213,13 +175,9 @@ static void comb_filter(CcRnnoise2 *st, const float *g)
 {
     float amount[NB], e_after[NB];
     for (int b = 0; b < NB; b++)
-        amount[b] = comb_amount(st->prev_corr[b], g[b], st->prev_ex[b], st->prev_ep[b]);
-    float *a = st->bin_gain;
-    cc_rnn2_band_expand(amount, a);
-    for (int k = 0; k < NBIN; k++) {
-        st->prev_spec[k].re += a[k] * st->prev_pitch_spec[k].re;
-        st->prev_spec[k].im += a[k] * st->prev_pitch_spec[k].im;
-    }
+        amount[b] = cc_rnn_comb_amount(st->prev_corr[b], g[b], st->prev_ex[b], st->prev_ep[b]);
+    cc_rnn2_band_expand(amount, st->bin_gain);
+    cc_rnn_add_bins(st->prev_spec, st->bin_gain, st->prev_pitch_spec, NBIN);
     bin_power(st->prev_spec, st->bin_val);
     cc_rnn2_band_sums(st->bin_val, e_after);
     for (int b = 0; b < NB; b++) /* in place: e_after becomes the restoring gain */
@@ -227,27 +185,17 @@ static void comb_filter(CcRnnoise2 *st, const float *g)
     scale_prev(st, e_after);
 }
 
-/* Gains fall by at most 0.6 per hop, then the strength floor. */
-static void apply_gains(CcRnnoise2 *st, float *g, float gain_floor)
-{
-    for (int b = 0; b < NB; b++)
-        st->held_gain[b] = g[b] = CC_MAX(g[b], .6f * st->held_gain[b]);
-    if (gain_floor > 0)
-        for (int b = 0; b < NB; b++)
-            g[b] = gain_floor + (1 - gain_floor) * g[b];
-    scale_prev(st, g);
-}
-
 float cc_rnnoise2_process_frame(CcRnnoise2 *st, float *out, const float *in, float gain_floor)
 {
     float x[HOP], feat[NFEAT], g[NB], ex[NB], ep[NB], corr[NB];
     float speech = 0;
 
-    high_pass(st->hp_state, in, x);
+    cc_rnn_high_pass(st->hp_state, in, x, HOP);
     if (!analyse(st, x, ex, ep, corr, feat)) {
         cc_rnn2_net_run(st->model, st->k, &st->mem, &st->scratch, feat, g, &speech);
         comb_filter(st, g);
-        apply_gains(st, g, gain_floor);
+        cc_rnn_hold_gains(g, st->held_gain, NB, gain_floor);
+        scale_prev(st, g);
     }
 
     float *f = st->frame_buf;
@@ -280,14 +228,8 @@ int cc_rnnoise2_init(CcRnnoise2 *st, const CcRnn2Model *model, const CcRnn2Kerne
     st->model = model;
     st->k = k;
     st->k1 = k1;
-    /* power-complementary (Vorbis) window: w(t)^2 + w(t + hop)^2 = 1 for the overlap-add */
-    for (int i = 0; i < HOP; i++) {
-        double s = sin(.5 * M_PI * (i + .5) / HOP);
-        st->window[i] = (float)sin(.5 * M_PI * s * s);
-    }
-    for (int i = 0; i < NB; i++)
-        for (int b = 0; b < NB; b++)
-            st->dct[i][b] = (float)(cos((b + .5) * i * M_PI / NB) * (i == 0 ? sqrt(.5) : 1.0));
+    cc_rnn_window_init(st->window, HOP);
+    cc_rnn_dct_init(&st->dct[0][0], NB);
     ret = cc_rfft_init(&st->fft, CC_RNN2_WINDOW);
     if (ret < 0)
         return ret;

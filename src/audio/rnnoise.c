@@ -20,6 +20,7 @@
  * biquad) follows the published reference's, so that the outputs agree closely.
  */
 #include "audio/rnnoise.h"
+#include "audio/rnn_frame.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -55,30 +56,10 @@ typedef struct Bands {
 
 /* ------------------------------------------------------------------ spectra */
 
-/* Frame = [a, b] (one hop each), windowed by the rising half and its mirror, to spectrum. */
+/* Frame = [a, b] (one hop each), windowed, to spectrum. */
 static void spectrum(CcRnnoise *st, const float *a, const float *b, CcCpx *out)
 {
-    float *f = st->frame_buf;
-    for (int i = 0; i < HOP; i++) {
-        f[i] = a[i] * st->window[i];
-        f[HOP + i] = b[i] * st->window[HOP - 1 - i];
-    }
-    cc_rfft_forward(&st->fft, f, out, 1.0f / CC_RNN_WINDOW);
-}
-
-/* y = H(z) x with H = (1 - 2 z^-1 + z^-2) / (1 - 1.99599 z^-1 + 0.996 z^-2): transposed
-   direct form, the state updates in double as the reference's do. */
-static void high_pass(float s[2], const float *x, float *y)
-{
-    static const float fb1 = -1.99599f, fb2 = .99600f; /* feedback */
-    static const float ff1 = -2, ff2 = 1;              /* feed-forward (after the 1) */
-    for (int i = 0; i < HOP; i++) {
-        float in = x[i], out = in + s[0];
-        double din = in, dout = out;
-        s[0] = (float)(s[1] + (ff1 * din - fb1 * dout));
-        s[1] = (float)(ff2 * din - fb2 * dout);
-        y[i] = out;
-    }
+    cc_rnn_windowed_spectrum(&st->fft, st->window, HOP, st->frame_buf, a, b, out);
 }
 
 /* ------------------------------------------------------------------ features */
@@ -92,12 +73,7 @@ static void band_energies(CcRnnoise *st, const CcCpx *spec, float *out)
 /* DCT-II of 22 band values (orthonormal; coefficient i from dct[i][.]). */
 static void cepstrum(const CcRnnoise *st, const float *in, float *out, int ncoef)
 {
-    for (int i = 0; i < ncoef; i++) {
-        float s = 0;
-        for (int b = 0; b < NB; b++)
-            s += in[b] * st->dct[i][b];
-        out[i] = (float)(s * sqrt(2. / NB));
-    }
+    cc_rnn_dct(&st->dct[0][0], NB, in, out, ncoef, sqrt(2. / NB));
 }
 
 /*
@@ -200,26 +176,8 @@ static int features(CcRnnoise *st, const float *x, Bands *bd, float *feat)
 /* X_k *= g_k, with g expanded from per-band values. */
 static void scale_spectrum(CcRnnoise *st, const float *band_gain)
 {
-    float *g = st->bin_gain;
-    cc_rnn_band_expand(st->bands, band_gain, g);
-    for (int k = 0; k < NBIN; k++) {
-        st->spec[k].re *= g[k];
-        st->spec[k].im *= g[k];
-    }
-}
-
-/*
- * How much of P to add to a band: none where the network already keeps more than the
- * periodic part would (c > g), else the amount that lifts the band's periodic/aperiodic
- * ratio to what the correlation c says; scaled from P's level to X's.
- */
-static float comb_amount(float c, float g, float ex, float ep)
-{
-    float amount = 1;
-    if (!(c > g))
-        amount = (float)(c * c * (1 - g * g) / (.001 + g * g * (1 - c * c)));
-    amount = (float)sqrt(CC_MIN(1, CC_MAX(0, amount)));
-    return (float)(amount * sqrt(ex / (1e-8 + ep)));
+    cc_rnn_band_expand(st->bands, band_gain, st->bin_gain);
+    cc_rnn_scale_bins(st->spec, st->bin_gain, NBIN);
 }
 
 /* X += a P per band, then each band's energy put back to what X had: the filter only
@@ -228,28 +186,13 @@ static void comb_filter(CcRnnoise *st, const Bands *bd, const float *g)
 {
     float amount[NB], e_after[NB];
     for (int b = 0; b < NB; b++)
-        amount[b] = comb_amount(bd->exp_[b], g[b], bd->ex[b], bd->ep[b]);
-    float *a = st->bin_gain;
-    cc_rnn_band_expand(st->bands, amount, a);
-    for (int k = 0; k < NBIN; k++) {
-        st->spec[k].re += a[k] * st->pitch_spec[k].re;
-        st->spec[k].im += a[k] * st->pitch_spec[k].im;
-    }
+        amount[b] = cc_rnn_comb_amount(bd->exp_[b], g[b], bd->ex[b], bd->ep[b]);
+    cc_rnn_band_expand(st->bands, amount, st->bin_gain);
+    cc_rnn_add_bins(st->spec, st->bin_gain, st->pitch_spec, NBIN);
     band_energies(st, st->spec, e_after);
     for (int b = 0; b < NB; b++) /* in place: e_after becomes the restoring gain */
         e_after[b] = (float)sqrt(bd->ex[b] / (1e-8 + e_after[b]));
     scale_spectrum(st, e_after);
-}
-
-/* Gains fall by at most 0.6 per hop (no sudden drop-outs), then the strength floor. */
-static void apply_gains(CcRnnoise *st, float *g, float gain_floor)
-{
-    for (int b = 0; b < NB; b++)
-        st->held_gain[b] = g[b] = CC_MAX(g[b], .6f * st->held_gain[b]);
-    if (gain_floor > 0)
-        for (int b = 0; b < NB; b++)
-            g[b] = gain_floor + (1 - gain_floor) * g[b];
-    scale_spectrum(st, g);
 }
 
 float cc_rnnoise_process_frame(CcRnnoise *st, float *out, const float *in, float gain_floor)
@@ -258,11 +201,12 @@ float cc_rnnoise_process_frame(CcRnnoise *st, float *out, const float *in, float
     Bands bd;
     float speech = 0;
 
-    high_pass(st->hp_state, in, x);
+    cc_rnn_high_pass(st->hp_state, in, x, HOP);
     if (!features(st, x, &bd, feat)) {
         cc_rnn_net_run(st->net, st->k, &st->mem, feat, g, &speech);
         comb_filter(st, &bd, g);
-        apply_gains(st, g, gain_floor);
+        cc_rnn_hold_gains(g, st->held_gain, NB, gain_floor);
+        scale_spectrum(st, g);
     }
 
     float *f = st->frame_buf;
@@ -285,14 +229,8 @@ int cc_rnnoise_init(CcRnnoise *st, const CcRnnNet *net, const CcRnnBands *bands,
     st->net = net;
     st->bands = bands;
     st->k = k;
-    /* power-complementary (Vorbis) window: w(t)^2 + w(t + hop)^2 = 1 for the overlap-add */
-    for (int i = 0; i < HOP; i++) {
-        double s = sin(.5 * M_PI * (i + .5) / HOP);
-        st->window[i] = (float)sin(.5 * M_PI * s * s);
-    }
-    for (int i = 0; i < NB; i++)
-        for (int b = 0; b < NB; b++)
-            st->dct[i][b] = (float)(cos((b + .5) * i * M_PI / NB) * (i == 0 ? sqrt(.5) : 1.0));
+    cc_rnn_window_init(st->window, HOP);
+    cc_rnn_dct_init(&st->dct[0][0], NB);
     int ret = cc_rfft_init(&st->fft, CC_RNN_WINDOW);
     if (ret < 0)
         return ret;
