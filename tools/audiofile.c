@@ -210,6 +210,9 @@ int cc_audio_write(const char *path, const CcAudioFile *a, char *err, size_t err
         unlink(tmp);
         return -1;
     }
+    /* No PEAK chunk: libsndfile stamps it with the wall-clock time, which made two runs on the
+       same input write different bytes (float WAV/AIFF). Same input, same bytes. */
+    sf_command(sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
     int ret = 0;
     size_t ch = (size_t)a->channels;
     if (is_integer_subtype(SUBTYPE(format))) {
