@@ -22,7 +22,6 @@
 #define ARCH_FIELD 16
 #define VERSION 2
 
-static const uint8_t magic[8] = { 0x89, 'C', 'C', 'M', '\r', '\n', 0x1a, '\n' };
 
 /* ---------------------------------------------------------------- topology */
 
@@ -170,19 +169,6 @@ static int idx_ok(const char *layer, const int32_t *idx, size_t count, int nb_in
 
 /* ---------------------------------------------------------------- reader */
 
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
 static int name_ok(const uint8_t *p, size_t len)
 {
     const uint8_t *nul = memchr(p, 0, len);
@@ -226,12 +212,12 @@ int cc_rnn2_model_load(CcRnn2Model **out, const uint8_t *buf, size_t size)
     if (size < HEAD_SIZE + 4)
         FAIL("file of %zu bytes is shorter than header and checksum (%d bytes)", size,
              HEAD_SIZE + 4);
-    if (memcmp(buf, magic, sizeof(magic)))
+    if (memcmp(buf, cc_rnn_ccm_magic, sizeof(cc_rnn_ccm_magic)))
         FAIL("bad magic at offset 0 (not a .ccm file)");
-    uint32_t version = rd32(buf + 8);
+    uint32_t version = cc_rnn_rd32(buf + 8);
     if (version != VERSION)
         FAIL("header.version at offset 8 is %u; this reader knows version %d", version, VERSION);
-    uint32_t file_size = rd32(buf + 12);
+    uint32_t file_size = cc_rnn_rd32(buf + 12);
     if (file_size != size)
         FAIL("header.file_size at offset 12 says %u bytes, the buffer has %zu (truncated or "
              "padded)", file_size, size);
@@ -240,11 +226,11 @@ int cc_rnn2_model_load(CcRnn2Model **out, const uint8_t *buf, size_t size)
     if (strcmp((const char *)buf + 16, CC_RNN2_ARCH))
         FAIL("header.arch at offset 16 is \"%s\", want \"%s\"", (const char *)buf + 16,
              CC_RNN2_ARCH);
-    uint32_t nrec = rd32(buf + 32);
+    uint32_t nrec = cc_rnn_rd32(buf + 32);
     if (nrec != CC_RNN2_ARRAY_COUNT)
         FAIL("header.record_count at offset 32 is %u, want %d", nrec, CC_RNN2_ARRAY_COUNT);
-    if (rd32(buf + 36))
-        FAIL("header.flags at offset 36 is 0x%x; version 2 defines none", rd32(buf + 36));
+    if (cc_rnn_rd32(buf + 36))
+        FAIL("header.flags at offset 36 is 0x%x; version 2 defines none", cc_rnn_rd32(buf + 36));
 
     /* Structure: every record header, name, type, size and padding. */
     const size_t end = size - 4;
@@ -254,7 +240,7 @@ int cc_rnn2_model_load(CcRnn2Model **out, const uint8_t *buf, size_t size)
             FAIL("record %u at offset %zu: header needs %d bytes, %zu left", r, pos, REC_HEAD,
                  end - pos);
         const uint8_t *h = buf + pos;
-        uint32_t rec_size = rd32(h), type = rd32(h + 4), bytes = rd32(h + 8);
+        uint32_t rec_size = cc_rnn_rd32(h), type = cc_rnn_rd32(h + 4), bytes = cc_rnn_rd32(h + 8);
         if (rec_size < REC_HEAD || rec_size % 4 || rec_size > end - pos)
             FAIL("record %u at offset %zu: record_size %u is invalid (minimum %d, multiple of 4, "
                  "%zu bytes left)", r, pos, rec_size, REC_HEAD, end - pos);
@@ -318,7 +304,7 @@ int cc_rnn2_model_load(CcRnn2Model **out, const uint8_t *buf, size_t size)
             memcpy(dst, src, len[a]);
         } else {
             for (size_t i = 0; i < arr->count; i++) {
-                uint32_t u = rd32(src + 4 * i);
+                uint32_t u = cc_rnn_rd32(src + 4 * i);
                 if (type == CC_RNN2_FLOAT && (u & 0x7f800000u) == 0x7f800000u)
                     FAIL("%s element %zu at offset %zu is %s", s->name, i, at[a] + 4 * i,
                          u & 0x007fffffu ? "NaN" : "infinite");
@@ -353,7 +339,7 @@ int cc_rnn2_model_load(CcRnn2Model **out, const uint8_t *buf, size_t size)
         }
     }
 
-    uint32_t crc = cc_rnn_crc32(buf, end), want = rd32(buf + end);
+    uint32_t crc = cc_rnn_crc32(buf, end), want = cc_rnn_rd32(buf + end);
     if (crc != want)
         FAIL("checksum at offset %zu is 0x%08x, the content gives 0x%08x (corrupt file)", end,
              want, crc);
@@ -408,18 +394,18 @@ int cc_rnn2_model_write_ccm(const CcRnn2Model *m, uint8_t **out, size_t *size)
     uint8_t *b = cc_calloc(total, 1);
     if (!b)
         return CC_ERR(ENOMEM);
-    memcpy(b, magic, sizeof(magic));
-    wr32(b + 8, VERSION);
-    wr32(b + 12, (uint32_t)total);
+    memcpy(b, cc_rnn_ccm_magic, sizeof(cc_rnn_ccm_magic));
+    cc_rnn_wr32(b + 8, VERSION);
+    cc_rnn_wr32(b + 12, (uint32_t)total);
     memcpy(b + 16, CC_RNN2_ARCH, sizeof(CC_RNN2_ARCH));
-    wr32(b + 32, CC_RNN2_ARRAY_COUNT);
+    cc_rnn_wr32(b + 32, CC_RNN2_ARRAY_COUNT);
     size_t pos = HEAD_SIZE;
     for (int a = 0; a < CC_RNN2_ARRAY_COUNT; a++) {
         const CcRnn2Array *arr = &m->arrays[a];
         size_t padded = (arr->bytes + 3) & ~(size_t)3;
-        wr32(b + pos, (uint32_t)(REC_HEAD + padded));
-        wr32(b + pos + 4, (uint32_t)arr->type);
-        wr32(b + pos + 8, (uint32_t)arr->bytes);
+        cc_rnn_wr32(b + pos, (uint32_t)(REC_HEAD + padded));
+        cc_rnn_wr32(b + pos + 4, (uint32_t)arr->type);
+        cc_rnn_wr32(b + pos + 8, (uint32_t)arr->bytes);
         memcpy(b + pos + 12, array_spec[a].name, strlen(array_spec[a].name));
         const uint8_t *src = arr->data;
         if (arr->type == CC_RNN2_INT8) {
@@ -428,12 +414,12 @@ int cc_rnn2_model_write_ccm(const CcRnn2Model *m, uint8_t **out, size_t *size)
             for (size_t i = 0; i < arr->count; i++) {
                 uint32_t u;
                 memcpy(&u, src + 4 * i, 4);
-                wr32(b + pos + REC_HEAD + 4 * i, u);
+                cc_rnn_wr32(b + pos + REC_HEAD + 4 * i, u);
             }
         }
         pos += REC_HEAD + padded;
     }
-    wr32(b + pos, cc_rnn_crc32(b, pos));
+    cc_rnn_wr32(b + pos, cc_rnn_crc32(b, pos));
     *out = b;
     *size = total;
     return 0;

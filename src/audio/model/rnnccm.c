@@ -22,20 +22,7 @@
 #define CCM_DTYPE_INT8 1
 #define CCM_ARCH "rnnoise-0.1"
 
-static const uint8_t magic[8] = { 0x89, 'C', 'C', 'M', '\r', '\n', 0x1a, '\n' };
-
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
+const uint8_t cc_rnn_ccm_magic[8] = { 0x89, 'C', 'C', 'M', '\r', '\n', 0x1a, '\n' };
 
 /* CRC-32, IEEE 802.3 polynomial, reflected (zlib's crc32()). The 1 KiB table is built per
  * call (2k operations) so the loader keeps no mutable global state. */
@@ -81,12 +68,12 @@ int cc_rnn_model_load(CcRnnModel **out, const uint8_t *buf, size_t size)
     if (size < CCM_HEADER_SIZE + 4)
         FAIL("file of %zu bytes is shorter than header and checksum (%d bytes)",
              size, CCM_HEADER_SIZE + 4);
-    if (memcmp(buf, magic, sizeof(magic)))
+    if (memcmp(buf, cc_rnn_ccm_magic, sizeof(cc_rnn_ccm_magic)))
         FAIL("bad magic at offset 0 (not a .ccm file)");
-    uint32_t version = rd32(buf + 8);
+    uint32_t version = cc_rnn_rd32(buf + 8);
     if (version != CCM_VERSION)
         FAIL("header.version at offset 8 is %u; this reader knows version %d", version, CCM_VERSION);
-    uint32_t file_size = rd32(buf + 12);
+    uint32_t file_size = cc_rnn_rd32(buf + 12);
     if (file_size != size)
         FAIL("header.file_size at offset 12 says %u bytes, the buffer has %zu (truncated or padded)",
              file_size, size);
@@ -94,11 +81,11 @@ int cc_rnn_model_load(CcRnnModel **out, const uint8_t *buf, size_t size)
         FAIL("header.arch at offset 16 is not a NUL-terminated name");
     if (strcmp((const char *)buf + 16, CCM_ARCH))
         FAIL("header.arch at offset 16 is \"%s\", want \"%s\"", (const char *)buf + 16, CCM_ARCH);
-    uint32_t nrec = rd32(buf + 32);
+    uint32_t nrec = cc_rnn_rd32(buf + 32);
     if (nrec != CC_RNN_LAYER_COUNT)
         FAIL("header.record_count at offset 32 is %u, want %d", nrec, CC_RNN_LAYER_COUNT);
-    if (rd32(buf + 36))
-        FAIL("header.flags at offset 36 is 0x%x; version 1 defines none", rd32(buf + 36));
+    if (cc_rnn_rd32(buf + 36))
+        FAIL("header.flags at offset 36 is 0x%x; version 1 defines none", cc_rnn_rd32(buf + 36));
 
     m = cc_rnn_model_alloc();
     if (!m) {
@@ -114,7 +101,7 @@ int cc_rnn_model_load(CcRnnModel **out, const uint8_t *buf, size_t size)
             FAIL("record %u at offset %zu: header needs %d bytes, %zu left", r, rec,
                  CCM_RECORD_HEAD, end - pos);
         const uint8_t *h = buf + rec;
-        uint32_t rec_size = rd32(h);
+        uint32_t rec_size = cc_rnn_rd32(h);
         if (rec_size < CCM_RECORD_HEAD || rec_size % 4 || rec_size > end - rec)
             FAIL("record %u at offset %zu: record_size %u is invalid (minimum %d, multiple of 4, "
                  "%zu bytes left)", r, rec, rec_size, CCM_RECORD_HEAD, end - rec);
@@ -130,8 +117,8 @@ int cc_rnn_model_load(CcRnnModel **out, const uint8_t *buf, size_t size)
         if (seen[l]++)
             FAIL("record %u at offset %zu: layer \"%s\" appears twice", r, rec, name);
         const CcRnnLayerSpec *s = &cc_rnn_topology[l];
-        uint32_t kind = rd32(h + 28), nin = rd32(h + 32), nn = rd32(h + 36);
-        uint32_t act = rd32(h + 40), narr = rd32(h + 44);
+        uint32_t kind = cc_rnn_rd32(h + 28), nin = cc_rnn_rd32(h + 32), nn = cc_rnn_rd32(h + 36);
+        uint32_t act = cc_rnn_rd32(h + 40), narr = cc_rnn_rd32(h + 44);
         if (kind != (uint32_t)s->kind)
             FAIL("layer %s (offset %zu): kind %u, want %d (%s)", name, rec + 28, kind, s->kind,
                  s->kind == CC_RNN_KIND_GRU ? "GRU" : "dense");
@@ -168,7 +155,7 @@ int cc_rnn_model_load(CcRnnModel **out, const uint8_t *buf, size_t size)
                      aname);
             if (got[k]++)
                 FAIL("layer %s: array %s appears twice (offset %zu)", name, aname, arr);
-            uint32_t dtype = rd32(ah + 24), count = rd32(ah + 28);
+            uint32_t dtype = cc_rnn_rd32(ah + 24), count = cc_rnn_rd32(ah + 28);
             if (dtype != CCM_DTYPE_INT8)
                 FAIL("layer %s, array %s at offset %zu: dtype %u, want %d (int8)", name, aname,
                      arr + 24, dtype, CCM_DTYPE_INT8);
@@ -193,7 +180,7 @@ int cc_rnn_model_load(CcRnnModel **out, const uint8_t *buf, size_t size)
     }
     if (pos != end)
         FAIL("%zu unexpected bytes after the last record at offset %zu", end - pos, pos);
-    uint32_t crc = cc_rnn_crc32(buf, end), want = rd32(buf + end);
+    uint32_t crc = cc_rnn_crc32(buf, end), want = cc_rnn_rd32(buf + end);
     if (crc != want)
         FAIL("checksum at offset %zu is 0x%08x, the content gives 0x%08x (corrupt file)", end,
              want, crc);
@@ -222,11 +209,11 @@ int cc_rnn_model_write_ccm(const CcRnnModel *m, uint8_t **out, size_t *size)
     uint8_t *b = cc_calloc(total, 1);
     if (!b)
         return CC_ERR(ENOMEM);
-    memcpy(b, magic, sizeof(magic));
-    wr32(b + 8, CCM_VERSION);
-    wr32(b + 12, (uint32_t)total);
+    memcpy(b, cc_rnn_ccm_magic, sizeof(cc_rnn_ccm_magic));
+    cc_rnn_wr32(b + 8, CCM_VERSION);
+    cc_rnn_wr32(b + 12, (uint32_t)total);
     memcpy(b + 16, CCM_ARCH, sizeof(CCM_ARCH));
-    wr32(b + 32, CC_RNN_LAYER_COUNT);
+    cc_rnn_wr32(b + 32, CC_RNN_LAYER_COUNT);
     size_t pos = CCM_HEADER_SIZE;
     for (int l = 0; l < CC_RNN_LAYER_COUNT; l++) {
         const CcRnnLayerSpec *s = &cc_rnn_topology[l];
@@ -234,25 +221,25 @@ int cc_rnn_model_write_ccm(const CcRnnModel *m, uint8_t **out, size_t *size)
         cc_rnn_layer_view(m, l, &v);
         uint8_t *h = b + pos;
         memcpy(h + 4, s->name, strlen(s->name));
-        wr32(h + 28, (uint32_t)s->kind);
-        wr32(h + 32, (uint32_t)*v.nb_inputs);
-        wr32(h + 36, (uint32_t)*v.nb_neurons);
-        wr32(h + 40, (uint32_t)*v.activation);
-        wr32(h + 44, s->kind == CC_RNN_KIND_GRU ? 3 : 2);
+        cc_rnn_wr32(h + 28, (uint32_t)s->kind);
+        cc_rnn_wr32(h + 32, (uint32_t)*v.nb_inputs);
+        cc_rnn_wr32(h + 36, (uint32_t)*v.nb_neurons);
+        cc_rnn_wr32(h + 40, (uint32_t)*v.activation);
+        cc_rnn_wr32(h + 44, s->kind == CC_RNN_KIND_GRU ? 3 : 2);
         size_t p = pos + CCM_RECORD_HEAD;
         for (int k = 0; k < CC_RNN_ARR_COUNT; k++) {
             if (!v.counts[k])
                 continue;
             memcpy(b + p, cc_rnn_array_names[k], strlen(cc_rnn_array_names[k]));
-            wr32(b + p + 24, CCM_DTYPE_INT8);
-            wr32(b + p + 28, (uint32_t)v.counts[k]);
+            cc_rnn_wr32(b + p + 24, CCM_DTYPE_INT8);
+            cc_rnn_wr32(b + p + 28, (uint32_t)v.counts[k]);
             memcpy(b + p + CCM_ARRAY_HEAD, v.arrays[k], v.counts[k]);
             p += CCM_ARRAY_HEAD + ((v.counts[k] + 3) & ~(size_t)3);
         }
-        wr32(h, (uint32_t)(p - pos));
+        cc_rnn_wr32(h, (uint32_t)(p - pos));
         pos = p;
     }
-    wr32(b + pos, cc_rnn_crc32(b, pos));
+    cc_rnn_wr32(b + pos, cc_rnn_crc32(b, pos));
     *out = b;
     *size = total;
     return 0;

@@ -77,6 +77,22 @@ void cc_rnn_model_free(CcRnnModel **m);
 /* ---- helpers shared by the loaders and writers (internal) ---- */
 /* CRC-32 of the .ccm checksum (IEEE 802.3, reflected; zlib's crc32()). */
 uint32_t cc_rnn_crc32(const uint8_t *p, size_t n);
+/* The 8 bytes every .ccm file (0.1 and 0.2) starts with. */
+extern const uint8_t cc_rnn_ccm_magic[8];
+
+/* Little-endian 32-bit fields of the .ccm formats. */
+static inline uint32_t cc_rnn_rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline void cc_rnn_wr32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
 enum { CC_RNN_KIND_DENSE = 1, CC_RNN_KIND_GRU = 2 };
 enum { CC_RNN_ARR_INPUT = 0, CC_RNN_ARR_RECURRENT = 1, CC_RNN_ARR_BIAS = 2, CC_RNN_ARR_COUNT = 3 };
 
