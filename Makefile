@@ -24,6 +24,7 @@ models: deps
 data: deps
 	@data/fetch.sh
 	@data/build_hd.sh
+	@data/build_echo.sh
 
 setup: deps models data
 
