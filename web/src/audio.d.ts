@@ -3,7 +3,7 @@ import type { Bytes } from './core.js';
 /** Messages the worklet posts on its port (also given to DenoiserNodeOptions.onmessage). */
 export type DenoiserMessage =
   | { type: 'ready'; latencySamples: number; latencyMs: number; sampleRate: number; simd: boolean | null; modelKind: number }
-  | { type: 'vad'; vad: number; frame: number }
+  | { type: 'vad'; vad: number; frame: number; quanta: number; late: number; meanUs: number }
   | { type: 'stats'; quanta: number; late: number; frame: number; meanUs: number }
   | { type: 'error'; message: string }
   | { type: string; [k: string]: unknown };
@@ -22,7 +22,7 @@ export interface DenoiserNodeOptions {
   strength?: number;
   /** default true; false keeps the same delay with strength 0 */
   enabled?: boolean;
-  /** voice activity, about every 50 ms */
+  /** voice activity, about every 100 ms */
   onvad?: (vad: number) => void;
   onmessage?: (m: DenoiserMessage) => void;
   /** test hook: every quantum's input and output posted to the port */

@@ -57,7 +57,11 @@ export async function createDenoiserNode(context, o = {}) {
   node.setEnabled = (b) => node.port.postMessage({ type: 'enabled', value: b });
   node.port.onmessage = (e) => {
     const m = e.data;
-    if (m.type === 'vad') { node.stats.vad = m.vad; o.onvad?.(m.vad); }
+    if (m.type === 'vad') {
+      node.stats.vad = m.vad;
+      if (m.quanta !== undefined) Object.assign(node.stats, { quanta: m.quanta, late: m.late, frame: m.frame, meanUs: m.meanUs });
+      o.onvad?.(m.vad);
+    }
     else if (m.type === 'stats') Object.assign(node.stats, m);
     else if (m.type === 'error') { node.error = m.message; node.dispatchEvent(new ErrorEvent('error', { message: m.message })); }
     o.onmessage?.(m);

@@ -12,7 +12,8 @@
 //   {type: 'strength', value}, {type: 'enabled', value}, {type: 'reset'}, {type: 'stats'}.
 // Posted back: {type: 'ready', latencySamples, latencyMs, sampleRate, simd, modelKind},
 //   {type: 'error', message} (then the output is silence, never the raw input),
-//   {type: 'vad', vad, frame} about every 50 ms, {type: 'stats', quanta, late, frame, meanUs}.
+//   {type: 'vad', vad, frame, quanta, late, meanUs} about every 100 ms (the VAD and the counters
+//   in one message), {type: 'stats', quanta, late, frame, meanUs} when asked.
 import { Cleancast, DenoiseModel, Denoiser } from './core.js';
 
 const clock = () => Date.now(); // performance is not defined in this scope
@@ -100,10 +101,13 @@ class CleancastDenoiserProcessor extends AudioWorkletProcessor {
     for (let c = 1; c < outputs[0].length; c++) outputs[0][c].set(out);
     this.frame += out.length;
     this.quanta++;
-    if (this.frame - this.lastVadPost >= sampleRate / 20) {
+    if (this.frame - this.lastVadPost >= sampleRate / 10) {
+      // One message every 100 ms carries the VAD and the counters: a postMessage from this
+      // thread costs ~50 us (Chromium, bench/web_results.md run 5), i.e. ~10 us per 10 ms of
+      // audio at two messages every 50 ms, a tenth of the denoiser's own cost.
       this.lastVadPost = this.frame;
-      this.port.postMessage({ type: 'vad', vad: this.dn.vad, frame: this.frame });
-      this.postStats();
+      this.port.postMessage({ type: 'vad', vad: this.dn.vad, frame: this.frame, quanta: this.quanta,
+        late: this.late, meanUs: this.quanta ? 1000 * this.busyMs / this.quanta : 0 });
     }
     return true;
   }

@@ -3,7 +3,8 @@
  * compile time in the wasm build. Same bits as the C reference: the int8 layer sums exact
  * integers (i32x4.dot_i16x8_s of sign-extended weights and inputs, any order is exact) and
  * then multiplies by the scale and adds the bias; the float kernels are element-wise in the
- * C order, multiply and add separate (wasm has no FMA); quantize rounds in double like C.
+ * C order, multiply and add separate (wasm has no FMA); quantize rounds half up in float, exactly
+ * as C does in double (see quant4).
  */
 #ifndef __wasm_simd128__
 #error "rnn2_simd128.c needs -msimd128"
@@ -21,27 +22,29 @@
 #define MUL wasm_f32x4_mul
 #define SPLAT wasm_f32x4_splat
 
+/*
+ * Round half up without doubles: with f = floor(v), floor(v + .5) = f + (v >= f + .5), exact
+ * for |v| < 2^22 (f + .5 is then a float); beyond, both this and the C's double sum land past
+ * the clamp. NaN stays NaN through the sum and goes to -128 at the first clamp (pmax keeps
+ * its first operand when the comparison is false), as `!(r >= -128)` does in C. The clamped
+ * integer value leaves through the 1.5 * 2^23 bias (its low mantissa bits are the integer).
+ */
+static inline v128_t quant4(v128_t x)
+{
+    v128_t v = MUL(SPLAT(127.0f), x); /* 127 x in float, as C */
+    v128_t f = wasm_f32x4_floor(v);
+    v128_t up = wasm_f32x4_ge(v, ADD(f, SPLAT(.5f)));
+    v128_t r = ADD(f, wasm_v128_and(up, SPLAT(1.0f)));
+    r = wasm_f32x4_pmax(SPLAT(-128.0f), r); /* -128 < r ? r : -128: also NaN */
+    r = wasm_f32x4_pmin(SPLAT(127.0f), r);  /* r < 127 ? r : 127 */
+    return wasm_i32x4_sub(ADD(r, SPLAT(12582912.0f)), wasm_i32x4_splat(0x4B400000));
+}
+
 void cc_rnn2_quantize_simd128(int16_t *q, const float *x, int n)
 {
-    const v128_t half = wasm_f64x2_splat(.5), lo = wasm_f64x2_splat(-128.0),
-                 hi = wasm_f64x2_splat(127.0), k127 = SPLAT(127.0f);
     int j = 0;
-    for (; j + 8 <= n; j += 8) {
-        v128_t r32[2];
-        for (int h = 0; h < 2; h++) {
-            v128_t v = MUL(k127, LD(x + j + 4 * h)); /* 127 x in float, as C */
-            v128_t d[2] = { wasm_f64x2_promote_low_f32x4(v),
-                            wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)) };
-            for (int e = 0; e < 2; e++) {
-                v128_t r = wasm_f64x2_floor(wasm_f64x2_add(half, d[e]));
-                r = wasm_v128_bitselect(r, lo, wasm_f64x2_ge(r, lo)); /* !(r >= -128): also NaN */
-                r = wasm_v128_bitselect(hi, r, wasm_f64x2_gt(r, hi));
-                d[e] = wasm_i32x4_trunc_sat_f64x2_zero(r);
-            }
-            r32[h] = wasm_i32x4_shuffle(d[0], d[1], 0, 1, 4, 5);
-        }
-        ST(q + j, wasm_i16x8_narrow_i32x4(r32[0], r32[1]));
-    }
+    for (; j + 8 <= n; j += 8)
+        ST(q + j, wasm_i16x8_narrow_i32x4(quant4(LD(x + j)), quant4(LD(x + j + 4))));
     if (j < n)
         cc_rnn2_quantize_c(q + j, x + j, n - j);
 }

@@ -74,8 +74,17 @@ void cc_rnn_xcorr_simd128(const float *x, const float *y, float *xcorr, int len,
             s0 = MADD(s0, wasm_f32x4_splat(x[j]), LD(y + i + j));
         ST(xcorr + i, s0);
     }
-    if (i < max_lag)
+    if (i < max_lag && max_lag >= 4) {
+        /* the last 4 lags again (each lane sums in input order, so overlapping lags get the
+           same bits) rather than 1-3 scalar lags */
+        i = max_lag - 4;
+        v128_t s0 = wasm_f32x4_splat(0.f);
+        for (int j = 0; j < len; j++)
+            s0 = MADD(s0, wasm_f32x4_splat(x[j]), LD(y + i + j));
+        ST(xcorr + i, s0);
+    } else if (i < max_lag) {
         cc_rnn_xcorr_c(x, y + i, xcorr + i, len, max_lag - i);
+    }
 }
 
 float cc_rnn_dot8_simd128(const float *w, const float *v, int n)
