@@ -6,6 +6,9 @@
  * max RSS at the end.
  *
  *   seg_bench CLIP.y4m MODEL.tflite general|landscape xnnpack|portable FRAMES [raw]
+ *
+ * With CC_BENCH_DUMP=FILE set, every timed frame's mask and then its composited frame (I420)
+ * are appended to FILE, to compare two builds' outputs byte for byte (cmp).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +104,11 @@ int main(int argc, char **argv)
     double *ref = malloc(sizeof(double) * frames), *cmp = malloc(sizeof(double) * frames);
     double *tot = malloc(sizeof(double) * frames), *cpu = malloc(sizeof(double) * frames);
     const int warmup = 5;
+    FILE *dump = NULL;
+    if (getenv("CC_BENCH_DUMP") && !(dump = fopen(getenv("CC_BENCH_DUMP"), "wb"))) {
+        fprintf(stderr, "seg_bench: cannot write %s\n", getenv("CC_BENCH_DUMP"));
+        return 1;
+    }
     for (int i = -warmup; i < frames; i++) {
         memcpy(work, store + fsz * ((i + warmup) % nread), fsz);
         CcFrame f;
@@ -123,6 +131,11 @@ int main(int argc, char **argv)
         double t2 = now_us(), c2 = cpu_us();
         if (i < 0)
             continue;
+        if (dump && (fwrite(mask, 1, (size_t)w * h, dump) != (size_t)w * h ||
+                     fwrite(work, 1, fsz, dump) != fsz)) {
+            fprintf(stderr, "seg_bench: cannot write %s\n", getenv("CC_BENCH_DUMP"));
+            return 1;
+        }
         CcSegmenterTimings t;
         cc_segmenter_timings(seg, &t);
         conv[i] = t.convert_us / 1000;
@@ -141,6 +154,10 @@ int main(int argc, char **argv)
            argv[3], argv[4], raw ? "raw" : "prod", frames, median(conv, frames), mi,
            median(ref, frames), median(cmp, frames), mt, median(cpu, frames), mt / mi,
            ru.ru_maxrss / 1024.0);
+    if (dump && fclose(dump)) {
+        fprintf(stderr, "seg_bench: cannot write %s\n", getenv("CC_BENCH_DUMP"));
+        return 1;
+    }
     cc_compositor_close(&comp);
     cc_segmenter_close(&seg);
     cc_seg_model_close(&model);

@@ -59,8 +59,10 @@ struct CcMatte {
     float gain;        /* contrast curve gain in the band */
     float gain_out;    /* contrast curve gain outside the band (the filter is off there) */
     float *gU, *gV;    /* (wh, ww) working chroma */
-    float *st16;       /* (wh, ww, 16) Y U V P, YY YU YV UU UV VV, YP UP VP, 0 0 0; box means */
-    float *tmp16;      /* (wh, ww, 16) box scratch */
+    float *st16;       /* (2, ww, 16) Y U V P, YY YU YV UU UV VV, YP UP VP, 0 0 0: one row's
+                        * box means, one row's products */
+    float *tmp16;      /* scratch: the statistics' ring of 2 r + 2 rows (ww, 16), the
+                        * coefficients' box (wh, ww, 4), the resize's rows (mh, ww) */
     float *acc;        /* (ww, 16) vertical running sums */
     float *co4;        /* (wh, ww, 4) coefficients a_y a_u a_v b, then their box means */
     int *mix_lo, *mix_hi; /* (wh) first and last mixed cell of each working row (hi -1: none) */
@@ -71,6 +73,13 @@ struct CcMatte {
     CcTap *tx, *ty;    /* (ww), (wh): model size -> working size */
     CcTap *rx, *ry;    /* (w), (h): model size -> frame size (raw mode) */
 };
+
+/* Rows in the ring of horizontally box-meaned statistics: 2 r + 2 (row y + r enters while
+ * row y - r - 1 leaves), or every row when there are fewer. */
+static int stats_ring(const CcMatte *m)
+{
+    return CC_MIN(2 * m->r + 2, m->wh);
+}
 
 static void *falloc(size_t n)
 {
@@ -147,8 +156,7 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     m->prev_in = falloc(ms * 3);
     m->guide = falloc(ws);
     m->p = falloc(ws);
-    m->st16 = falloc(ws * 16);
-    m->tmp16 = falloc(ws * 16);
+    m->st16 = falloc((size_t)m->ww * 32);
     m->acc = falloc((size_t)m->ww * 16);
     m->co4 = falloc(ws * 4);
     m->mix_lo = cc_alloc_aligned((size_t)m->wh * sizeof(int));
@@ -182,6 +190,8 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
         m->gain_out = 1.5f;
         m->band = 0;
     }
+    m->tmp16 = falloc(CC_MAX(CC_MAX((size_t)stats_ring(m) * m->ww * 16, ws * 4),
+                             (size_t)mh * m->ww));
     m->bandm = cc_alloc_aligned(ws);
     m->bandt = cc_alloc_aligned(ws);
     int bad = 0;
@@ -314,18 +324,26 @@ static void steady(CcMatte *m, const float *prob, const float *tensor)
     memcpy(m->prev_in, tensor, (size_t)n * 3 * sizeof(float));
 }
 
-/* Bilinear half-pixel resize of the model-size probability to the working size. */
-static void resize_to_work(const CcMatte *m, const float *src, float *dst)
+/* Bilinear half-pixel resize of the model-size probability to the working size: each model
+ * row is interpolated horizontally once (tmp, (mh, ww)), then each output row is one
+ * vertical lerp of two of them (the same operations as per-pixel bilinear, not repeated). */
+static void resize_to_work(const CcMatte *m, const float *src, float *dst, float *tmp)
 {
+    const int ww = m->ww;
+    for (int y = 0; y < m->mh; y++) {
+        const float *r = src + (size_t)y * m->mw;
+        float *o = tmp + (size_t)y * ww;
+        for (int ox = 0; ox < ww; ox++) {
+            const CcTap tx = m->tx[ox];
+            o[ox] = r[tx.i0] + (r[tx.i1] - r[tx.i0]) * tx.w;
+        }
+    }
     for (int oy = 0; oy < m->wh; oy++) {
         const CcTap ty = m->ty[oy];
-        const float *r0 = src + (size_t)ty.i0 * m->mw, *r1 = src + (size_t)ty.i1 * m->mw;
-        float *o = dst + (size_t)oy * m->ww;
-        for (int ox = 0; ox < m->ww; ox++) {
-            const CcTap tx = m->tx[ox];
-            float top = r0[tx.i0] + (r0[tx.i1] - r0[tx.i0]) * tx.w;
-            float bot = r1[tx.i0] + (r1[tx.i1] - r1[tx.i0]) * tx.w;
-            float v = top + (bot - top) * ty.w;
+        const float *top = tmp + (size_t)ty.i0 * ww, *bot = tmp + (size_t)ty.i1 * ww;
+        float *o = dst + (size_t)oy * ww;
+        for (int ox = 0; ox < ww; ox++) {
+            float v = top[ox] + (bot[ox] - top[ox]) * ty.w;
             /* The net's sigmoid gives values like 1e-30 far from the person; their products in
              * the filter's statistics would be denormal (hundreds of cycles per operation). */
             o[ox] = v < 1e-6f ? 0.0f : v;
@@ -423,6 +441,24 @@ static void box_nc(const CcMatteDsp *dsp, float *img, float *tmp, float *acc, in
     }
 }
 
+/* Row y of the guided filter's 16 statistics channels (Y U V P and their products),
+ * box-meaned horizontally into dst (ww, 16); prod (ww, 16) scratch. */
+static void stats_row(const CcMatte *m, int y, float *prod, float *dst)
+{
+    const int w = m->ww;
+    const float *gy = m->guide + (size_t)y * w, *gu = m->gU + (size_t)y * w;
+    const float *gv = m->gV + (size_t)y * w, *gp = m->p + (size_t)y * w;
+    for (int x = 0; x < w; x++) {
+        const float yv = gy[x], u = gu[x], v = gv[x], p = gp[x];
+        float *o = prod + (size_t)x * 16;
+        o[0] = yv, o[1] = u, o[2] = v, o[3] = p;
+        o[4] = yv * yv, o[5] = yv * u, o[6] = yv * v, o[7] = u * u;
+        o[8] = u * v, o[9] = v * v, o[10] = yv * p, o[11] = u * p;
+        o[12] = v * p, o[13] = 0.0f, o[14] = 0.0f, o[15] = 0.0f;
+    }
+    m->dsp.box_h(dst, prod, w, 16, m->r);
+}
+
 /*
  * Colour guided filter at working size (He et al., the 3-channel guide Y, U, V):
  * a = (Sigma + eps I)^-1 cov(I, p), b = mean(p) - a . mean(I) per box of radius r, then a and
@@ -432,20 +468,30 @@ static void box_nc(const CcMatteDsp *dsp, float *img, float *tmp, float *acc, in
 static void color_coefficients(CcMatte *m)
 {
     const int w = m->ww, h = m->wh, r = m->r;
-    const size_t n = (size_t)w * h;
-    float *st = m->st16, *co = m->co4;
-    for (size_t i = 0; i < n; i++) {
-        const float y = m->guide[i], u = m->gU[i], v = m->gV[i], p = m->p[i];
-        float *o = st + i * 16;
-        o[0] = y, o[1] = u, o[2] = v, o[3] = p;
-        o[4] = y * y, o[5] = y * u, o[6] = y * v, o[7] = u * u;
-        o[8] = u * v, o[9] = v * v, o[10] = y * p, o[11] = u * p;
-        o[12] = v * p, o[13] = 0.0f, o[14] = 0.0f, o[15] = 0.0f;
+    const size_t rs = (size_t)w * 16;
+    float *co = m->co4, *acc = m->acc, *st = m->st16, *prod = m->st16 + rs;
+    /* Products of a row, box-meaned horizontally into a ring of the 2 r + 2 rows that the
+     * vertical sliding sum reads (row y + r enters, row y - r - 1 leaves): the statistics
+     * never leave the cache. Same operations in the same order as a whole-image pass. */
+    const int ring = stats_ring(m);
+    float *hb = m->tmp16;
+    memset(acc, 0, rs * sizeof(float));
+    for (int y = 0; y < r && y < h; y++) {
+        stats_row(m, y, prod, hb + (size_t)(y % ring) * rs);
+        const float *t = hb + (size_t)(y % ring) * rs;
+        for (size_t i = 0; i < rs; i++)
+            acc[i] += t[i];
     }
-    box_nc(&m->dsp, st, m->tmp16, m->acc, w, h, 16, r);
     const float eps = m->eps;
     const int reach = r + 1;
     for (int y = 0; y < h; y++) {
+        const int add = y + r, sub = y - r - 1;
+        const int lo = CC_MAX(0, y - r), hi = CC_MIN(h, y + r + 1);
+        if (add < h)
+            stats_row(m, add, prod, hb + (size_t)(add % ring) * rs);
+        m->dsp.box_v(st, acc, add < h ? hb + (size_t)(add % ring) * rs : NULL,
+                     sub >= 0 ? hb + (size_t)(sub % ring) * rs : NULL,
+                     1.0f / (float)(hi - lo), (int)rs);
         /* columns of this row that some mixed cell within reach rows can read */
         int x0 = w, x1 = -1;
         for (int j = CC_MAX(0, y - reach); j <= CC_MIN(h - 1, y + reach); j++)
@@ -458,7 +504,7 @@ static void color_coefficients(CcMatte *m)
         float *crow = co + (size_t)y * w * 4;
         memset(crow, 0, (size_t)w * 4 * sizeof(float));
         for (int x = x0; x <= x1; x++) {
-            const float *s = st + ((size_t)y * w + x) * 16;
+            const float *s = st + (size_t)x * 16;
             float my = s[0], mu = s[1], mv = s[2], mp = s[3];
             float syy = s[4] - my * my + eps, syu = s[5] - my * mu;
             float syv = s[6] - my * mv, suu = s[7] - mu * mu + eps;
@@ -483,7 +529,7 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
                      CcMask *mask)
 {
     steady(m, prob, tensor);
-    resize_to_work(m, m->state, m->p);
+    resize_to_work(m, m->state, m->p, m->tmp16);
     cc_frame_luma_downsample(frame, m->f, m->guide, m->ka, m->luma);
     cc_frame_chroma_downsample(frame, m->f, m->guide, m->gU, m->gV, m->ka);
     /* Working cells: cell (j, i) holds the full-resolution pixels that interpolate between
@@ -519,21 +565,31 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
     }
     color_coefficients(m);
     if (m->band > 0) {
+        /* dilate the contour cells (2) by band - 1 cells: the rim gets 1; row by row, so
+         * every step is a byte-wise max over a whole row */
         const int B = m->band - 1;
-        for (int j = 0; j < wh; j++)
-            for (int i = 0; i < ww; i++) {
-                uint8_t v = 0;
-                for (int k = CC_MAX(0, i - B); k <= CC_MIN(ww - 1, i + B); k++)
-                    v |= m->bandm[(size_t)j * ww + k] != 0;
-                m->bandt[(size_t)j * ww + i] = CC_MAX(v, m->bandm[(size_t)j * ww + i]);
+        for (int j = 0; j < wh; j++) {
+            const uint8_t *src = m->bandm + (size_t)j * ww;
+            uint8_t *t = m->bandt + (size_t)j * ww;
+            memcpy(t, src, (size_t)ww);
+            for (int k = 1; k <= B && k < ww; k++)
+                for (int i = 0; i < ww - k; i++) {
+                    const uint8_t l = src[i + k] ? 1 : 0, r = src[i] ? 1 : 0;
+                    t[i] = t[i] > l ? t[i] : l;
+                    t[i + k] = t[i + k] > r ? t[i + k] : r;
+                }
+        }
+        for (int j = 0; j < wh; j++) {
+            uint8_t *o = m->bandm + (size_t)j * ww;
+            memcpy(o, m->bandt + (size_t)j * ww, (size_t)ww);
+            for (int k = CC_MAX(0, j - B); k <= CC_MIN(wh - 1, j + B); k++) {
+                const uint8_t *t = m->bandt + (size_t)k * ww;
+                for (int i = 0; i < ww; i++) {
+                    const uint8_t v = t[i] ? 1 : 0;
+                    o[i] = o[i] > v ? o[i] : v;
+                }
             }
-        for (int j = 0; j < wh; j++)
-            for (int i = 0; i < ww; i++) {
-                uint8_t v = 0;
-                for (int k = CC_MAX(0, j - B); k <= CC_MIN(wh - 1, j + B); k++)
-                    v |= m->bandt[(size_t)k * ww + i] != 0;
-                m->bandm[(size_t)j * ww + i] = CC_MAX(v, m->bandt[(size_t)j * ww + i]);
-            }
+        }
     }
     const int fmt = frame->format;
     const float y_off = fmt >= CC_PIX_I420 && !frame->full_range ? 16.0f : 0.0f;

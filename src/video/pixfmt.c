@@ -234,6 +234,30 @@ void cc_frame_luma_row(const CcFrame *f, int y, float *dst)
     }
 }
 
+/* out[i] = sum of cs[i f .. i f + f - 1], i < n (whole blocks); constant f unrolls and
+ * vectorises (the factors of 1080p, 720p and 480p-class frames). */
+static inline __attribute__((always_inline)) void block_sums_k(float *out, const uint16_t *cs,
+                                                                 int n, int f)
+{
+    for (int i = 0; i < n; i++) {
+        uint32_t s = 0;
+        for (int k = 0; k < f; k++)
+            s += cs[i * f + k];
+        out[i] = (float)s;
+    }
+}
+
+static void block_sums(float *out, const uint16_t *cs, int n, int f)
+{
+    switch (f) {
+    case 2: block_sums_k(out, cs, n, 2); return;
+    case 3: block_sums_k(out, cs, n, 3); return;
+    case 4: block_sums_k(out, cs, n, 4); return;
+    case 6: block_sums_k(out, cs, n, 6); return;
+    default: block_sums_k(out, cs, n, f); return;
+    }
+}
+
 void cc_frame_luma_downsample(const CcFrame *f, int factor, float *dst, float *colsumf, float *row)
 {
     const int w = f->width, h = f->height;
@@ -263,8 +287,6 @@ void cc_frame_luma_downsample(const CcFrame *f, int factor, float *dst, float *c
                     for (int x = 0; x < w; x++)
                         cs[x] += src[2 * x];
             }
-            for (int x = 0; x < w; x++)
-                colsumf[x] = cs[x];
         } else {
             memset(colsumf, 0, (size_t)w * sizeof(float));
             for (int y = dy * factor; y < y_end; y++) {
@@ -272,6 +294,21 @@ void cc_frame_luma_downsample(const CcFrame *f, int factor, float *dst, float *c
                 for (int x = 0; x < w; x++)
                     colsumf[x] += row[x] * 255.0f;
             }
+        }
+        if (yuv) {
+            /* integer block sums (exact, like the float sums they replace), then one
+             * vectorisable pass for the division and scaling */
+            const uint16_t *cs = (const uint16_t *)row;
+            block_sums(out, cs, dw - 1, factor);
+            uint32_t last = 0;
+            for (int x = (dw - 1) * factor; x < w; x++)
+                last += cs[x];
+            out[dw - 1] = (float)last;
+            const float nf = (float)(factor * rows), nl = (float)((w - (dw - 1) * factor) * rows);
+            for (int dx = 0; dx < dw - 1; dx++)
+                out[dx] = (out[dx] / nf - off) * mul;
+            out[dw - 1] = (out[dw - 1] / nl - off) * mul;
+            continue;
         }
         for (int dx = 0, x = 0; dx < dw; dx++) {
             float sum = 0.0f;
@@ -298,30 +335,40 @@ static void plane_block_mean(const uint8_t *src, int stride, int step, int pw, i
                              int sy, int f, int dw, int dh, float off, float mul, float *dst,
                              float *colsum)
 {
+    uint16_t *cs = (uint16_t *)colsum; /* pw 16-bit column sums in the w-float scratch */
     for (int dy = 0; dy < dh; dy++) {
         int y0 = dy * f / sy, y1 = CC_MIN(ph, ((dy + 1) * f + sy - 1) / sy);
         if (y1 <= y0)
             y1 = CC_MIN(ph, y0 + 1), y0 = y1 - 1;
-        memset(colsum, 0, (size_t)pw * sizeof(float));
+        /* 16-bit column sums: at most 257 rows of 8-bit samples (f <= 52 here) */
+        memset(cs, 0, (size_t)pw * sizeof(uint16_t));
         for (int y = y0; y < y1; y++) {
             const uint8_t *r = src + (size_t)y * stride;
             if (step == 1)
                 for (int x = 0; x < pw; x++)
-                    colsum[x] += r[x];
+                    cs[x] += r[x];
             else
                 for (int x = 0; x < pw; x++)
-                    colsum[x] += r[x * step];
+                    cs[x] += r[x * step];
         }
+        /* Block sums in integers (exact: the same values as summing in float), then the
+         * means. With f a multiple of sx every block but the last has f / sx columns: that
+         * division runs as one vector loop. */
         float *o = dst + (size_t)dy * dw;
-        for (int dx = 0; dx < dw; dx++) {
+        int first_odd = f % sx ? 0 : dw - 1;
+        block_sums(o, cs, first_odd, f / sx);
+        for (int dx = first_odd; dx < dw; dx++) {
             int x0 = dx * f / sx, x1 = CC_MIN(pw, ((dx + 1) * f + sx - 1) / sx);
             if (x1 <= x0)
                 x1 = CC_MIN(pw, x0 + 1), x0 = x1 - 1;
-            float s = 0.0f;
+            uint32_t s = 0;
             for (int x = x0; x < x1; x++)
-                s += colsum[x];
-            o[dx] = (s / (float)((x1 - x0) * (y1 - y0)) - off) * mul;
+                s += cs[x];
+            o[dx] = ((float)s / (float)((x1 - x0) * (y1 - y0)) - off) * mul;
         }
+        const float n = (float)(f / sx * (y1 - y0));
+        for (int dx = 0; dx < first_odd; dx++)
+            o[dx] = (o[dx] / n - off) * mul;
     }
 }
 

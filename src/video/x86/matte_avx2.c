@@ -8,7 +8,7 @@
 
 #include "video/matte_dsp.h"
 
-/* One group of 8 channels (two pixels' worth of 4 when nc == 4 is handled by the C path). */
+/* One group of 8 channels. */
 static void box_h8(float *dst, const float *src, int w, int nc, int r)
 {
     __m256 s = _mm256_setzero_ps();
@@ -34,10 +34,36 @@ static void box_h8(float *dst, const float *src, int w, int nc, int r)
     }
 }
 
+/* One group of 4 channels (the coefficients' a_y a_u a_v b), 128-bit lanes. */
+static void box_h4(float *dst, const float *src, int w, int nc, int r)
+{
+    __m128 s = _mm_setzero_ps();
+    for (int k = 0; k < r && k < w; k++)
+        s = _mm_add_ps(s, _mm_loadu_ps(src + (size_t)k * nc));
+    int x = 0;
+    for (; x < w && x - r - 1 < 0; x++) {
+        if (x + r < w)
+            s = _mm_add_ps(s, _mm_loadu_ps(src + (size_t)(x + r) * nc));
+        const int hi = x + r + 1 > w ? w : x + r + 1;
+        _mm_storeu_ps(dst + (size_t)x * nc, _mm_mul_ps(s, _mm_set1_ps(1.0f / (float)hi)));
+    }
+    const __m128 inv = _mm_set1_ps(1.0f / (float)(2 * r + 1));
+    for (; x + r < w; x++) {
+        s = _mm_add_ps(s, _mm_loadu_ps(src + (size_t)(x + r) * nc));
+        s = _mm_sub_ps(s, _mm_loadu_ps(src + (size_t)(x - r - 1) * nc));
+        _mm_storeu_ps(dst + (size_t)x * nc, _mm_mul_ps(s, inv));
+    }
+    for (; x < w; x++) {
+        s = _mm_sub_ps(s, _mm_loadu_ps(src + (size_t)(x - r - 1) * nc));
+        _mm_storeu_ps(dst + (size_t)x * nc, _mm_mul_ps(s, _mm_set1_ps(1.0f / (float)(w - (x - r)))));
+    }
+}
+
 void cc_matte_box_h_avx2(float *dst, const float *src, int w, int nc, int r)
 {
     if (nc % 8) {
-        cc_matte_box_h_c(dst, src, w, nc, r);
+        for (int c0 = 0; c0 < nc; c0 += 4)
+            box_h4(dst + c0, src + c0, w, nc, r);
         return;
     }
     for (int c0 = 0; c0 < nc; c0 += 8)
