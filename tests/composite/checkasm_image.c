@@ -91,6 +91,19 @@ static void check_variant(const char *name, const CcImageDsp *ref, const CcImage
                 if (!fails++)
                     fprintf(stderr, "%s span_add differs: n %d first %d\n", name, n, first);
             }
+
+            /* prefix sums: large samples so the 32-bit sums wrap within a long row */
+            uint16_t ps[MAXN + PAD];
+            for (int i = 0; i < MAXN + PAD; i++)
+                ps[i] = (uint16_t)(iter & 2 ? rnd() : 0xffff - rnd() % 7);
+            for (int i = 0; i < MAXN + PAD; i++)
+                o0[i] = o1[i] = 0x5a5a5a5au;
+            ref->prefix_u16(o0 + off, ps + off, n);
+            v->prefix_u16(o1 + off, ps + off, n);
+            if (memcmp(o0, o1, sizeof(o0))) {
+                if (!fails++)
+                    fprintf(stderr, "%s prefix_u16 differs: n %d\n", name, n);
+            }
         }
     /* multi-channel accumulation and mask expansion, nc 1..4 */
     for (int iter = 0; iter < 200; iter++) {
@@ -180,6 +193,17 @@ static void check_variant(const char *name, const CcImageDsp *ref, const CcImage
                     }
                 cc_hup_table_free(&t);
             }
+    { /* one long row whose prefix sums wrap past 2^32 */
+        enum { PN = 70001 };
+        static uint16_t ps[PN];
+        static uint32_t p0[PN], p1[PN];
+        for (int i = 0; i < PN; i++)
+            ps[i] = (uint16_t)(65535 - rnd() % 5);
+        ref->prefix_u16(p0, ps, PN);
+        v->prefix_u16(p1, ps, PN);
+        if (memcmp(p0, p1, sizeof(p0)) && !fails++)
+            fprintf(stderr, "%s prefix_u16 differs on a wrapping row\n", name);
+    }
     printf("%s: %s\n", name, fails ? "FAILED" : "ok");
     CHECK(fails == 0);
 }
@@ -199,7 +223,8 @@ int main(int argc, char **argv)
     CHECK(ref.blend_lerp == cc_blend_lerp_c && ref.wacc1 == cc_wacc1_c &&
           ref.mask_down2x2 == cc_mask_down2x2_c && ref.span_add == cc_span_add_c &&
           ref.hup == cc_hup_c && ref.waccn == cc_waccn_c && ref.expand_mask == cc_expand_mask_c &&
-          ref.yuyv_split == cc_yuyv_split_c && ref.yuyv_merge == cc_yuyv_merge_c);
+          ref.yuyv_split == cc_yuyv_split_c && ref.yuyv_merge == cc_yuyv_merge_c &&
+          ref.prefix_u16 == cc_prefix_u16_c);
 
     /* the reference against a direct formula, so C itself can fail */
     uint8_t d = 200, a = 10, b = 250, m = 128;
@@ -211,6 +236,22 @@ int main(int argc, char **argv)
         uint8_t dd = (uint8_t)(t / 255), aa = 0, mm = 255;
         ref.blend_lerp(&dd, &aa, &aa, 0, &mm, 1);
         CHECK(dd == t / 255);
+    }
+    /* prefix sums against a direct sum, with 32-bit wrap-around */
+    {
+        enum { PN = 70000 };
+        static uint16_t src[PN];
+        static uint32_t dst[PN];
+        for (int i = 0; i < PN; i++)
+            src[i] = (uint16_t)(65535 - i % 3);
+        ref.prefix_u16(dst, src, PN);
+        uint64_t sum = 0;
+        int bad = 0;
+        for (int i = 0; i < PN; i++) {
+            sum += src[i];
+            bad += dst[i] != (uint32_t)sum;
+        }
+        CHECK_MSG(bad == 0, "prefix_u16_c: %d of %d sums wrong", bad, PN);
     }
     return CC_TEST_RESULT();
 

@@ -66,6 +66,15 @@ void cc_span_add_c(uint32_t *out, const uint32_t *hi, const uint32_t *lo, const 
     }
 }
 
+void cc_prefix_u16_c(uint32_t *dst, const uint16_t *src, int n)
+{
+    uint32_t s = 0;
+    for (int x = 0; x < n; x++) {
+        s += src[x];
+        dst[x] = s;
+    }
+}
+
 void cc_hup_c(uint8_t *dst, const uint8_t *lo, const CcHupTable *t)
 {
     for (int i = 0; i < t->nblk; i++) {
@@ -215,6 +224,7 @@ void cc_image_dsp_init(CcImageDsp *dsp, unsigned flags)
     dsp->expand_mask = cc_expand_mask_c;
     dsp->yuyv_split = cc_yuyv_split_c;
     dsp->yuyv_merge = cc_yuyv_merge_c;
+    dsp->prefix_u16 = cc_prefix_u16_c;
 #if CC_ARCH_X86_64
     cc_image_dsp_init_x86(dsp, flags);
 #elif CC_ARCH_WASM && defined(__wasm_simd128__)

@@ -72,6 +72,8 @@ typedef struct CcImageDsp {
     void (*yuyv_split)(uint8_t *y, uint8_t *u, uint8_t *v, const uint8_t *src, int pairs);
     void (*yuyv_merge)(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,
                        int pairs);
+    /* Inclusive prefix sums (mod 2^32) of one row: dst[x] = src[0] + ... + src[x], x < n. */
+    void (*prefix_u16)(uint32_t *dst, const uint16_t *src, int n);
 } CcImageDsp;
 
 enum {
@@ -100,6 +102,7 @@ void cc_expand_mask_c(uint8_t *dst, const uint8_t *m, int w, int nc, int alpha);
 void cc_yuyv_split_c(uint8_t *y, uint8_t *u, uint8_t *v, const uint8_t *src, int pairs);
 void cc_yuyv_merge_c(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,
                      int pairs);
+void cc_prefix_u16_c(uint32_t *dst, const uint16_t *src, int n);
 
 /*
  * Build the table for w output pixels of nc channels from a low row of lw pixels with

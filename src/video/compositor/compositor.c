@@ -697,27 +697,14 @@ static void blur_disc(CcCompositor *c, Plane *p)
     /* extended prefix rows: E[j] = sum of v[0 .. clamp(j - pad, 0, lw) - 1], pad = rs + 1,
        so spans up to rs + 1 wide need no clamping (outside the frame adds nothing) */
     const int rs = b->rs + 1, lw = b->lw, ew = b->ew;
-    /* rows are independent: scan four at a time so the adds do not wait on each other */
     const int nrows = nall * b->lh; /* channel planes are consecutive in lo and pre */
-    for (int r0 = 0; r0 < nrows; r0 += 4) {
-        int nr = CC_MIN(4, nrows - r0);
-        const uint16_t *v[4];
-        uint32_t *e[4], s[4] = {0, 0, 0, 0};
-        for (int i = 0; i < 4; i++) {
-            int r = r0 + CC_MIN(i, nr - 1); /* spare lanes redo the last row */
-            v[i] = b->lo + (size_t)r * lw;
-            e[i] = b->pre + (size_t)r * ew;
-            for (int j = 0; j <= rs; j++)
-                e[i][j] = 0;
-        }
-        for (int x = 0; x < lw; x++)
-            for (int i = 0; i < 4; i++) {
-                s[i] += v[i][x];
-                e[i][rs + 1 + x] = s[i];
-            }
-        for (int i = 0; i < 4; i++)
-            for (int j = rs + 1 + lw; j < ew; j++)
-                e[i][j] = s[i];
+    for (int r = 0; r < nrows; r++) {
+        uint32_t *e = b->pre + (size_t)r * ew;
+        memset(e, 0, (size_t)(rs + 1) * sizeof(uint32_t));
+        c->dsp.prefix_u16(e + rs + 1, b->lo + (size_t)r * lw, lw);
+        const uint32_t last = e[rs + lw];
+        for (int j = rs + 1 + lw; j < ew; j++)
+            e[j] = last;
     }
     uint32_t *wd = b->dsum + (size_t)b->nch * b->lw;
     for (int Y = 0; Y < b->lh; Y++) {

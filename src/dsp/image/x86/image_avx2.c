@@ -108,6 +108,35 @@ void cc_span_add_avx2(uint32_t *out, const uint32_t *hi, const uint32_t *lo,
         cc_span_add_c(out + x, hi + x, lo + x, hi2 + x, lo2 + x, wa, wb, n - x, first);
 }
 
+/* In-register scan of four 32-bit lanes: lane i gets lanes 0..i. */
+static inline __m128i scan4(__m128i v)
+{
+    v = _mm_add_epi32(v, _mm_slli_si128(v, 4));
+    return _mm_add_epi32(v, _mm_slli_si128(v, 8));
+}
+
+/* Eight samples a step as two 4-lane scans; only the carries form a dependency chain. */
+void cc_prefix_u16_avx2(uint32_t *dst, const uint16_t *src, int n)
+{
+    __m128i carry = _mm_setzero_si128();
+    int x = 0;
+    for (; x + 8 <= n; x += 8) {
+        __m128i s = _mm_loadu_si128((const __m128i *)(src + x));
+        __m128i a = scan4(_mm_cvtepu16_epi32(s));
+        __m128i b = scan4(_mm_cvtepu16_epi32(_mm_srli_si128(s, 8)));
+        a = _mm_add_epi32(a, carry);
+        b = _mm_add_epi32(b, _mm_shuffle_epi32(a, 0xff));
+        carry = _mm_shuffle_epi32(b, 0xff);
+        _mm_storeu_si128((__m128i *)(dst + x), a);
+        _mm_storeu_si128((__m128i *)(dst + x + 4), b);
+    }
+    uint32_t c = (uint32_t)_mm_cvtsi128_si32(carry);
+    for (; x < n; x++) {
+        c += src[x];
+        dst[x] = c;
+    }
+}
+
 void cc_hup_avx2(uint8_t *dst, const uint8_t *lo, const CcHupTable *t)
 {
     if (!t->simd_ok) {
