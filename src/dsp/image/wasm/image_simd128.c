@@ -1,7 +1,7 @@
 /*
  * WebAssembly SIMD128 variants of the compositor's image kernels (table in image.h), chosen at
- * compile time in the wasm build: blend_lerp, wacc1, waccn (4 channels) and expand_mask
- * (4 channels), the ones a blurred RGBA frame spends its time in. Integer arithmetic in 16-bit
+ * compile time in the wasm build: blend_lerp, wacc1, waccn (4 channels), expand_mask
+ * (4 channels), hup and span_add, the ones a blurred RGBA frame spends its time in. Integer arithmetic in 16-bit
  * lanes with the C reference's exact formulas (every intermediate fits 16 bits unsigned, and
  * the uint16_t accumulators wrap the same way), so the results equal C byte for byte; the
  * other shapes go to C.
@@ -119,6 +119,49 @@ void cc_expand_mask_simd128(uint8_t *dst, const uint8_t *m, int w, int nc, int a
         cc_expand_mask_c(dst + 4 * x, m + x, w - x, nc, alpha);
 }
 
+/* Horizontal upsampling (CcHupTable): the two taps of 16 output bytes by i8x16.swizzle of the
+   16-byte window (every index < 16 when simd_ok), then (l (256 - wt) + r wt + 128) >> 8 in
+   16-bit lanes (at most 255 * 256 + 128: fits unsigned). */
+void cc_hup_simd128(uint8_t *dst, const uint8_t *lo, const CcHupTable *t)
+{
+    if (!t->simd_ok) {
+        cc_hup_c(dst, lo, t);
+        return;
+    }
+    const v128_t k256 = U16(256), k128 = U16(128);
+    for (int i = 0; i < t->nblk; i++) {
+        v128_t win = LD(lo + t->base[i]);
+        v128_t l = wasm_i8x16_swizzle(win, LD(t->il + 16 * i));
+        v128_t r = wasm_i8x16_swizzle(win, LD(t->ir + 16 * i));
+        v128_t w0 = LD(t->wt + 16 * i), w1 = LD(t->wt + 16 * i + 8);
+        v128_t v0 = wasm_i16x8_add(wasm_i16x8_mul(wasm_u16x8_extend_low_u8x16(l), wasm_i16x8_sub(k256, w0)),
+                                   wasm_i16x8_mul(wasm_u16x8_extend_low_u8x16(r), w0));
+        v128_t v1 = wasm_i16x8_add(wasm_i16x8_mul(wasm_u16x8_extend_high_u8x16(l), wasm_i16x8_sub(k256, w1)),
+                                   wasm_i16x8_mul(wasm_u16x8_extend_high_u8x16(r), w1));
+        v0 = wasm_u16x8_shr(wasm_i16x8_add(v0, k128), 8);
+        v1 = wasm_u16x8_shr(wasm_i16x8_add(v1, k128), 8);
+        ST(dst + 16 * i, wasm_u8x16_narrow_i16x8(v0, v1));
+    }
+}
+
+/* Disc blur span adder: 32-bit lanes wrap like the C's uint32_t. */
+void cc_span_add_simd128(uint32_t *out, const uint32_t *hi, const uint32_t *lo,
+                         const uint32_t *hi2, const uint32_t *lo2, uint32_t wa, uint32_t wb,
+                         int n, int first)
+{
+    const v128_t va = wasm_i32x4_splat((int32_t)wa), vb = wasm_i32x4_splat((int32_t)wb);
+    int x = 0;
+    for (; x + 4 <= n; x += 4) {
+        v128_t v = wasm_i32x4_add(wasm_i32x4_mul(va, wasm_i32x4_sub(LD(hi + x), LD(lo + x))),
+                                  wasm_i32x4_mul(vb, wasm_i32x4_sub(LD(hi2 + x), LD(lo2 + x))));
+        ST(out + x, first ? v : wasm_i32x4_add(LD(out + x), v));
+    }
+    for (; x < n; x++) {
+        uint32_t v = wa * (hi[x] - lo[x]) + wb * (hi2[x] - lo2[x]);
+        out[x] = first ? v : out[x] + v;
+    }
+}
+
 void cc_image_dsp_init_wasm(CcImageDsp *dsp, unsigned flags)
 {
     if (!(flags & CC_CPU_SIMD128))
@@ -127,4 +170,6 @@ void cc_image_dsp_init_wasm(CcImageDsp *dsp, unsigned flags)
     dsp->wacc1 = cc_wacc1_simd128;
     dsp->waccn = cc_waccn_simd128;
     dsp->expand_mask = cc_expand_mask_simd128;
+    dsp->hup = cc_hup_simd128;
+    dsp->span_add = cc_span_add_simd128;
 }
