@@ -55,5 +55,7 @@ void cc_matte_dsp_init(CcMatteDsp *dsp)
     cc_matte_dsp_init_c(dsp);
 #if CC_ARCH_X86_64
     cc_matte_dsp_init_x86(dsp);
+#elif CC_ARCH_WASM && defined(__wasm_simd128__)
+    cc_matte_dsp_init_wasm(dsp);
 #endif
 }

@@ -32,6 +32,9 @@ void cc_matte_dsp_init(CcMatteDsp *dsp);
 void cc_matte_dsp_init_c(CcMatteDsp *dsp);
 /* x86 overrides for what the CPU has. */
 void cc_matte_dsp_init_x86(CcMatteDsp *dsp);
+#if defined(__wasm_simd128__) /* the wasm build only (web/Makefile): video/wasm/matte_simd128.c */
+void cc_matte_dsp_init_wasm(CcMatteDsp *dsp);
+#endif
 
 void cc_matte_box_h_c(float *dst, const float *src, int w, int nc, int r);
 void cc_matte_box_v_c(float *dst, float *acc, const float *add, const float *sub, float inv, int n);
