@@ -159,6 +159,123 @@ CC_API void cc_denoiser_reset(CcDenoiser *d);
 /** Free; NULL-safe, sets *d = NULL. */
 CC_API void cc_denoiser_close(CcDenoiser **d);
 
+/* ---------------------------------------------------------------- voice processor */
+
+/**
+ * The microphone chain a call needs (issue 16; doc/ECHO.md): high-pass, acoustic echo
+ * cancellation, noise suppression (a CcDenoiser) and automatic gain control, in that order,
+ * each switchable. Mono microphone; the far end (what the loudspeakers play) is fed
+ * separately, in any block size.
+ *
+ * @code
+ *   CcVoiceSettings s;
+ *   cc_voice_default_settings(&s);          // 48 kHz, echo cancellation + noise suppression
+ *   s.agc = 1;
+ *   CcVoiceProcessor *vp;
+ *   cc_voice_open(&vp, model, &s);          // model: as for cc_denoiser_open()
+ *   int delay = cc_voice_latency_samples(vp);
+ *   for (;;) {
+ *       cc_voice_far(vp, played, n_played); // what went to the speakers since the last call
+ *       cc_voice_process(vp, mic, out, n);  // the mic captured meanwhile; exactly n out
+ *   }
+ *   n = cc_voice_flush(vp, tail, delay);
+ *   cc_voice_close(&vp);
+ * @endcode
+ *
+ * Far end: every sample given to cc_voice_far() is queued; each 10 ms of microphone
+ * processed takes the oldest 10 ms of the queue as "what the speakers played while this was
+ * captured". The echo path's bulk delay (the audio stack's buffering plus the room, up to
+ * CcVoiceSettings.max_delay_ms) is estimated inside, so the host need not know it, only feed
+ * the far end no later than the microphone of the same time. When the queue runs short
+ * (the far end stopped, e.g. a call on hold, or lags) the missing part is silence: nothing
+ * is cancelled or learnt from it, the filter is kept, and cc_voice_stats() counts the
+ * samples (far_underrun). Far samples that arrive late stay queued, so the reference falls
+ * behind by that much; the delay estimator follows the new alignment. More than 1 s queued
+ * (a far end fed far ahead) drops the oldest samples (far_dropped). NaN/Inf far samples are
+ * taken as 0 (logged once).
+ */
+typedef struct CcVoiceProcessor CcVoiceProcessor;
+
+typedef struct CcVoiceSettings {
+    int sample_rate_hz;        /**< 8000..192000 (default 48000); a multiple of 100 when
+                                    echo_cancel is on (10 ms blocks) */
+    int far_channels;          /**< interleaved channels of the far end, 1..8, averaged
+                                    (default 1) */
+    int high_pass;             /**< 80 Hz 2nd-order high-pass on the mic (default 0) */
+    int echo_cancel;           /**< echo cancellation (default 1) */
+    int echo_suppress;         /**< residual-echo suppressor after the adaptive filter
+                                    (default 1; 0 = the linear filter alone) */
+    int echo_tail_ms;          /**< adaptive filter length after the bulk delay, 20..2000
+                                    (default 300) */
+    int max_delay_ms;          /**< largest bulk delay searched, 0..2000 (default 500) */
+    int noise_suppress;        /**< noise suppression with a CcDenoiser (default 1) */
+    CcDenoiseEngine denoise_engine; /**< default CC_DENOISE_RNNOISE (needs a model) */
+    float denoise_strength;    /**< as CcDenoiserSettings.strength (default 1) */
+    int agc;                   /**< automatic gain control (default 0) */
+    float agc_target_dbfs;     /**< speech level the AGC aims at: the power mean, dBFS,
+                                    of its 10 ms speech blocks (default -20: about -19 LUFS
+                                    out, see doc/ECHO.md) */
+    float agc_max_gain_db;     /**< most gain it adds (default 30); it cuts down to -10 dB */
+    uint8_t reserved[32];      /**< zero */
+} CcVoiceSettings;
+
+/** Statistics of a voice processor (cc_voice_stats()). */
+typedef struct CcVoiceStats {
+    int echo_delay_ms;         /**< bulk delay found (10 ms steps), -1 before any */
+    float erle_db;             /**< mic-to-output power ratio of the echo stage while the
+                                    far end plays, smoothed over ~1 s */
+    float agc_gain_db;         /**< gain the AGC applies now */
+    int64_t far_underrun;      /**< far samples missing when the mic needed them */
+    int64_t far_dropped;       /**< far samples dropped (more than 1 s queued) */
+} CcVoiceStats;
+
+/** Defaults (see CcVoiceSettings). Any thread. */
+CC_API void cc_voice_default_settings(CcVoiceSettings *s);
+
+/**
+ * Open a processor. model: for noise_suppress with CC_DENOISE_RNNOISE (it must outlive the
+ * processor), else may be NULL. CC_ERR(EINVAL) for settings out of range (logged: which),
+ * CC_ERR_UNSUPPORTED for echo_cancel at a rate that is not a multiple of 100 Hz (e.g.
+ * 22050), and what cc_denoiser_open() returns. Everything is allocated here.
+ */
+CC_API int cc_voice_open(CcVoiceProcessor **out, const CcDenoiseModel *model,
+                         const CcVoiceSettings *s);
+
+/** Queue `frames` far-end frames (far_channels interleaved floats each). Returns frames or
+ *  a negative error. Without echo_cancel the far end is ignored (and may be never fed). */
+CC_API int cc_voice_far(CcVoiceProcessor *vp, const float *far, int frames);
+
+/**
+ * Process `frames` mono mic samples (any count >= 0); writes exactly `frames` to out
+ * (may be the same buffer), delayed by cc_voice_latency_samples(). NaN/Inf mic samples are
+ * replaced by 0. Returns frames or a negative error.
+ */
+CC_API int cc_voice_process(CcVoiceProcessor *vp, const float *mic, float *out, int frames);
+
+/**
+ * Delay of the output behind the mic, in samples (constant after open): 10 ms of blocking,
+ * 10 ms more with echo cancellation (the suppressor's overlap-add, also without it, so the
+ * delay does not depend on echo_suppress) and the denoiser's own
+ * (cc_denoiser_latency_samples()) with noise_suppress. High-pass and AGC add none.
+ */
+CC_API int cc_voice_latency_samples(const CcVoiceProcessor *vp);
+
+/** The delay each stage adds, samples: stage 0 blocking, 1 echo, 2 noise, 3 gain. */
+CC_API int cc_voice_stage_latency(const CcVoiceProcessor *vp, int stage);
+
+/** End of stream: up to min(max_frames, latency - flushed) frames of the tail (silent mic
+ *  and far end pushed in). Returns frames written, 0 once drained. */
+CC_API int cc_voice_flush(CcVoiceProcessor *vp, float *out, int max_frames);
+
+/** Current statistics. */
+CC_API void cc_voice_stats(const CcVoiceProcessor *vp, CcVoiceStats *st);
+
+/** Forget the stream (filters, delay, queue, gain): back to the state right after open. */
+CC_API void cc_voice_reset(CcVoiceProcessor *vp);
+
+/** Free; NULL-safe, sets *vp = NULL. */
+CC_API void cc_voice_close(CcVoiceProcessor **vp);
+
 #ifdef __cplusplus
 }
 #endif

@@ -123,15 +123,16 @@ static void write_wav(const char *prefix, const char *what, const double *x, lon
     if (!f)
         die("cannot write", path);
     fwrite("RIFF", 1, 4, f);
-    wr32(f, (uint32_t)(36 + 4 * n));
+    wr32(f, (uint32_t)(38 + 4 * n));
     fwrite("WAVEfmt ", 1, 8, f);
-    wr32(f, 16);
+    wr32(f, 18); /* a float format carries cbSize (0) */
     wr16(f, 3); /* IEEE float */
     wr16(f, 1);
     wr32(f, RATE);
     wr32(f, RATE * 4);
     wr16(f, 4);
     wr16(f, 32);
+    wr16(f, 0);
     fwrite("data", 1, 4, f);
     wr32(f, (uint32_t)(4 * n));
     for (long i = 0; i < n; i++) {
