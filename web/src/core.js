@@ -80,8 +80,18 @@ export class Cleancast {
   /** Synchronous: compile and instantiate bytes (the AudioWorklet path). */
   static fromBytes(bytes) { return new Cleancast(bytes); }
 
-  get u8() { return new Uint8Array(this.memory.buffer); }
-  get f32() { return new Float32Array(this.memory.buffer); }
+  // Views of the memory, made again only when it grew (the old buffer is then detached): the
+  // worklet reads and writes through them on every 128-frame quantum.
+  get u8() {
+    const b = this.memory.buffer;
+    if (this._u8?.buffer !== b) this._u8 = new Uint8Array(b);
+    return this._u8;
+  }
+  get f32() {
+    const b = this.memory.buffer;
+    if (this._f32?.buffer !== b) this._f32 = new Float32Array(b);
+    return this._f32;
+  }
 
   cstring(ptr) {
     const u8 = this.u8;
