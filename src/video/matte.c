@@ -67,6 +67,8 @@ struct CcMatte {
     float *co4;        /* (wh, ww, 4) coefficients a_y a_u a_v b, then their box means */
     int *mix_lo, *mix_hi; /* (wh) first and last mixed cell of each working row (hi -1: none) */
     float *fY, *fU, *fV; /* (w) full-resolution guide row */
+    float *coefx;      /* (4, w) a_y, a_u, a_v, b interpolated to the pixels of one row */
+    uint8_t *pxband;   /* (w) band class of each pixel of one row */
     uint8_t *cell;     /* (wh, ww) sure-0 / sure-255 / mixed working cells */
     int *xs;           /* (ww + 1) first frame column of each working cell */
     CcMatteDsp dsp;
@@ -103,6 +105,8 @@ void cc_matte_close(CcMatte **pm)
     cc_free_aligned(m->fY);
     cc_free_aligned(m->fU);
     cc_free_aligned(m->fV);
+    cc_free_aligned(m->coefx);
+    cc_free_aligned(m->pxband);
     cc_free_aligned(m->cell);
     cc_free_aligned(m->bandm);
     cc_free_aligned(m->bandt);
@@ -203,6 +207,7 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     bad |= !m->bandm || !m->bandt;
     bad |= !(m->xs = cc_alloc_aligned(((size_t)m->ww + 1) * sizeof(int)));
     bad |= !(m->fY = falloc((size_t)w)) || !(m->fU = falloc((size_t)w)) || !(m->fV = falloc((size_t)w));
+    bad |= !(m->coefx = falloc((size_t)w * 4)) || !(m->pxband = cc_alloc_aligned((size_t)w));
     if (bad) {
         cc_matte_close(&m);
         return CC_ERR(ENOMEM);
@@ -475,23 +480,39 @@ static void color_coefficients(CcMatte *m)
      * never leave the cache. Same operations in the same order as a whole-image pass. */
     const int ring = stats_ring(m);
     float *hb = m->tmp16;
+    const int reach = r + 1;
+    /* Columns that some mixed cell can read (X0 .. X1): the vertical sums and the solve run
+     * only there (each column's vertical sum is its own, so they are unchanged); no mixed
+     * cell at all: the coefficients are all 0. */
+    int X0 = w, X1 = -1;
+    for (int j = 0; j < h; j++)
+        if (m->mix_hi[j] >= 0) {
+            X0 = CC_MIN(X0, m->mix_lo[j] - reach);
+            X1 = CC_MAX(X1, m->mix_hi[j] + reach);
+        }
+    X0 = CC_MAX(X0, 0);
+    X1 = CC_MIN(X1, w - 1);
+    if (X1 < X0) {
+        memset(co, 0, (size_t)w * h * 4 * sizeof(float));
+        return;
+    }
+    const size_t c0 = (size_t)X0 * 16, nv = (size_t)(X1 - X0 + 1) * 16;
     memset(acc, 0, rs * sizeof(float));
     for (int y = 0; y < r && y < h; y++) {
         stats_row(m, y, prod, hb + (size_t)(y % ring) * rs);
         const float *t = hb + (size_t)(y % ring) * rs;
-        for (size_t i = 0; i < rs; i++)
+        for (size_t i = c0; i < c0 + nv; i++)
             acc[i] += t[i];
     }
     const float eps = m->eps;
-    const int reach = r + 1;
     for (int y = 0; y < h; y++) {
         const int add = y + r, sub = y - r - 1;
         const int lo = CC_MAX(0, y - r), hi = CC_MIN(h, y + r + 1);
         if (add < h)
             stats_row(m, add, prod, hb + (size_t)(add % ring) * rs);
-        m->dsp.box_v(st, acc, add < h ? hb + (size_t)(add % ring) * rs : NULL,
-                     sub >= 0 ? hb + (size_t)(sub % ring) * rs : NULL,
-                     1.0f / (float)(hi - lo), (int)rs);
+        m->dsp.box_v(st + c0, acc + c0, add < h ? hb + (size_t)(add % ring) * rs + c0 : NULL,
+                     sub >= 0 ? hb + (size_t)(sub % ring) * rs + c0 : NULL,
+                     1.0f / (float)(hi - lo), (int)nv);
         /* columns of this row that some mixed cell within reach rows can read */
         int x0 = w, x1 = -1;
         for (int j = CC_MAX(0, y - reach); j <= CC_MIN(h - 1, y + reach); j++)
@@ -523,6 +544,62 @@ static void color_coefficients(CcMatte *m)
         }
     }
     box_nc(&m->dsp, co, m->tmp16, m->acc, w, h, 4, r);
+}
+
+/* The guide at full resolution over pixels [xa, xb) of row y: Y, U, V range-normalised like
+ * the working-size guide (cc_frame_luma_downsample, cc_frame_chroma_downsample). */
+static void guide_span(const CcFrame *frame, int y, int xa, int xb, float *gy, float *gu,
+                       float *gv)
+{
+    const int fmt = frame->format;
+    const float y_off = fmt >= CC_PIX_I420 && !frame->full_range ? 16.0f : 0.0f;
+    const float y_mul = fmt >= CC_PIX_I420 && !frame->full_range ? 1.0f / 219.0f : 1.0f / 255.0f;
+    const float c_mul = frame->full_range ? 1.0f / 255.0f : 1.0f / 224.0f;
+    const uint8_t *r0 = frame->data[0] + (size_t)y * frame->stride[0];
+    const uint8_t *ru = NULL, *rv = NULL;
+    if (fmt == CC_PIX_I420) {
+        ru = frame->data[1] + (size_t)(y >> 1) * frame->stride[1];
+        rv = frame->data[2] + (size_t)(y >> 1) * frame->stride[2];
+    } else if (fmt == CC_PIX_NV12) {
+        ru = frame->data[1] + (size_t)(y >> 1) * frame->stride[1];
+        rv = ru + 1;
+    }
+    switch (fmt) {
+    case CC_PIX_I420:
+        for (int x = xa; x < xb; x++) {
+            gy[x] = (r0[x] - y_off) * y_mul;
+            gu[x] = (ru[x >> 1] - 128.0f) * c_mul;
+            gv[x] = (rv[x >> 1] - 128.0f) * c_mul;
+        }
+        break;
+    case CC_PIX_NV12:
+        for (int x = xa; x < xb; x++) {
+            gy[x] = (r0[x] - y_off) * y_mul;
+            gu[x] = (ru[(x >> 1) * 2] - 128.0f) * c_mul;
+            gv[x] = (rv[(x >> 1) * 2] - 128.0f) * c_mul;
+        }
+        break;
+    case CC_PIX_YUYV:
+        for (int x = xa; x < xb; x++) {
+            gy[x] = (r0[2 * x] - y_off) * y_mul;
+            gu[x] = (r0[(x >> 1) * 4 + 1] - 128.0f) * c_mul;
+            gv[x] = (r0[(x >> 1) * 4 + 3] - 128.0f) * c_mul;
+        }
+        break;
+    default: {
+        const int px = fmt == CC_PIX_RGB24 ? 3 : 4, ri = fmt == CC_PIX_BGRA ? 2 : 0;
+        for (int x = xa; x < xb; x++) {
+            const uint8_t *q = r0 + (size_t)x * px;
+            float rr = q[ri] * (1.0f / 255.0f), gg = q[1] * (1.0f / 255.0f);
+            float bb = q[2 - ri] * (1.0f / 255.0f);
+            float l = 0.299f * rr + 0.587f * gg + 0.114f * bb;
+            gy[x] = l;
+            gu[x] = 0.564f * (bb - l);
+            gv[x] = 0.713f * (rr - l);
+        }
+        break;
+    }
+    }
 }
 
 void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const CcFrame *frame,
@@ -591,10 +668,7 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
             }
         }
     }
-    const int fmt = frame->format;
-    const float y_off = fmt >= CC_PIX_I420 && !frame->full_range ? 16.0f : 0.0f;
-    const float y_mul = fmt >= CC_PIX_I420 && !frame->full_range ? 1.0f / 219.0f : 1.0f / 255.0f;
-    const float c_mul = frame->full_range ? 1.0f / 255.0f : 1.0f / 224.0f;
+    const CcMatteCurve curve = { tau, inv_tau, G, Go };
     for (int y = 0; y < m->h; y++) {
         float fy = (y + 0.5f) / m->f - 0.5f;
         if (fy < 0.0f)
@@ -605,15 +679,6 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
         const CcTap ty = m->ry[y];
         const float *sr0 = m->state + (size_t)ty.i0 * m->mw, *sr1 = m->state + (size_t)ty.i1 * m->mw;
         uint8_t *o = mask->data + (size_t)y * mask->stride;
-        const uint8_t *r0 = frame->data[0] + (size_t)y * frame->stride[0];
-        const uint8_t *ru = NULL, *rv = NULL;
-        if (fmt == CC_PIX_I420) {
-            ru = frame->data[1] + (size_t)(y >> 1) * frame->stride[1];
-            rv = frame->data[2] + (size_t)(y >> 1) * frame->stride[2];
-        } else if (fmt == CC_PIX_NV12) {
-            ru = frame->data[1] + (size_t)(y >> 1) * frame->stride[1];
-            rv = ru + 1;
-        }
         for (int i = 0; i < ww;) {
             const uint8_t c = crow[i];
             int ie = i + 1;
@@ -625,80 +690,56 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
                 i = ie;
                 continue;
             }
-            /* the guide over the run: Y, U, V (range-normalised) */
             float *gy = m->fY, *gu = m->fU, *gv = m->fV;
-            switch (fmt) {
-            case CC_PIX_I420:
+            /* Per cell: the coefficients interpolated vertically at this row (c0 at the left
+             * column, d0 towards the right one), then per pixel horizontally. Off-band cells
+             * are the model's p through the steep curve (q = p there, so the gate leaves it);
+             * runs of band cells go to the edge kernel. */
+            float *pp = m->luma, *cx = m->coefx;
+            int span = -1; /* first pixel of the pending run of band cells */
+            for (; i <= ie; i++) {
+                const int inband = i == ie ? 0 : m->band <= 0 ? 2 : m->bandm[(size_t)j0 * ww + i];
+                if (!inband && span >= 0) {
+                    guide_span(frame, y, span, m->xs[i], gy, gu, gv);
+                    m->dsp.edge_px(o + span, gy + span, gu + span, gv + span, cx + span, m->w,
+                                   pp + span, m->pxband + span, m->xs[i] - span, &curve);
+                    span = -1;
+                }
+                if (i == ie)
+                    break;
+                const int xa = m->xs[i], xb = m->xs[i + 1];
                 for (int x = xa; x < xb; x++) {
-                    gy[x] = (r0[x] - y_off) * y_mul;
-                    gu[x] = (ru[x >> 1] - 128.0f) * c_mul;
-                    gv[x] = (rv[x >> 1] - 128.0f) * c_mul;
-                }
-                break;
-            case CC_PIX_NV12:
-                for (int x = xa; x < xb; x++) {
-                    gy[x] = (r0[x] - y_off) * y_mul;
-                    gu[x] = (ru[(x >> 1) * 2] - 128.0f) * c_mul;
-                    gv[x] = (rv[(x >> 1) * 2] - 128.0f) * c_mul;
-                }
-                break;
-            case CC_PIX_YUYV:
-                for (int x = xa; x < xb; x++) {
-                    gy[x] = (r0[2 * x] - y_off) * y_mul;
-                    gu[x] = (r0[(x >> 1) * 4 + 1] - 128.0f) * c_mul;
-                    gv[x] = (r0[(x >> 1) * 4 + 3] - 128.0f) * c_mul;
-                }
-                break;
-            default: {
-                const int px = fmt == CC_PIX_RGB24 ? 3 : 4, ri = fmt == CC_PIX_BGRA ? 2 : 0;
-                for (int x = xa; x < xb; x++) {
-                    const uint8_t *q = r0 + (size_t)x * px;
-                    float rr = q[ri] * (1.0f / 255.0f), gg = q[1] * (1.0f / 255.0f);
-                    float bb = q[2 - ri] * (1.0f / 255.0f);
-                    float l = 0.299f * rr + 0.587f * gg + 0.114f * bb;
-                    gy[x] = l;
-                    gu[x] = 0.564f * (bb - l);
-                    gv[x] = 0.713f * (rr - l);
-                }
-                break;
-            }
-            }
-            for (; i < ie; i++) {
-                const int i1 = CC_MIN(i + 1, ww - 1);
-                const size_t k00 = (size_t)j0 * ww + i, k01 = (size_t)j0 * ww + i1;
-                const size_t k10 = (size_t)j1 * ww + i, k11 = (size_t)j1 * ww + i1;
-                float c0[5], d0[5];
-                for (int k = 0; k < 5; k++) {
-                    const float *src = k < 4 ? m->co4 + k : m->p;
-                    const int st = k < 4 ? 4 : 1;
-                    float l = src[k00 * st] + (src[k10 * st] - src[k00 * st]) * wy; /* left column */
-                    float r = src[k01 * st] + (src[k11 * st] - src[k01 * st]) * wy; /* right column */
-                    c0[k] = l;
-                    d0[k] = r - l;
-                }
-                /* 2: the filter moves the edge either way (a cell the steep contour crosses);
-                 * 1: the band's rim, where it may only remove foreground; 0: off */
-                const int inband = m->band <= 0 ? 2 : m->bandm[k00];
-                for (int x = m->xs[i]; x < m->xs[i + 1]; x++) {
-                    const float wx = m->wx[x];
-                    float q = (c0[0] + d0[0] * wx) * gy[x] + (c0[1] + d0[1] * wx) * gu[x] +
-                              (c0[2] + d0[2] * wx) * gv[x] + (c0[3] + d0[3] * wx);
                     /* p straight from the model grid to this pixel, as raw mode samples it */
                     const CcTap tx = m->rx[x];
                     const float pt = sr0[tx.i0] + (sr0[tx.i1] - sr0[tx.i0]) * tx.w;
                     const float pb = sr1[tx.i0] + (sr1[tx.i1] - sr1[tx.i0]) * tx.w;
-                    const float pp = pt + (pb - pt) * ty.w;
-                    if (!inband || (inband == 1 && q > pp))
-                        q = pp;
-                    if (tau > 0.0f) {
-                        float g = (tau - fabsf(2.0f * pp - 1.0f)) * inv_tau;
-                        g = g < 0.0f ? 0.0f : g > 1.0f ? 1.0f : g;
-                        q = pp + g * (q - pp);
-                    }
-                    float v = (q - 0.5f) * (inband ? G : Go) + 128.0f;
-                    v = v < 0.0f ? 0.0f : v > 255.0f ? 255.0f : v;
-                    o[x] = (uint8_t)(int)v;
+                    pp[x] = pt + (pb - pt) * ty.w;
                 }
+                if (!inband) {
+                    for (int x = xa; x < xb; x++) {
+                        float v = (pp[x] - 0.5f) * Go + 128.0f;
+                        v = v < 0.0f ? 0.0f : v > 255.0f ? 255.0f : v;
+                        o[x] = (uint8_t)(int)v;
+                    }
+                    continue;
+                }
+                const int i1 = CC_MIN(i + 1, ww - 1);
+                const size_t k00 = (size_t)j0 * ww + i, k01 = (size_t)j0 * ww + i1;
+                const size_t k10 = (size_t)j1 * ww + i, k11 = (size_t)j1 * ww + i1;
+                for (int k = 0; k < 4; k++) {
+                    const float *src = m->co4 + k;
+                    const float l = src[k00 * 4] + (src[k10 * 4] - src[k00 * 4]) * wy; /* left column */
+                    const float r = src[k01 * 4] + (src[k11 * 4] - src[k01 * 4]) * wy; /* right column */
+                    const float c0 = l, d0 = r - l;
+                    float *ck = cx + (size_t)k * m->w;
+                    for (int x = xa; x < xb; x++)
+                        ck[x] = c0 + d0 * m->wx[x];
+                }
+                /* 2: the filter moves the edge either way (a cell the steep contour crosses);
+                 * 1: the band's rim, where it may only remove foreground */
+                memset(m->pxband + xa, inband, (size_t)(xb - xa));
+                if (span < 0)
+                    span = xa;
             }
         }
     }

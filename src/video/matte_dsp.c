@@ -1,5 +1,6 @@
 #include "matte_dsp.h"
 
+#include <math.h>
 #include <stddef.h>
 
 #include "cc_config.h"
@@ -44,8 +45,31 @@ void cc_matte_box_v_c(float *dst, float *acc, const float *add, const float *sub
         dst[i] = acc[i] * inv;
 }
 
+void cc_matte_edge_px_c(uint8_t *dst, const float *gy, const float *gu, const float *gv,
+                        const float *co, int cstride, const float *pp, const uint8_t *band,
+                        int n, const CcMatteCurve *c)
+{
+    const float *ay = co, *au = co + cstride, *av = co + 2 * (size_t)cstride;
+    const float *b = co + 3 * (size_t)cstride;
+    for (int x = 0; x < n; x++) {
+        const float p = pp[x];
+        float q = ay[x] * gy[x] + au[x] * gu[x] + av[x] * gv[x] + b[x];
+        if (!band[x] || (band[x] == 1 && q > p))
+            q = p;
+        if (c->tau > 0.0f) {
+            float g = (c->tau - fabsf(2.0f * p - 1.0f)) * c->inv_tau;
+            g = g < 0.0f ? 0.0f : g > 1.0f ? 1.0f : g;
+            q = p + g * (q - p);
+        }
+        float v = (q - 0.5f) * (band[x] ? c->g_in : c->g_out) + 128.0f;
+        v = v < 0.0f ? 0.0f : v > 255.0f ? 255.0f : v;
+        dst[x] = (uint8_t)(int)v;
+    }
+}
+
 void cc_matte_dsp_init_c(CcMatteDsp *dsp)
 {
+    dsp->edge_px = cc_matte_edge_px_c;
     dsp->box_h = cc_matte_box_h_c;
     dsp->box_v = cc_matte_box_v_c;
 }

@@ -12,6 +12,12 @@
 
 #include <stdint.h>
 
+/* The output curve of the realtime matte's edge pixels (see edge_px). */
+typedef struct CcMatteCurve {
+    float tau, inv_tau; /* gate width (0: no gate) and its inverse */
+    float g_in, g_out;  /* 255 x contrast gain in and outside the band */
+} CcMatteCurve;
+
 typedef struct CcMatteDsp {
     /*
      * Horizontal box mean of one interleaved row: dst[x, c] = mean of src[k, c] over
@@ -24,6 +30,18 @@ typedef struct CcMatteDsp {
      * NULL: skipped), then dst[i] = acc[i] * inv, for i < n (n % 4 == 0).
      */
     void (*box_v)(float *dst, float *acc, const float *add, const float *sub, float inv, int n);
+    /*
+     * Output of n edge pixels. Per pixel: the guided filter's q = ay gy + au gu + av gv + b
+     * (co: four planes ay, au, av, b at co + k * cstride), the model's p (pp) and the band
+     * class (band: 2 the filter moves the edge either way, 1 it may only remove foreground,
+     * 0 off). q is p where off (or where 1 and q > p); then the gate
+     * g = clamp((tau - |2p - 1|) / tau, 0, 1) gives q = p + g (q - p) (tau > 0), and
+     * dst = (uint8)clamp((q - 0.5) G + 128, 0, 255), G = g_in in the band, else g_out.
+     * Plain multiplies and adds in this order (no FMA): every variant gives the same bytes.
+     */
+    void (*edge_px)(uint8_t *dst, const float *gy, const float *gu, const float *gv,
+                    const float *co, int cstride, const float *pp, const uint8_t *band, int n,
+                    const CcMatteCurve *c);
 } CcMatteDsp;
 
 /* Fills dsp with the best kernels this CPU runs (C reference first, then overrides). */
@@ -38,6 +56,12 @@ void cc_matte_dsp_init_wasm(CcMatteDsp *dsp);
 
 void cc_matte_box_h_c(float *dst, const float *src, int w, int nc, int r);
 void cc_matte_box_v_c(float *dst, float *acc, const float *add, const float *sub, float inv, int n);
+void cc_matte_edge_px_c(uint8_t *dst, const float *gy, const float *gu, const float *gv,
+                        const float *co, int cstride, const float *pp, const uint8_t *band,
+                        int n, const CcMatteCurve *c);
+void cc_matte_edge_px_avx2(uint8_t *dst, const float *gy, const float *gu, const float *gv,
+                           const float *co, int cstride, const float *pp, const uint8_t *band,
+                           int n, const CcMatteCurve *c);
 void cc_matte_box_h_avx2(float *dst, const float *src, int w, int nc, int r);
 void cc_matte_box_v_avx2(float *dst, float *acc, const float *add, const float *sub, float inv,
                          int n);

@@ -2,8 +2,9 @@
  * checkasm-style: every matte kernel variant this CPU has against the C reference, and the C
  * reference against a direct sum (first principles), on random inputs: widths from 1 to past
  * the SIMD width, radii 0 to past the width (the window clipped at both ends), 4 and 16
- * interleaved channels, NULL add/sub rows. The variants do the same float operations in the
- * same order as C: the results must be identical.
+ * interleaved channels, NULL add/sub rows; the edge pixels' output curve over every band class.
+ * The variants do the same float operations in the same order as C: the results must be
+ * identical.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -25,7 +26,8 @@ int main(void)
     CcMatteDsp c, best;
     cc_matte_dsp_init_c(&c);
     cc_matte_dsp_init(&best);
-    const int have_simd = best.box_h != c.box_h || best.box_v != c.box_v;
+    const int have_simd = best.box_h != c.box_h || best.box_v != c.box_v ||
+                          best.edge_px != c.edge_px;
     static float src[WMAX * NCMAX], out_c[WMAX * NCMAX + 8], out_s[WMAX * NCMAX + 8];
     static float acc_c[WMAX * NCMAX], acc_s[WMAX * NCMAX], add[WMAX * NCMAX], sub[WMAX * NCMAX];
     unsigned seed = 7;
@@ -67,6 +69,54 @@ int main(void)
             CHECK_MSG(out_c[i] == want, "box_v: dst is not acc * inv at %d", i);
         }
     }
+    /* edge pixels: every band class, the gate open and closed, q and p on both sides of each
+     * other, values that clip at 0 and 255, lengths past the vector width */
+    enum { EN = 77 };
+    static float gy[EN], gu[EN], gv[EN], co[4 * EN], pp[EN];
+    static uint8_t band[EN], e_c[EN + 8], e_s[EN + 8];
+    int edge_seen[3] = { 0, 0, 0 }, clip_lo = 0, clip_hi = 0, mid = 0;
+    for (int iter = 0; iter < 200; iter++) {
+        const int n = 1 + iter % EN;
+        for (int i = 0; i < n; i++) {
+            gy[i] = frand(&seed, 0.0f, 1.0f);
+            gu[i] = frand(&seed, -0.5f, 0.5f);
+            gv[i] = frand(&seed, -0.5f, 0.5f);
+            for (int k = 0; k < 4; k++)
+                co[k * EN + i] = frand(&seed, -1.0f, 1.0f);
+            pp[i] = iter % 4 == 0 ? frand(&seed, 0.4f, 0.6f) : frand(&seed, 0.0f, 1.0f);
+            band[i] = (uint8_t)((seed >> 9) % 3);
+        }
+        const CcMatteCurve cv = { iter % 5 == 4 ? 0.0f : 0.8f, iter % 5 == 4 ? 0.0f : 1.25f,
+                                  2.5f * 255.0f, 8.0f * 255.0f };
+        memset(e_c, 0x33, sizeof(e_c));
+        memset(e_s, 0x33, sizeof(e_s));
+        c.edge_px(e_c, gy, gu, gv, co, EN, pp, band, n, &cv);
+        best.edge_px(e_s, gy, gu, gv, co, EN, pp, band, n, &cv);
+        CHECK_MSG(!memcmp(e_c, e_s, sizeof(e_c)), "edge_px n %d tau %g: variant differs", n,
+                  cv.tau);
+        for (int i = 0; i < n; i++) {
+            /* first principles, in double */
+            double p = pp[i], q = (double)co[i] * gy[i] + (double)co[EN + i] * gu[i] +
+                                  (double)co[2 * EN + i] * gv[i] + co[3 * EN + i];
+            if (band[i] == 0 || (band[i] == 1 && q > p))
+                q = p;
+            if (cv.tau > 0.0f) {
+                double g = (cv.tau - fabs(2.0 * p - 1.0)) / cv.tau;
+                g = g < 0.0 ? 0.0 : g > 1.0 ? 1.0 : g;
+                q = p + g * (q - p);
+            }
+            double v = (q - 0.5) * (band[i] ? cv.g_in : cv.g_out) + 128.0;
+            v = v < 0.0 ? 0.0 : v > 255.0 ? 255.0 : v;
+            CHECK_MSG(fabs(v - e_c[i]) < 1.001, "edge_px C: %d, want %.3f", e_c[i], v);
+            edge_seen[band[i]]++;
+            clip_lo += e_c[i] == 0;
+            clip_hi += e_c[i] == 255;
+            mid += e_c[i] > 0 && e_c[i] < 255;
+        }
+        CHECK_MSG(e_c[n] == 0x33, "edge_px wrote past n = %d", n);
+    }
+    CHECK_MSG(edge_seen[0] && edge_seen[1] && edge_seen[2] && clip_lo && clip_hi && mid > 100,
+              "edge_px inputs did not cover every case");
     /* the sliding sums drift from a direct sum only by rounding */
     CHECK_MSG(worst_ref < 2e-5, "box_h C against direct sums: worst %.3g", worst_ref);
     if (!have_simd) {

@@ -89,3 +89,48 @@ void cc_matte_box_v_avx2(float *dst, float *acc, const float *add, const float *
     if (i < n)
         cc_matte_box_v_c(dst + i, acc + i, add ? add + i : NULL, sub ? sub + i : NULL, inv, n - i);
 }
+
+/* Eight pixels a step; the selects and clamps of the C reference as blends, min and max
+ * (the same values for every non-NaN input). */
+void cc_matte_edge_px_avx2(uint8_t *dst, const float *gy, const float *gu, const float *gv,
+                           const float *co, int cstride, const float *pp, const uint8_t *band,
+                           int n, const CcMatteCurve *c)
+{
+    const float *ay = co, *au = co + cstride, *av = co + 2 * (size_t)cstride;
+    const float *b = co + 3 * (size_t)cstride;
+    const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f), two = _mm256_set1_ps(2.0f);
+    const __m256 zero = _mm256_setzero_ps(), c128 = _mm256_set1_ps(128.0f);
+    const __m256 c255 = _mm256_set1_ps(255.0f), sign = _mm256_set1_ps(-0.0f);
+    const __m256 tau = _mm256_set1_ps(c->tau), itau = _mm256_set1_ps(c->inv_tau);
+    const __m256 gin = _mm256_set1_ps(c->g_in), gout = _mm256_set1_ps(c->g_out);
+    const int gate = c->tau > 0.0f;
+    int x = 0;
+    for (; x + 8 <= n; x += 8) {
+        const __m256 p = _mm256_loadu_ps(pp + x);
+        __m256 q = _mm256_mul_ps(_mm256_loadu_ps(ay + x), _mm256_loadu_ps(gy + x));
+        q = _mm256_add_ps(q, _mm256_mul_ps(_mm256_loadu_ps(au + x), _mm256_loadu_ps(gu + x)));
+        q = _mm256_add_ps(q, _mm256_mul_ps(_mm256_loadu_ps(av + x), _mm256_loadu_ps(gv + x)));
+        q = _mm256_add_ps(q, _mm256_loadu_ps(b + x));
+        /* band bytes to lane masks: off (0), rim (1) */
+        const __m256i bd = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(band + x)));
+        const __m256 off = _mm256_castsi256_ps(_mm256_cmpeq_epi32(bd, _mm256_setzero_si256()));
+        const __m256 rim = _mm256_castsi256_ps(_mm256_cmpeq_epi32(bd, _mm256_set1_epi32(1)));
+        const __m256 take_p = _mm256_or_ps(off, _mm256_and_ps(rim, _mm256_cmp_ps(q, p, _CMP_GT_OQ)));
+        q = _mm256_blendv_ps(q, p, take_p);
+        if (gate) {
+            const __m256 d = _mm256_andnot_ps(sign, _mm256_sub_ps(_mm256_mul_ps(two, p), one));
+            __m256 g = _mm256_mul_ps(_mm256_sub_ps(tau, d), itau);
+            g = _mm256_max_ps(_mm256_min_ps(g, one), zero);
+            q = _mm256_add_ps(p, _mm256_mul_ps(g, _mm256_sub_ps(q, p)));
+        }
+        __m256 v = _mm256_mul_ps(_mm256_sub_ps(q, half), _mm256_blendv_ps(gin, gout, off));
+        v = _mm256_add_ps(v, c128);
+        v = _mm256_max_ps(_mm256_min_ps(v, c255), zero);
+        const __m256i iv = _mm256_cvttps_epi32(v);
+        const __m128i w16 = _mm_packus_epi32(_mm256_castsi256_si128(iv), _mm256_extracti128_si256(iv, 1));
+        _mm_storel_epi64((__m128i *)(dst + x), _mm_packus_epi16(w16, w16));
+    }
+    if (x < n)
+        cc_matte_edge_px_c(dst + x, gy + x, gu + x, gv + x, co + x, cstride, pp + x, band + x,
+                           n - x, c);
+}
