@@ -8,6 +8,9 @@
  *   speex-mdf   speexdsp's MDF echo canceller, 500 ms filter, 10 ms frames (no delay search)
  *   speex-pp    MDF + speexdsp's preprocessor with its residual-echo suppression and
  *               denoiser (the usual speexdsp chain)
+ *   webrtc-aec  webrtc-audio-processing 0.3 (bench/echo_webrtc.cc): AEC, extended filter,
+ *               delay-agnostic, high-pass; webrtc: the same + its noise suppression (high)
+ *   ours-full   high-pass + echo + noise + AGC (CPU of the whole chain)
  * usage: echo_eval DIR [ENGINE...]   (DIR: $CLEANCAST_CACHE/data/echo or echo_ci)
  * Per case: ERLE (fst from 2 s; pc from the path change + 0.5 s), SI-SDR gain of the near end
  * in double talk (dt from 3 s) over the mic's, near-end level kept with the far end silent
@@ -29,6 +32,11 @@
 #include <speex/speex_preprocess.h>
 #endif
 
+#if CC_HAVE_WEBRTC_APM
+double cc_bench_webrtc_run(const float *mic, const float *far, float *out, long n, int rate,
+                           int ns, int out_lag);
+#endif
+
 static double cpu_s(void)
 {
     struct timespec ts;
@@ -48,7 +56,8 @@ static double run(const char *engine, const CcEchoCase *c, float *out)
         CcVoiceSettings s;
         cc_voice_default_settings(&s);
         s.sample_rate_hz = c->rate;
-        s.noise_suppress = !strcmp(engine, "ours");
+        s.noise_suppress = !strcmp(engine, "ours") || !strcmp(engine, "ours-full");
+        s.high_pass = s.agc = !strcmp(engine, "ours-full");
         s.echo_suppress = strcmp(engine, "ours-lin") != 0;
         CcVoiceProcessor *vp;
         if (cc_voice_open(&vp, model, &s) < 0)
@@ -68,6 +77,15 @@ static double run(const char *engine, const CcEchoCase *c, float *out)
         cc_voice_close(&vp);
         return t;
     }
+#if CC_HAVE_WEBRTC_APM
+    if (!strncmp(engine, "webrtc", 6)) {
+        /* the APM's output lag at 48 kHz: 383 samples (band split), 671 with its noise
+           suppression; found as the shift with the largest near-end correlation on the nst
+           cases (0..999 searched; both rooms agree within one sample) */
+        int ns = !strcmp(engine, "webrtc");
+        return cc_bench_webrtc_run(c->mic, c->far, out, (long)n, c->rate, ns, ns ? 671 : 383);
+    }
+#endif
 #if CC_HAVE_SPEEXDSP
     if (!strncmp(engine, "speex", 5)) {
         int pp = !strcmp(engine, "speex-pp");
@@ -114,7 +132,7 @@ static double run(const char *engine, const CcEchoCase *c, float *out)
     return -1;
 }
 
-#define MAXE 8
+#define MAXE 10
 #define MAXC 64
 
 int main(int argc, char **argv)
@@ -124,8 +142,14 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *dir = argv[1];
-    const char *engines[MAXE] = { "ours", "ours-aec", "ours-lin", "speex-mdf", "speex-pp" };
-    int ne = 5;
+    const char *engines[MAXE] = { "ours", "ours-aec", "ours-lin", "speex-mdf", "speex-pp",
+#if CC_HAVE_WEBRTC_APM
+                                  "webrtc-aec", "webrtc",
+#endif
+                                  "ours-full" };
+    int ne = 0;
+    while (ne < MAXE && engines[ne])
+        ne++;
     if (argc > 2) {
         ne = 0;
         for (int i = 2; i < argc && ne < MAXE; i++)

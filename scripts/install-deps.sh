@@ -17,7 +17,7 @@ PKGS=(
   gstreamer1.0-plugins-ugly gstreamer1.0-libav time
   clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 chromium
   libpipewire-0.3-dev gstreamer1.0-pipewire
-  libebur128-dev
+  libebur128-dev libwebrtc-audio-processing-dev
 )
 
 missing=()
