@@ -8,6 +8,8 @@
 //    models) against @jitsi/rnnoise-wasm 0.2.1 in jitsi-meet's worklet shape, as render wall
 //    time over a ring-only worklet, per 10 ms of audio.
 //   node bench/web_bench.mjs FRAMES_DIR N WARM
+//   env CC_BENCH_BASE_DIST=DIR: also another build's dist/ (e.g. one made from an older commit)
+//   in the same browser, on the same frames, interleaved with ours: rows 'base SIMD128'.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,11 +25,19 @@ const q = (v, p) => { const s = [...v].sort((a, b) => a - b); return s[Math.min(
 const f1 = (x) => x.toFixed(1).padStart(8);
 
 const off = await openOfficial();
-const server = await startServer({ extra: { bench: `${here}/web`, frames: dir, jitsi: `${CACHE}/models/jitsi-rnnoise-wasm/dist` } });
-const page = await off.context.newPage();
-page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
-await page.goto(`http://127.0.0.1:${server.address().port}/extra/bench/bench.html`);
-await page.waitForFunction(() => window.benchReady, null, { timeout: 30000 });
+const baseDist = process.env.CC_BENCH_BASE_DIST;
+const server = await startServer({ extra: { bench: `${here}/web`, frames: dir, jitsi: `${CACHE}/models/jitsi-rnnoise-wasm/dist`,
+  ...(baseDist ? { basedist: path.resolve(baseDist) } : {}) } });
+async function openBench(query) {
+  const p = await off.context.newPage();
+  p.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
+  await p.goto(`http://127.0.0.1:${server.address().port}/extra/bench/bench.html${query}`);
+  await p.waitForFunction(() => window.benchReady, null, { timeout: 30000 });
+  return p;
+}
+const page = await openBench('');
+const basePage = baseDist ? await openBench('?dist=/extra/basedist/') : null;
+if (baseDist) console.log(`# base: ${baseDist}`);
 console.log(`# Chromium ${off.browserVersion}; ${n} frames per size after ${warm} warm-up; load before: ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 
 await off.setModel(0);
@@ -39,18 +49,28 @@ for (const [w, h] of SIZES) {
   const o = await off.time(frames, w, h, warm);
   res[`official ${h}`] = med(o.ms);
   console.log(`official (CPU inference)  ${`${w}x${h}`.padEnd(10)} ${f1(med(o.ms))} ${f1(q(o.ms, 0.1))} ${f1(q(o.ms, 0.9))}`);
-  for (const simd of [true, false]) {
-    const r = await page.evaluate((a) => window.timeVideo(a), { w, h, n, warm, simd, model: '/models/selfie_segmentation.tflite' });
+  const runs = [['ours SIMD128 ', page, true, 'simd'], ['ours baseline', page, false, 'base']];
+  if (basePage) runs.push(['base SIMD128 ', basePage, true, 'prev']);
+  for (const [name, pg, simd, key] of runs) {
+    const r = await pg.evaluate((a) => window.timeVideo(a), { w, h, n, warm, simd, model: '/models/selfie_segmentation.tflite' });
     const all = r.rows.map((x) => x.all);
-    res[`ours ${simd ? 'simd' : 'base'} ${h}`] = med(all);
-    console.log(`ours ${simd ? 'SIMD128 ' : 'baseline'}            ${`${w}x${h}`.padEnd(10)} ${f1(med(all))} ${f1(q(all, 0.1))} ${f1(q(all, 0.9))} ${f1(med(r.rows.map((x) => x.seg)))} (${med(r.rows.map((x) => x.inferMs)).toFixed(1)} ${med(r.rows.map((x) => x.refineMs)).toFixed(1)}) ${f1(med(r.rows.map((x) => x.comp)))}`);
+    res[`ours ${key} ${h}`] = med(all);
+    console.log(`${name}            ${`${w}x${h}`.padEnd(10)} ${f1(med(all))} ${f1(q(all, 0.1))} ${f1(q(all, 0.9))} ${f1(med(r.rows.map((x) => x.seg)))} (${med(r.rows.map((x) => x.inferMs)).toFixed(1)} ${med(r.rows.map((x) => x.refineMs)).toFixed(1)}) ${f1(med(r.rows.map((x) => x.comp)))}`);
   }
 }
 for (const [, h] of SIZES)
-  console.log(`# ${h}p: official / ours SIMD128 = ${(res[`official ${h}`] / res[`ours simd ${h}`]).toFixed(2)}x; SIMD128 speed-up over baseline wasm ${(res[`ours base ${h}`] / res[`ours simd ${h}`]).toFixed(2)}x`);
+  console.log(`# ${h}p: official / ours SIMD128 = ${(res[`official ${h}`] / res[`ours simd ${h}`]).toFixed(2)}x; SIMD128 speed-up over baseline wasm ${(res[`ours base ${h}`] / res[`ours simd ${h}`]).toFixed(2)}x` +
+    (basePage ? `; official / base SIMD128 = ${(res[`official ${h}`] / res[`ours prev ${h}`]).toFixed(2)}x` : ''));
 
 const seconds = 20, reps = 3;
-const a = await page.evaluate((x) => window.timeAudio(x), { seconds, reps, simd: true });
+// reps rounds; each round runs every worklet once (and the base build's, interleaved)
+const a = {}, b = {};
+for (let r = 0; r < reps; r++) {
+  for (const [pg, into] of basePage ? [[page, a], [basePage, b]] : [[page, a]]) {
+    const x = await pg.evaluate((o) => window.timeAudio(o), { seconds, reps: 1, simd: true });
+    for (const [k, v] of Object.entries(x)) (into[k] ??= []).push(...v);
+  }
+}
 const per10 = (ms) => 1000 * ms / (seconds * 100); // us per 10 ms of audio
 const pass = Math.min(...a.pass.map((x) => x.ms));
 console.log(`\naudio: ${seconds} s at 48 kHz in an OfflineAudioContext, best of ${reps}; ring-only worklet ${pass.toFixed(0)} ms`);
@@ -65,7 +85,20 @@ for (const k of ['jitsi', 'rnnoise', 'rnnoise2']) {
   console.log(`${name.padEnd(28)} ${f1(best)}   ${f1(cost[k])}                ${f1(per10(busy))}`);
 }
 console.log(`# jitsi / ours: rnnoise ${(cost.jitsi / cost.rnnoise).toFixed(2)}x, rnnoise2 ${(cost.jitsi / cost.rnnoise2).toFixed(2)}x`);
+if (basePage) {
+  const bpass = Math.min(...b.pass.map((x) => x.ms));
+  const bcost = {};
+  for (const k of ['jitsi', 'rnnoise', 'rnnoise2']) {
+    const best = Math.min(...b[k].map((x) => x.ms));
+    const st = b[k].find((x) => x.ms === best).st;
+    const busy = st ? (st.busyMs ?? st.meanUs * st.quanta / 1000) : NaN;
+    bcost[k] = per10(best - bpass);
+    if (k !== 'jitsi') console.log(`${`base SIMD128, ${k}`.padEnd(28)} ${f1(best)}   ${f1(bcost[k])}                ${f1(per10(busy))}`);
+  }
+  console.log(`# base page: ring-only ${bpass.toFixed(0)} ms, jitsi ${f1(bcost.jitsi)} us; jitsi / base: rnnoise ${(bcost.jitsi / bcost.rnnoise).toFixed(2)}x, rnnoise2 ${(bcost.jitsi / bcost.rnnoise2).toFixed(2)}x`);
+}
 console.log(`# load after: ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 await page.close();
+await basePage?.close();
 server.close();
 await off.close();

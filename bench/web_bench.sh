@@ -5,7 +5,8 @@
 # thread) for the SIMD128-vs-native ratio.  Figures: bench/web_results.md.
 #   bench/web_bench.sh [NATIVE_BUILD_DIR (default build)]
 #   env: CC_BENCH_CLIP (default $CLEANCAST_CACHE/data/video/cap12_20s.y4m), CC_BENCH_FRAMES (20),
-#        CC_BENCH_WARM (10)
+#        CC_BENCH_WARM (10), CC_BENCH_BASE_DIST (another build's dist/, e.g. from an older
+#        commit: its SIMD128 rows 'base' in the same run)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
