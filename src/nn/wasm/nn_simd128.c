@@ -106,6 +106,25 @@ void cc_nn_dwconv_simd128(float *y, const float *x, const float *w, const float 
             const int kx0 = ix0 < 0 ? -ix0 : 0, kx1 = p->iw - ix0 < p->kw ? p->iw - ix0 : p->kw;
             float *o = y + ((size_t)oy * p->ow + ox) * c;
             int ch = 0;
+            for (; ch + 16 <= c; ch += 16) { /* 4 accumulators: fewer window walks */
+                v128_t a0 = wasm_v128_load(bias + ch), a1 = wasm_v128_load(bias + ch + 4);
+                v128_t a2 = wasm_v128_load(bias + ch + 8), a3 = wasm_v128_load(bias + ch + 12);
+                for (int ky = ky0; ky < ky1; ky++) {
+                    const float *xr = x + ((size_t)(iy0 + ky) * p->iw + ix0) * c + ch;
+                    const float *wr = w + (size_t)ky * p->kw * c + ch;
+                    for (int kx = kx0; kx < kx1; kx++) {
+                        const float *xp = xr + (size_t)kx * c, *wp = wr + (size_t)kx * c;
+                        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(xp), wasm_v128_load(wp)));
+                        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load(xp + 4), wasm_v128_load(wp + 4)));
+                        a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_v128_load(xp + 8), wasm_v128_load(wp + 8)));
+                        a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_v128_load(xp + 12), wasm_v128_load(wp + 12)));
+                    }
+                }
+                wasm_v128_store(o + ch, vclamp(a0, vlo, vhi));
+                wasm_v128_store(o + ch + 4, vclamp(a1, vlo, vhi));
+                wasm_v128_store(o + ch + 8, vclamp(a2, vlo, vhi));
+                wasm_v128_store(o + ch + 12, vclamp(a3, vlo, vhi));
+            }
             for (; ch + 8 <= c; ch += 8) {
                 v128_t a0 = wasm_v128_load(bias + ch), a1 = wasm_v128_load(bias + ch + 4);
                 for (int ky = ky0; ky < ky1; ky++) {
