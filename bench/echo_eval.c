@@ -11,7 +11,10 @@
  *   webrtc-aec  webrtc-audio-processing 0.3 (bench/echo_webrtc.cc): AEC, extended filter,
  *               delay-agnostic, high-pass; webrtc: the same + its noise suppression (high)
  *   ours-full   high-pass + echo + noise + AGC (CPU of the whole chain)
- * usage: echo_eval DIR [ENGINE...]   (DIR: $CLEANCAST_CACHE/data/echo or echo_ci)
+ *   ours-ns     noise suppression alone, ours-hpagc high-pass + AGC alone (CPU per stage;
+ *               their ERLE is what the chain gets without echo cancellation)
+ * usage: echo_eval DIR [ENGINE...]   (DIR: $CLEANCAST_CACHE/data/echo or echo_ci; no
+ *        ENGINE: every one this build has)
  * Per case: ERLE (fst from 2 s; pc from the path change + 0.5 s), SI-SDR gain of the near end
  * in double talk (dt from 3 s) over the mic's, near-end level kept with the far end silent
  * (nst), CPU per 10 ms of 48 kHz. Then the means and worst per engine.
@@ -56,8 +59,10 @@ static double run(const char *engine, const CcEchoCase *c, float *out)
         CcVoiceSettings s;
         cc_voice_default_settings(&s);
         s.sample_rate_hz = c->rate;
-        s.noise_suppress = !strcmp(engine, "ours") || !strcmp(engine, "ours-full");
-        s.high_pass = s.agc = !strcmp(engine, "ours-full");
+        s.noise_suppress = !strcmp(engine, "ours") || !strcmp(engine, "ours-full") ||
+                           !strcmp(engine, "ours-ns");
+        s.high_pass = s.agc = !strcmp(engine, "ours-full") || !strcmp(engine, "ours-hpagc");
+        s.echo_cancel = strcmp(engine, "ours-ns") && strcmp(engine, "ours-hpagc");
         s.echo_suppress = strcmp(engine, "ours-lin") != 0;
         CcVoiceProcessor *vp;
         if (cc_voice_open(&vp, model, &s) < 0)
@@ -132,7 +137,7 @@ static double run(const char *engine, const CcEchoCase *c, float *out)
     return -1;
 }
 
-#define MAXE 10
+#define MAXE 12
 #define MAXC 64
 
 int main(int argc, char **argv)
@@ -142,7 +147,10 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *dir = argv[1];
-    const char *engines[MAXE] = { "ours", "ours-aec", "ours-lin", "speex-mdf", "speex-pp",
+    const char *engines[MAXE] = { "ours", "ours-aec", "ours-lin", "ours-ns", "ours-hpagc",
+#if CC_HAVE_SPEEXDSP
+                                  "speex-mdf", "speex-pp",
+#endif
 #if CC_HAVE_WEBRTC_APM
                                   "webrtc-aec", "webrtc",
 #endif
