@@ -67,34 +67,61 @@ void cc_wacc1_simd128(uint16_t *acc, uint16_t *accw, const uint8_t *src, const u
         cc_wacc1_c(acc + i, accw + i, src + i, m + i, n - i, shift, first);
 }
 
+/*
+ * waccn for 4 channels, one instance per shift (0..5) so that V8 shifts by an immediate (a
+ * variable i16x8 shift costs it a mask and a move per shift), and the first row's stores
+ * apart from the accumulating ones.
+ */
+#define WACCN4(SH)                                                                            \
+    static void waccn4_##SH(uint16_t *acc, uint16_t *accw, const uint8_t *src,               \
+                            const uint8_t *m, int w, int first)                               \
+    {                                                                                         \
+        const v128_t rnd = U16((uint16_t)(1u << SH >> 1)), k256 = U16(256);                  \
+        for (int x = 0; x + 8 <= w; x += 8) {                                                 \
+            v128_t wt = wasm_i16x8_sub(k256, wasm_u16x8_load8x8(m + x)); /* 8 pixels */      \
+            v128_t s0 = LD(src + 4 * x), s1 = LD(src + 4 * x + 16);                           \
+            /* each pixel's weight on its 4 channels: u16 lanes of wt, pairs of pixels */     \
+            v128_t w01 = wasm_i8x16_shuffle(wt, wt, 0, 1, 0, 1, 0, 1, 0, 1, 2, 3, 2, 3, 2, 3, 2, 3);         \
+            v128_t w23 = wasm_i8x16_shuffle(wt, wt, 4, 5, 4, 5, 4, 5, 4, 5, 6, 7, 6, 7, 6, 7, 6, 7);         \
+            v128_t w45 = wasm_i8x16_shuffle(wt, wt, 8, 9, 8, 9, 8, 9, 8, 9, 10, 11, 10, 11, 10, 11, 10, 11); \
+            v128_t w67 = wasm_i8x16_shuffle(wt, wt, 12, 13, 12, 13, 12, 13, 12, 13, 14, 15, 14, 15, 14, 15, 14, 15); \
+            v128_t v[4] = {                                                                   \
+                wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_mul(wasm_u16x8_extend_low_u8x16(s0), w01), rnd), SH),  \
+                wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_mul(wasm_u16x8_extend_high_u8x16(s0), w23), rnd), SH), \
+                wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_mul(wasm_u16x8_extend_low_u8x16(s1), w45), rnd), SH),  \
+                wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_mul(wasm_u16x8_extend_high_u8x16(s1), w67), rnd), SH), \
+            };                                                                                \
+            uint16_t *a = acc + 4 * x;                                                        \
+            if (first) {                                                                      \
+                for (int k = 0; k < 4; k++)                                                   \
+                    ST(a + 8 * k, v[k]);                                                      \
+                ST(accw + x, wt);                                                             \
+            } else {                                                                          \
+                for (int k = 0; k < 4; k++)                                                   \
+                    ST(a + 8 * k, wasm_i16x8_add(LD(a + 8 * k), v[k]));                       \
+                ST(accw + x, wasm_i16x8_add(LD(accw + x), wt));                               \
+            }                                                                                 \
+        }                                                                                     \
+    }
+WACCN4(0)
+WACCN4(1)
+WACCN4(2)
+WACCN4(3)
+WACCN4(4)
+WACCN4(5)
+
 void cc_waccn_simd128(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m, int w,
                       int nc, int shift, int first)
 {
-    if (nc != 4) {
+    if (nc != 4 || shift < 0 || shift > 5) {
         cc_waccn_c(acc, accw, src, m, w, nc, shift, first);
         return;
     }
-    const v128_t rnd = U16((uint16_t)(1u << shift >> 1)), k256 = U16(256);
-    int x = 0;
-    for (; x + 8 <= w; x += 8) {
-        v128_t wt = wasm_i16x8_sub(k256, wasm_u16x8_load8x8(m + x)); /* 8 pixels' weights */
-        v128_t s0 = LD(src + 4 * x), s1 = LD(src + 4 * x + 16);
-        /* the weight of each pixel on its 4 channels: u16 lanes 0..7 of wt, pairs of pixels */
-        v128_t w01 = wasm_i8x16_shuffle(wt, wt, 0, 1, 0, 1, 0, 1, 0, 1, 2, 3, 2, 3, 2, 3, 2, 3);
-        v128_t w23 = wasm_i8x16_shuffle(wt, wt, 4, 5, 4, 5, 4, 5, 4, 5, 6, 7, 6, 7, 6, 7, 6, 7);
-        v128_t w45 = wasm_i8x16_shuffle(wt, wt, 8, 9, 8, 9, 8, 9, 8, 9, 10, 11, 10, 11, 10, 11, 10, 11);
-        v128_t w67 = wasm_i8x16_shuffle(wt, wt, 12, 13, 12, 13, 12, 13, 12, 13, 14, 15, 14, 15, 14, 15, 14, 15);
-        v128_t v[4] = {
-            wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_mul(wasm_u16x8_extend_low_u8x16(s0), w01), rnd), shift),
-            wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_mul(wasm_u16x8_extend_high_u8x16(s0), w23), rnd), shift),
-            wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_mul(wasm_u16x8_extend_low_u8x16(s1), w45), rnd), shift),
-            wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_mul(wasm_u16x8_extend_high_u8x16(s1), w67), rnd), shift),
-        };
-        uint16_t *a = acc + 4 * x;
-        for (int k = 0; k < 4; k++)
-            ST(a + 8 * k, first ? v[k] : wasm_i16x8_add(LD(a + 8 * k), v[k]));
-        ST(accw + x, first ? wt : wasm_i16x8_add(LD(accw + x), wt));
-    }
+    static void (*const fn[6])(uint16_t *, uint16_t *, const uint8_t *, const uint8_t *, int, int) = {
+        waccn4_0, waccn4_1, waccn4_2, waccn4_3, waccn4_4, waccn4_5,
+    };
+    fn[shift](acc, accw, src, m, w, first);
+    const int x = w & ~7;
     if (x < w)
         cc_waccn_c(acc + 4 * x, accw + x, src + 4 * x, m + x, w - x, nc, shift, first);
 }
