@@ -313,19 +313,8 @@ static void steady(CcMatte *m, const float *prob, const float *tensor)
         m->have_state = 1;
         return;
     }
-    for (int i = 0; i < n; i++) {
-        const float *a = tensor + i * 3, *b = m->prev_in + i * 3;
-        float motion = (fabsf(a[0] - b[0]) + fabsf(a[1] - b[1]) + fabsf(a[2] - b[2])) * (1.0f / 3.0f);
-        /* p and s below 1e-6 are 0: the net's far-background 1e-40s and a state decaying
-         * towards them are denormal, hundreds of cycles per operation (1 ms a frame) */
-        const float pv = prob[i] < 1e-6f ? 0.0f : prob[i];
-        float d = pv - m->state[i];
-        float k = m->kmin + m->gain_motion * motion + (d < 0.0f ? m->gain_drop : m->gain_prob) * fabsf(d);
-        if (k > 1.0f)
-            k = 1.0f;
-        const float sv = m->state[i] + k * d;
-        m->state[i] = sv < 1e-6f ? 0.0f : sv;
-    }
+    const CcMatteSteady g = { m->kmin, m->gain_motion, m->gain_prob, m->gain_drop };
+    m->dsp.steady(m->state, prob, tensor, m->prev_in, n, &g);
     memcpy(m->prev_in, tensor, (size_t)n * 3 * sizeof(float));
 }
 

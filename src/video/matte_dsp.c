@@ -45,6 +45,24 @@ void cc_matte_box_v_c(float *dst, float *acc, const float *add, const float *sub
         dst[i] = acc[i] * inv;
 }
 
+void cc_matte_steady_c(float *state, const float *prob, const float *tensor, const float *prev,
+                       int n, const CcMatteSteady *g)
+{
+    for (int i = 0; i < n; i++) {
+        const float *a = tensor + i * 3, *b = prev + i * 3;
+        float motion = (fabsf(a[0] - b[0]) + fabsf(a[1] - b[1]) + fabsf(a[2] - b[2])) * (1.0f / 3.0f);
+        /* p and s below 1e-6 are 0: the net's far-background 1e-40s and a state decaying
+         * towards them are denormal, hundreds of cycles per operation (1 ms a frame) */
+        const float pv = prob[i] < 1e-6f ? 0.0f : prob[i];
+        float d = pv - state[i];
+        float k = g->kmin + g->gain_motion * motion + (d < 0.0f ? g->gain_drop : g->gain_prob) * fabsf(d);
+        if (k > 1.0f)
+            k = 1.0f;
+        const float sv = state[i] + k * d;
+        state[i] = sv < 1e-6f ? 0.0f : sv;
+    }
+}
+
 void cc_matte_edge_px_c(uint8_t *dst, const float *gy, const float *gu, const float *gv,
                         const float *co, int cstride, const float *pp, const uint8_t *band,
                         int n, const CcMatteCurve *c)
@@ -70,6 +88,7 @@ void cc_matte_edge_px_c(uint8_t *dst, const float *gy, const float *gu, const fl
 void cc_matte_dsp_init_c(CcMatteDsp *dsp)
 {
     dsp->edge_px = cc_matte_edge_px_c;
+    dsp->steady = cc_matte_steady_c;
     dsp->box_h = cc_matte_box_h_c;
     dsp->box_v = cc_matte_box_v_c;
 }

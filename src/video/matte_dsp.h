@@ -18,6 +18,11 @@ typedef struct CcMatteCurve {
     float g_in, g_out;  /* 255 x contrast gain in and outside the band */
 } CcMatteCurve;
 
+/* Gains of the temporal steadying (see steady). */
+typedef struct CcMatteSteady {
+    float kmin, gain_motion, gain_prob, gain_drop;
+} CcMatteSteady;
+
 typedef struct CcMatteDsp {
     /*
      * Horizontal box mean of one interleaved row: dst[x, c] = mean of src[k, c] over
@@ -39,6 +44,14 @@ typedef struct CcMatteDsp {
      * dst = (uint8)clamp((q - 0.5) G + 128, 0, 255), G = g_in in the band, else g_out.
      * Plain multiplies and adds in this order (no FMA): every variant gives the same bytes.
      */
+    /*
+     * Temporal steadying of n model pixels: motion = mean over the 3 channels of
+     * |tensor - prev| (interleaved (n, 3)), p = prob (0 below 1e-6), d = p - state,
+     * k = min(kmin + gain_motion motion + (d < 0 ? gain_drop : gain_prob) |d|, 1),
+     * state += k d (0 below 1e-6). Same operations in every variant.
+     */
+    void (*steady)(float *state, const float *prob, const float *tensor, const float *prev,
+                   int n, const CcMatteSteady *g);
     void (*edge_px)(uint8_t *dst, const float *gy, const float *gu, const float *gv,
                     const float *co, int cstride, const float *pp, const uint8_t *band, int n,
                     const CcMatteCurve *c);
@@ -56,6 +69,10 @@ void cc_matte_dsp_init_wasm(CcMatteDsp *dsp);
 
 void cc_matte_box_h_c(float *dst, const float *src, int w, int nc, int r);
 void cc_matte_box_v_c(float *dst, float *acc, const float *add, const float *sub, float inv, int n);
+void cc_matte_steady_c(float *state, const float *prob, const float *tensor, const float *prev,
+                       int n, const CcMatteSteady *g);
+void cc_matte_steady_avx2(float *state, const float *prob, const float *tensor,
+                          const float *prev, int n, const CcMatteSteady *g);
 void cc_matte_edge_px_c(uint8_t *dst, const float *gy, const float *gu, const float *gv,
                         const float *co, int cstride, const float *pp, const uint8_t *band,
                         int n, const CcMatteCurve *c);

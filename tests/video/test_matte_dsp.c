@@ -2,7 +2,8 @@
  * checkasm-style: every matte kernel variant this CPU has against the C reference, and the C
  * reference against a direct sum (first principles), on random inputs: widths from 1 to past
  * the SIMD width, radii 0 to past the width (the window clipped at both ends), 4 and 16
- * interleaved channels, NULL add/sub rows; the edge pixels' output curve over every band class.
+ * interleaved channels, NULL add/sub rows; the edge pixels' output curve over every band class;
+ * the temporal steadying.
  * The variants do the same float operations in the same order as C: the results must be
  * identical.
  */
@@ -27,7 +28,7 @@ int main(void)
     cc_matte_dsp_init_c(&c);
     cc_matte_dsp_init(&best);
     const int have_simd = best.box_h != c.box_h || best.box_v != c.box_v ||
-                          best.edge_px != c.edge_px;
+                          best.edge_px != c.edge_px || best.steady != c.steady;
     static float src[WMAX * NCMAX], out_c[WMAX * NCMAX + 8], out_s[WMAX * NCMAX + 8];
     static float acc_c[WMAX * NCMAX], acc_s[WMAX * NCMAX], add[WMAX * NCMAX], sub[WMAX * NCMAX];
     unsigned seed = 7;
@@ -117,6 +118,49 @@ int main(void)
     }
     CHECK_MSG(edge_seen[0] && edge_seen[1] && edge_seen[2] && clip_lo && clip_hi && mid > 100,
               "edge_px inputs did not cover every case");
+    /* temporal steadying: falling and rising p, k clamped and not, p and state below the
+     * 1e-6 floor, lengths past the vector width */
+    enum { SN = 61 };
+    static float st_c[SN], st_s[SN], prob[SN], tens[3 * SN], prev[3 * SN], st0[SN];
+    int falls = 0, rises = 0, clamped = 0, floored = 0, moving = 0;
+    const CcMatteSteady sg = { 0.5f, 12.0f, 2.0f, 4.0f };
+    for (int iter = 0; iter < 200; iter++) {
+        const int n = 1 + iter % SN;
+        for (int i = 0; i < n; i++) {
+            const int kind = (int)((seed >> 11) % 5);
+            prob[i] = kind == 0 ? 1e-30f : kind == 1 ? 5e-7f : frand(&seed, 0.0f, 1.0f);
+            st0[i] = st_c[i] = st_s[i] = iter % 3 == 0 ? 2e-6f : frand(&seed, 0.0f, 1.0f);
+            for (int k = 0; k < 3; k++) {
+                tens[3 * i + k] = frand(&seed, 0.0f, 1.0f);
+                /* still, slight motion (k between kmin and 1) or a jump (k clamped) */
+                prev[3 * i + k] = iter % 4 == 0 ? tens[3 * i + k]
+                                : iter % 4 == 3 ? frand(&seed, 0.0f, 1.0f)
+                                : tens[3 * i + k] + frand(&seed, -0.03f, 0.03f);
+            }
+        }
+        c.steady(st_c, prob, tens, prev, n, &sg);
+        best.steady(st_s, prob, tens, prev, n, &sg);
+        CHECK_MSG(!memcmp(st_c, st_s, (size_t)n * sizeof(float)), "steady n %d: variant differs", n);
+        for (int i = 0; i < n; i++) {
+            double mo = 0;
+            for (int k = 0; k < 3; k++)
+                mo += fabs((double)tens[3 * i + k] - prev[3 * i + k]);
+            mo /= 3.0;
+            double p = prob[i] < 1e-6f ? 0.0 : prob[i], d = p - st0[i];
+            double k = sg.kmin + sg.gain_motion * mo + (d < 0 ? sg.gain_drop : sg.gain_prob) * fabs(d);
+            clamped += k > 1.0;
+            moving += k < 1.0 && mo > 0.005;
+            k = k > 1.0 ? 1.0 : k;
+            double want = st0[i] + k * d;
+            floored += want < 1e-6;
+            want = want < 1e-6 ? 0.0 : want;
+            falls += d < 0;
+            rises += d > 0;
+            CHECK_MSG(fabs(want - st_c[i]) < 1e-5, "steady C: %g, want %g", st_c[i], want);
+        }
+    }
+    CHECK_MSG(falls && rises && clamped && floored > 10 && moving > 100,
+              "steady inputs did not cover every case");
     /* the sliding sums drift from a direct sum only by rounding */
     CHECK_MSG(worst_ref < 2e-5, "box_h C against direct sums: worst %.3g", worst_ref);
     if (!have_simd) {

@@ -134,3 +134,43 @@ void cc_matte_edge_px_avx2(uint8_t *dst, const float *gy, const float *gu, const
         cc_matte_edge_px_c(dst + x, gy + x, gu + x, gv + x, co + x, cstride, pp + x, band + x,
                            n - x, c);
 }
+
+/* Eight pixels a step. The interleaved (8, 3) tensor and previous input are differenced as
+ * three vectors, then each channel is gathered by two blends (into a fixed lane order) and
+ * one permute back to pixel order. */
+void cc_matte_steady_avx2(float *state, const float *prob, const float *tensor,
+                          const float *prev, int n, const CcMatteSteady *g)
+{
+    const __m256 sign = _mm256_set1_ps(-0.0f), tiny = _mm256_set1_ps(1e-6f);
+    const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
+    const __m256 third = _mm256_set1_ps(1.0f / 3.0f), kmin = _mm256_set1_ps(g->kmin);
+    const __m256 gm = _mm256_set1_ps(g->gain_motion), gp = _mm256_set1_ps(g->gain_prob);
+    const __m256 gd = _mm256_set1_ps(g->gain_drop);
+    const __m256i ix = _mm256_setr_epi32(0, 3, 6, 1, 4, 7, 2, 5);
+    const __m256i iy = _mm256_setr_epi32(1, 4, 7, 2, 5, 0, 3, 6);
+    const __m256i iz = _mm256_setr_epi32(2, 5, 0, 3, 6, 1, 4, 7);
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const float *a = tensor + (size_t)i * 3, *b = prev + (size_t)i * 3;
+        const __m256 v0 = _mm256_andnot_ps(sign, _mm256_sub_ps(_mm256_loadu_ps(a), _mm256_loadu_ps(b)));
+        const __m256 v1 = _mm256_andnot_ps(sign, _mm256_sub_ps(_mm256_loadu_ps(a + 8), _mm256_loadu_ps(b + 8)));
+        const __m256 v2 = _mm256_andnot_ps(sign, _mm256_sub_ps(_mm256_loadu_ps(a + 16), _mm256_loadu_ps(b + 16)));
+        const __m256 x = _mm256_permutevar8x32_ps(_mm256_blend_ps(_mm256_blend_ps(v0, v1, 0x92), v2, 0x24), ix);
+        const __m256 y = _mm256_permutevar8x32_ps(_mm256_blend_ps(_mm256_blend_ps(v0, v1, 0x24), v2, 0x49), iy);
+        const __m256 z = _mm256_permutevar8x32_ps(_mm256_blend_ps(_mm256_blend_ps(v0, v1, 0x49), v2, 0x92), iz);
+        const __m256 motion = _mm256_mul_ps(_mm256_add_ps(_mm256_add_ps(x, y), z), third);
+        __m256 p = _mm256_loadu_ps(prob + i);
+        p = _mm256_blendv_ps(p, zero, _mm256_cmp_ps(p, tiny, _CMP_LT_OQ));
+        const __m256 s = _mm256_loadu_ps(state + i);
+        const __m256 d = _mm256_sub_ps(p, s);
+        const __m256 gain = _mm256_blendv_ps(gp, gd, _mm256_cmp_ps(d, zero, _CMP_LT_OQ));
+        __m256 k = _mm256_add_ps(kmin, _mm256_mul_ps(gm, motion));
+        k = _mm256_add_ps(k, _mm256_mul_ps(gain, _mm256_andnot_ps(sign, d)));
+        k = _mm256_min_ps(k, one);
+        __m256 sv = _mm256_add_ps(s, _mm256_mul_ps(k, d));
+        sv = _mm256_blendv_ps(sv, zero, _mm256_cmp_ps(sv, tiny, _CMP_LT_OQ));
+        _mm256_storeu_ps(state + i, sv);
+    }
+    if (i < n)
+        cc_matte_steady_c(state + i, prob + i, tensor + (size_t)i * 3, prev + (size_t)i * 3, n - i, g);
+}

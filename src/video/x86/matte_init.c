@@ -8,4 +8,5 @@ void cc_matte_dsp_init_x86(CcMatteDsp *dsp)
     dsp->box_h = cc_matte_box_h_avx2;
     dsp->box_v = cc_matte_box_v_avx2;
     dsp->edge_px = cc_matte_edge_px_avx2;
+    dsp->steady = cc_matte_steady_avx2;
 }
