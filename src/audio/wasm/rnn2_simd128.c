@@ -135,12 +135,18 @@ static inline v128_t tanh4(v128_t x)
     v128_t den = ADD(MUL(ADD(MUL(SPLAT(CC_RNN2_TANH_D2), x2), SPLAT(CC_RNN2_TANH_D1)), x2),
                      SPLAT(CC_RNN2_TANH_D0));
     v128_t y = wasm_f32x4_div(num, den);
-    /* min(1, y), max(-1, y): what clang makes of the C's `1.0f < y ? 1.0f : y` and
-       `-1.0f > y ? -1.0f : y` for wasm (f32.min/max), so that a NaN comes out as the same
-       NaN as in the C build (pmin/pmax would keep the input NaN's sign) */
-    y = wasm_f32x4_min(SPLAT(1.0f), y);
-    y = wasm_f32x4_max(SPLAT(-1.0f), y);
-    return y;
+    if (__builtin_expect(wasm_v128_any_true(wasm_f32x4_ne(y, y)), 0)) {
+        /* a NaN lane (NaN in, or |x| so large that inf / inf): min(1, y), max(-1, y), what
+           clang makes of the C's `1.0f < y ? 1.0f : y` and `-1.0f > y ? -1.0f : y` for wasm
+           (f32.min/max), so that a NaN comes out as the same NaN as in the C build (pmin/pmax
+           would keep the input NaN's sign) */
+        y = wasm_f32x4_min(SPLAT(1.0f), y);
+        return wasm_f32x4_max(SPLAT(-1.0f), y);
+    }
+    /* no NaN: pmin/pmax (one instruction each in V8, f32x4.min/max take several) give the
+       same values, signed zeros included (the other operand is +-1) */
+    y = wasm_f32x4_pmin(y, SPLAT(1.0f));   /* 1 < y ? 1 : y */
+    return wasm_f32x4_pmax(y, SPLAT(-1.0f)); /* y < -1 ? -1 : y */
 }
 
 static inline v128_t sigmoid4(v128_t x)
