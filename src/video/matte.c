@@ -70,6 +70,7 @@ struct CcMatte {
     float *coefx;      /* (4, w) a_y, a_u, a_v, b interpolated to the pixels of one row */
     uint8_t *pxband;   /* (w) band class of each pixel of one row */
     uint8_t *cell;     /* (wh, ww) sure-0 / sure-255 / mixed working cells */
+    int *runs;         /* (ww + 1) first cell of each run of one class in a cell row, then ww */
     int *xs;           /* (ww + 1) first frame column of each working cell */
     CcMatteDsp dsp;
     CcTap *tx, *ty;    /* (ww), (wh): model size -> working size */
@@ -108,6 +109,7 @@ void cc_matte_close(CcMatte **pm)
     cc_free_aligned(m->coefx);
     cc_free_aligned(m->pxband);
     cc_free_aligned(m->cell);
+    cc_free_aligned(m->runs);
     cc_free_aligned(m->bandm);
     cc_free_aligned(m->bandt);
     cc_free_aligned(m->xs);
@@ -204,6 +206,7 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     bad |= !m->gU || !m->gV;
     bad |= !m->st16 || !m->tmp16 || !m->acc || !m->co4 || !m->mix_lo || !m->mix_hi;
     bad |= !(m->cell = cc_alloc_aligned(ws));
+    bad |= !(m->runs = cc_alloc_aligned(((size_t)m->ww + 1) * sizeof(int)));
     bad |= !m->bandm || !m->bandt;
     bad |= !(m->xs = cc_alloc_aligned(((size_t)m->ww + 1) * sizeof(int)));
     bad |= !(m->fY = falloc((size_t)w)) || !(m->fU = falloc((size_t)w)) || !(m->fV = falloc((size_t)w));
@@ -555,19 +558,29 @@ static void guide_span(const CcFrame *frame, int y, int xa, int xb, float *gy, f
     }
     switch (fmt) {
     case CC_PIX_I420:
-        for (int x = xa; x < xb; x++) {
+    case CC_PIX_NV12: {
+        /* luma as one contiguous (vectorisable) loop, chroma once per sample pair */
+        const int cs = fmt == CC_PIX_NV12 ? 2 : 1;
+        for (int x = xa; x < xb; x++)
             gy[x] = (r0[x] - y_off) * y_mul;
-            gu[x] = (ru[x >> 1] - 128.0f) * c_mul;
-            gv[x] = (rv[x >> 1] - 128.0f) * c_mul;
+        int x = xa;
+        if (x & 1) {
+            gu[x] = (ru[(x >> 1) * cs] - 128.0f) * c_mul;
+            gv[x] = (rv[(x >> 1) * cs] - 128.0f) * c_mul;
+            x++;
+        }
+        for (; x + 1 < xb; x += 2) {
+            const float u = (ru[(x >> 1) * cs] - 128.0f) * c_mul;
+            const float v = (rv[(x >> 1) * cs] - 128.0f) * c_mul;
+            gu[x] = gu[x + 1] = u;
+            gv[x] = gv[x + 1] = v;
+        }
+        if (x < xb) {
+            gu[x] = (ru[(x >> 1) * cs] - 128.0f) * c_mul;
+            gv[x] = (rv[(x >> 1) * cs] - 128.0f) * c_mul;
         }
         break;
-    case CC_PIX_NV12:
-        for (int x = xa; x < xb; x++) {
-            gy[x] = (r0[x] - y_off) * y_mul;
-            gu[x] = (ru[(x >> 1) * 2] - 128.0f) * c_mul;
-            gv[x] = (rv[(x >> 1) * 2] - 128.0f) * c_mul;
-        }
-        break;
+    }
     case CC_PIX_YUYV:
         for (int x = xa; x < xb; x++) {
             gy[x] = (r0[2 * x] - y_off) * y_mul;
@@ -658,6 +671,7 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
         }
     }
     const CcMatteCurve curve = { tau, inv_tau, G, Go };
+    int runs_row = -1, nruns = 0;
     for (int y = 0; y < m->h; y++) {
         float fy = (y + 0.5f) / m->f - 0.5f;
         if (fy < 0.0f)
@@ -668,15 +682,21 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
         const CcTap ty = m->ry[y];
         const float *sr0 = m->state + (size_t)ty.i0 * m->mw, *sr1 = m->state + (size_t)ty.i1 * m->mw;
         uint8_t *o = mask->data + (size_t)y * mask->stride;
-        for (int i = 0; i < ww;) {
+        if (j0 != runs_row) { /* the runs of one class along this cell row (f rows share it) */
+            nruns = 0;
+            for (int i = 0; i < ww; i++)
+                if (i == 0 || crow[i] != crow[i - 1])
+                    m->runs[nruns++] = i;
+            m->runs[nruns] = ww;
+            runs_row = j0;
+        }
+        for (int ri = 0; ri < nruns; ri++) {
+            int i = m->runs[ri];
+            const int ie = m->runs[ri + 1];
             const uint8_t c = crow[i];
-            int ie = i + 1;
-            while (ie < ww && crow[ie] == c)
-                ie++;
             const int xa = m->xs[i], xb = m->xs[ie];
             if (c < 2) {
                 memset(o + xa, c ? 255 : 0, (size_t)(xb - xa));
-                i = ie;
                 continue;
             }
             float *gy = m->fY, *gu = m->fU, *gv = m->fV;
