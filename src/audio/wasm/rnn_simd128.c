@@ -52,6 +52,20 @@ void cc_rnn_gemv_simd128(float *acc, const float *w, int rows, int cols, int str
 
 void cc_rnn_xcorr_simd128(const float *x, const float *y, float *xcorr, int len, int max_lag)
 {
+    if (max_lag > 4 && max_lag <= 8) {
+        /* the pitch search's few lags (5 around a candidate, the LPC's 0..4): lags 0-3 and
+           the last 4 in one pass (overlapping lags get the same bits) */
+        const int t = max_lag - 4;
+        v128_t s0 = wasm_f32x4_splat(0.f), s1 = s0;
+        for (int j = 0; j < len; j++) {
+            v128_t xj = wasm_f32x4_splat(x[j]);
+            s0 = MADD(s0, xj, LD(y + j));
+            s1 = MADD(s1, xj, LD(y + t + j));
+        }
+        ST(xcorr + t, s1);
+        ST(xcorr, s0);
+        return;
+    }
     int i = 0;
     for (; i + 16 <= max_lag; i += 16) {
         v128_t s0 = wasm_f32x4_splat(0.f), s1 = s0, s2 = s0, s3 = s0;
