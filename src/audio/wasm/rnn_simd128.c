@@ -20,6 +20,21 @@ void cc_rnn_gemv_simd128(float *acc, const float *w, int rows, int cols, int str
                          const float *x)
 {
     int i = 0;
+    /* 32 outputs at a time: 8 independent sums per row step (each output's sum is one
+       dependency chain, so 4 chains would wait on the add latency) */
+    for (; i + 32 <= cols; i += 32) {
+        v128_t a[8];
+        for (int t = 0; t < 8; t++)
+            a[t] = LD(acc + i + 4 * t);
+        for (int j = 0; j < rows; j++) {
+            const float *row = w + (size_t)j * stride + i;
+            v128_t xj = wasm_f32x4_splat(x[j]);
+            for (int t = 0; t < 8; t++)
+                a[t] = MADD(a[t], LD(row + 4 * t), xj);
+        }
+        for (int t = 0; t < 8; t++)
+            ST(acc + i + 4 * t, a[t]);
+    }
     /* 16 outputs at a time in registers across all rows. */
     for (; i + 16 <= cols; i += 16) {
         v128_t a0 = LD(acc + i), a1 = LD(acc + i + 4), a2 = LD(acc + i + 8), a3 = LD(acc + i + 12);
@@ -67,6 +82,19 @@ void cc_rnn_xcorr_simd128(const float *x, const float *y, float *xcorr, int len,
         return;
     }
     int i = 0;
+    for (; i + 32 <= max_lag; i += 32) { /* 8 independent sums per step, as in the gemv */
+        v128_t s[8];
+        for (int t = 0; t < 8; t++)
+            s[t] = wasm_f32x4_splat(0.f);
+        for (int j = 0; j < len; j++) {
+            v128_t xj = wasm_f32x4_splat(x[j]);
+            const float *yj = y + i + j;
+            for (int t = 0; t < 8; t++)
+                s[t] = MADD(s[t], xj, LD(yj + 4 * t));
+        }
+        for (int t = 0; t < 8; t++)
+            ST(xcorr + i + 4 * t, s[t]);
+    }
     for (; i + 16 <= max_lag; i += 16) {
         v128_t s0 = wasm_f32x4_splat(0.f), s1 = s0, s2 = s0, s3 = s0;
         for (int j = 0; j < len; j++) {
