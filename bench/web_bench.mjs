@@ -62,7 +62,7 @@ for (const [, h] of SIZES)
   console.log(`# ${h}p: official / ours SIMD128 = ${(res[`official ${h}`] / res[`ours simd ${h}`]).toFixed(2)}x; SIMD128 speed-up over baseline wasm ${(res[`ours base ${h}`] / res[`ours simd ${h}`]).toFixed(2)}x` +
     (basePage ? `; official / base SIMD128 = ${(res[`official ${h}`] / res[`ours prev ${h}`]).toFixed(2)}x` : ''));
 
-const seconds = 20, reps = 3;
+const seconds = 20, reps = Number(process.env.CC_BENCH_AUDIO_REPS || 3); // best of reps: rounds interleave every worklet
 // reps rounds; each round runs every worklet once (and the base build's, interleaved)
 const a = {}, b = {};
 for (let r = 0; r < reps; r++) {

@@ -6,7 +6,8 @@
 #   bench/web_bench.sh [NATIVE_BUILD_DIR (default build)]
 #   env: CC_BENCH_CLIP (default $CLEANCAST_CACHE/data/video/cap12_20s.y4m), CC_BENCH_FRAMES (20),
 #        CC_BENCH_WARM (10), CC_BENCH_BASE_DIST (another build's dist/, e.g. from an older
-#        commit: its SIMD128 rows 'base' in the same run)
+#        commit: its SIMD128 rows 'base' in the same run), CC_BENCH_AUDIO_REPS (3: audio is best of
+#        that many interleaved rounds; more on a loaded machine)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
