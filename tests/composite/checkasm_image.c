@@ -193,6 +193,20 @@ static void check_variant(const char *name, const CcImageDsp *ref, const CcImage
                     }
                 cc_hup_table_free(&t);
             }
+    /* block sums of every factor the compositor uses, all 16-bit values up to 65535 */
+    for (int f = 1; f <= 16; f++)
+        for (int nout = 0; nout <= 37; nout += 1 + nout / 8) {
+            static uint16_t hsrc[16 * 40 + PAD];
+            static uint32_t h0[40 + PAD], h1[40 + PAD];
+            for (int i = 0; i < 16 * 40 + PAD; i++)
+                hsrc[i] = (uint16_t)(f & 1 ? rnd() : 65535 - rnd() % 3);
+            for (int i = 0; i < 40 + PAD; i++)
+                h0[i] = h1[i] = 0xa5a5a5a5u;
+            ref->hsum_u16(h0, hsrc, f, nout);
+            v->hsum_u16(h1, hsrc, f, nout);
+            if (memcmp(h0, h1, sizeof(h0)) && !fails++)
+                fprintf(stderr, "%s hsum_u16 differs: f %d nout %d\n", name, f, nout);
+        }
     { /* one long row whose prefix sums wrap past 2^32 */
         enum { PN = 70001 };
         static uint16_t ps[PN];
@@ -224,7 +238,7 @@ int main(int argc, char **argv)
           ref.mask_down2x2 == cc_mask_down2x2_c && ref.span_add == cc_span_add_c &&
           ref.hup == cc_hup_c && ref.waccn == cc_waccn_c && ref.expand_mask == cc_expand_mask_c &&
           ref.yuyv_split == cc_yuyv_split_c && ref.yuyv_merge == cc_yuyv_merge_c &&
-          ref.prefix_u16 == cc_prefix_u16_c);
+          ref.prefix_u16 == cc_prefix_u16_c && ref.hsum_u16 == cc_hsum_u16_c);
 
     /* the reference against a direct formula, so C itself can fail */
     uint8_t d = 200, a = 10, b = 250, m = 128;
@@ -236,6 +250,22 @@ int main(int argc, char **argv)
         uint8_t dd = (uint8_t)(t / 255), aa = 0, mm = 255;
         ref.blend_lerp(&dd, &aa, &aa, 0, &mm, 1);
         CHECK(dd == t / 255);
+    }
+    /* block sums against a direct sum */
+    {
+        uint16_t src[6 * 9];
+        uint32_t out[9];
+        for (int i = 0; i < 6 * 9; i++)
+            src[i] = (uint16_t)(60000 + i);
+        for (int f = 1; f <= 6; f++) {
+            ref.hsum_u16(out, src, f, 9);
+            for (int X = 0; X < 9; X++) {
+                uint32_t want = 0;
+                for (int j = 0; j < f; j++)
+                    want += 60000u + (uint32_t)(X * f + j);
+                CHECK_MSG(out[X] == want, "hsum_u16_c f %d X %d: %u, want %u", f, X, out[X], want);
+            }
+        }
     }
     /* prefix sums against a direct sum, with 32-bit wrap-around */
     {

@@ -75,6 +75,16 @@ void cc_prefix_u16_c(uint32_t *dst, const uint16_t *src, int n)
     }
 }
 
+void cc_hsum_u16_c(uint32_t *out, const uint16_t *src, int f, int nout)
+{
+    for (int X = 0; X < nout; X++) {
+        uint32_t s = 0;
+        for (int j = 0; j < f; j++)
+            s += src[(size_t)X * f + j];
+        out[X] = s;
+    }
+}
+
 void cc_hup_c(uint8_t *dst, const uint8_t *lo, const CcHupTable *t)
 {
     for (int i = 0; i < t->nblk; i++) {
@@ -225,6 +235,7 @@ void cc_image_dsp_init(CcImageDsp *dsp, unsigned flags)
     dsp->yuyv_split = cc_yuyv_split_c;
     dsp->yuyv_merge = cc_yuyv_merge_c;
     dsp->prefix_u16 = cc_prefix_u16_c;
+    dsp->hsum_u16 = cc_hsum_u16_c;
 #if CC_ARCH_X86_64
     cc_image_dsp_init_x86(dsp, flags);
 #elif CC_ARCH_WASM && defined(__wasm_simd128__)

@@ -74,6 +74,8 @@ typedef struct CcImageDsp {
                        int pairs);
     /* Inclusive prefix sums (mod 2^32) of one row: dst[x] = src[0] + ... + src[x], x < n. */
     void (*prefix_u16)(uint32_t *dst, const uint16_t *src, int n);
+    /* Block sums of one row: out[X] = src[X f] + ... + src[X f + f - 1], X < nout, f >= 1. */
+    void (*hsum_u16)(uint32_t *out, const uint16_t *src, int f, int nout);
 } CcImageDsp;
 
 enum {
@@ -103,6 +105,7 @@ void cc_yuyv_split_c(uint8_t *y, uint8_t *u, uint8_t *v, const uint8_t *src, int
 void cc_yuyv_merge_c(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,
                      int pairs);
 void cc_prefix_u16_c(uint32_t *dst, const uint16_t *src, int n);
+void cc_hsum_u16_c(uint32_t *out, const uint16_t *src, int f, int nout);
 
 /*
  * Build the table for w output pixels of nc channels from a low row of lw pixels with

@@ -657,8 +657,10 @@ static void blur_downsample(CcCompositor *c, Plane *p)
         const int full = w / fx;
         const uint64_t mulp = b->mulp, mulw = b->mulw;
         uint32_t *hs = b->dsum, *hw = b->dsum + (size_t)lw * nc; /* scratch */
-        hsum(hw, b->accw, 1, fx, full);
-        if (nch)
+        c->dsp.hsum_u16(hw, b->accw, fx, full);
+        if (nch && nc == 1)
+            c->dsp.hsum_u16(hs, b->acc, fx, full);
+        else if (nch)
             hsum(hs, b->acc, nc, fx, full);
         if (full < lw) {
             int n = w - full * fx;

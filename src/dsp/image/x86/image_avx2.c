@@ -137,6 +137,53 @@ void cc_prefix_u16_avx2(uint32_t *dst, const uint16_t *src, int n)
     }
 }
 
+/* 24 consecutive 32-bit values in v0, v1, v2 -> the 8 sums of three: each third of every
+ * triple is gathered by two blends into a fixed lane order, one permute puts it in order. */
+static inline __m256i sum_triples(__m256i v0, __m256i v1, __m256i v2)
+{
+    const __m256i ia = _mm256_setr_epi32(0, 3, 6, 1, 4, 7, 2, 5);
+    const __m256i ib = _mm256_setr_epi32(1, 4, 7, 2, 5, 0, 3, 6);
+    const __m256i ic = _mm256_setr_epi32(2, 5, 0, 3, 6, 1, 4, 7);
+    __m256i a = _mm256_blend_epi32(_mm256_blend_epi32(v0, v1, 0x92), v2, 0x24);
+    __m256i b = _mm256_blend_epi32(_mm256_blend_epi32(v0, v1, 0x24), v2, 0x49);
+    __m256i c = _mm256_blend_epi32(_mm256_blend_epi32(v0, v1, 0x49), v2, 0x92);
+    a = _mm256_permutevar8x32_epi32(a, ia);
+    b = _mm256_permutevar8x32_epi32(b, ib);
+    c = _mm256_permutevar8x32_epi32(c, ic);
+    return _mm256_add_epi32(_mm256_add_epi32(a, b), c);
+}
+
+/* Sums of adjacent 16-bit pairs of a 256-bit vector as 8 32-bit values (exact). */
+static inline __m256i pair_sums(__m256i v)
+{
+    return _mm256_add_epi32(_mm256_and_si256(v, _mm256_set1_epi32(0xffff)), _mm256_srli_epi32(v, 16));
+}
+
+/* f = 3 and 6 (the compositor's chroma and luma blocks at 1080p) in vectors, others in C. */
+void cc_hsum_u16_avx2(uint32_t *out, const uint16_t *src, int f, int nout)
+{
+    int X = 0;
+    if (f == 3) {
+        for (; X + 8 <= nout; X += 8) {
+            const uint16_t *s = src + (size_t)X * 3;
+            __m256i v0 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)s));
+            __m256i v1 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(s + 8)));
+            __m256i v2 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(s + 16)));
+            _mm256_storeu_si256((__m256i *)(out + X), sum_triples(v0, v1, v2));
+        }
+    } else if (f == 6) {
+        for (; X + 8 <= nout; X += 8) {
+            const uint16_t *s = src + (size_t)X * 6;
+            __m256i v0 = pair_sums(_mm256_loadu_si256((const __m256i *)s));
+            __m256i v1 = pair_sums(_mm256_loadu_si256((const __m256i *)(s + 16)));
+            __m256i v2 = pair_sums(_mm256_loadu_si256((const __m256i *)(s + 32)));
+            _mm256_storeu_si256((__m256i *)(out + X), sum_triples(v0, v1, v2));
+        }
+    }
+    if (X < nout)
+        cc_hsum_u16_c(out + X, src + (size_t)X * f, f, nout - X);
+}
+
 void cc_hup_avx2(uint8_t *dst, const uint8_t *lo, const CcHupTable *t)
 {
     if (!t->simd_ok) {

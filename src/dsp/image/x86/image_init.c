@@ -16,6 +16,7 @@ void cc_image_dsp_init_x86(CcImageDsp *dsp, unsigned flags)
     dsp->yuyv_split = cc_yuyv_split_avx2;
     dsp->yuyv_merge = cc_yuyv_merge_avx2;
     dsp->prefix_u16 = cc_prefix_u16_avx2;
+    dsp->hsum_u16 = cc_hsum_u16_avx2;
 
     if (!(flags & CC_CPU_AVX512))
         return;

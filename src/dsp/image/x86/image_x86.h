@@ -17,6 +17,7 @@ void cc_span_add_avx2(uint32_t *out, const uint32_t *hi, const uint32_t *lo,
 
 void cc_hup_avx2(uint8_t *dst, const uint8_t *lo, const CcHupTable *t);
 void cc_prefix_u16_avx2(uint32_t *dst, const uint16_t *src, int n);
+void cc_hsum_u16_avx2(uint32_t *out, const uint16_t *src, int f, int nout);
 void cc_waccn_avx2(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
                    int w, int nc, int shift, int first);
 void cc_expand_mask_avx2(uint8_t *dst, const uint8_t *m, int w, int nc, int alpha);
