@@ -165,7 +165,8 @@ int main(int argc, char **argv)
     }
     char mpath[4096];
     for (int e = 0; e < ne; e++)
-        if (!strcmp(engines[e], "ours")) {
+        if (!model && (!strcmp(engines[e], "ours") || !strcmp(engines[e], "ours-full") ||
+                       !strcmp(engines[e], "ours-ns"))) {
             if (cc_model_find(CC_DENOISE_DEFAULT_MODEL, CC_MODEL_DENOISE, mpath, sizeof(mpath)) < 0 ||
                 cc_denoise_model_open_file(&model, mpath) < 0) {
                 fprintf(stderr, "echo_eval: no %s model (make models)\n", CC_DENOISE_DEFAULT_MODEL);
@@ -191,8 +192,10 @@ int main(int argc, char **argv)
         audio_s += (double)c->n / c->rate;
         for (int e = 0; e < ne; e++) {
             double t = run(engines[e], c, out);
-            if (t < 0)
+            if (t < 0) {
+                fprintf(stderr, "echo_eval: %s failed on %s\n", engines[e], c->name);
                 return 1;
+            }
             cpu[e] += t;
             double v = NAN;
             int k = -1;
