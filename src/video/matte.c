@@ -445,14 +445,7 @@ static void stats_row(const CcMatte *m, int y, float *prod, float *dst)
     const int w = m->ww;
     const float *gy = m->guide + (size_t)y * w, *gu = m->gU + (size_t)y * w;
     const float *gv = m->gV + (size_t)y * w, *gp = m->p + (size_t)y * w;
-    for (int x = 0; x < w; x++) {
-        const float yv = gy[x], u = gu[x], v = gv[x], p = gp[x];
-        float *o = prod + (size_t)x * 16;
-        o[0] = yv, o[1] = u, o[2] = v, o[3] = p;
-        o[4] = yv * yv, o[5] = yv * u, o[6] = yv * v, o[7] = u * u;
-        o[8] = u * v, o[9] = v * v, o[10] = yv * p, o[11] = u * p;
-        o[12] = v * p, o[13] = 0.0f, o[14] = 0.0f, o[15] = 0.0f;
-    }
+    m->dsp.products(prod, gy, gu, gv, gp, w);
     m->dsp.box_h(dst, prod, w, 16, m->r);
 }
 

@@ -45,6 +45,19 @@ void cc_matte_box_v_c(float *dst, float *acc, const float *add, const float *sub
         dst[i] = acc[i] * inv;
 }
 
+void cc_matte_products_c(float *dst, const float *y, const float *u, const float *v,
+                         const float *p, int n)
+{
+    for (int x = 0; x < n; x++) {
+        const float yv = y[x], uv = u[x], vv = v[x], pv = p[x];
+        float *o = dst + (size_t)x * 16;
+        o[0] = yv, o[1] = uv, o[2] = vv, o[3] = pv;
+        o[4] = yv * yv, o[5] = yv * uv, o[6] = yv * vv, o[7] = uv * uv;
+        o[8] = uv * vv, o[9] = vv * vv, o[10] = yv * pv, o[11] = uv * pv;
+        o[12] = vv * pv, o[13] = 0.0f, o[14] = 0.0f, o[15] = 0.0f;
+    }
+}
+
 void cc_matte_steady_c(float *state, const float *prob, const float *tensor, const float *prev,
                        int n, const CcMatteSteady *g)
 {
@@ -89,6 +102,7 @@ void cc_matte_dsp_init_c(CcMatteDsp *dsp)
 {
     dsp->edge_px = cc_matte_edge_px_c;
     dsp->steady = cc_matte_steady_c;
+    dsp->products = cc_matte_products_c;
     dsp->box_h = cc_matte_box_h_c;
     dsp->box_v = cc_matte_box_v_c;
 }

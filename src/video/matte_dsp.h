@@ -52,6 +52,12 @@ typedef struct CcMatteDsp {
      */
     void (*steady)(float *state, const float *prob, const float *tensor, const float *prev,
                    int n, const CcMatteSteady *g);
+    /*
+     * The guided filter's 16 statistics channels of n pixels from the planes y, u, v, p:
+     * dst[x * 16 + c] = Y U V P, YY YU YV UU, UV VV YP UP, VP 0 0 0.
+     */
+    void (*products)(float *dst, const float *y, const float *u, const float *v, const float *p,
+                     int n);
     void (*edge_px)(uint8_t *dst, const float *gy, const float *gu, const float *gv,
                     const float *co, int cstride, const float *pp, const uint8_t *band, int n,
                     const CcMatteCurve *c);
@@ -69,6 +75,10 @@ void cc_matte_dsp_init_wasm(CcMatteDsp *dsp);
 
 void cc_matte_box_h_c(float *dst, const float *src, int w, int nc, int r);
 void cc_matte_box_v_c(float *dst, float *acc, const float *add, const float *sub, float inv, int n);
+void cc_matte_products_c(float *dst, const float *y, const float *u, const float *v,
+                         const float *p, int n);
+void cc_matte_products_avx2(float *dst, const float *y, const float *u, const float *v,
+                            const float *p, int n);
 void cc_matte_steady_c(float *state, const float *prob, const float *tensor, const float *prev,
                        int n, const CcMatteSteady *g);
 void cc_matte_steady_avx2(float *state, const float *prob, const float *tensor,

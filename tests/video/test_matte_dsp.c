@@ -28,7 +28,8 @@ int main(void)
     cc_matte_dsp_init_c(&c);
     cc_matte_dsp_init(&best);
     const int have_simd = best.box_h != c.box_h || best.box_v != c.box_v ||
-                          best.edge_px != c.edge_px || best.steady != c.steady;
+                          best.edge_px != c.edge_px || best.steady != c.steady ||
+                          best.products != c.products;
     static float src[WMAX * NCMAX], out_c[WMAX * NCMAX + 8], out_s[WMAX * NCMAX + 8];
     static float acc_c[WMAX * NCMAX], acc_s[WMAX * NCMAX], add[WMAX * NCMAX], sub[WMAX * NCMAX];
     unsigned seed = 7;
@@ -118,6 +119,25 @@ int main(void)
     }
     CHECK_MSG(edge_seen[0] && edge_seen[1] && edge_seen[2] && clip_lo && clip_hi && mid > 100,
               "edge_px inputs did not cover every case");
+    /* statistics channels: every pixel against the definition, variants bit-exact */
+    static float pl[4][WMAX], pr_c[WMAX * 16 + 16], pr_s[WMAX * 16 + 16];
+    for (int iter = 0; iter < 40; iter++) {
+        const int n = 1 + (iter * 29) % WMAX;
+        for (int k = 0; k < 4; k++)
+            for (int i = 0; i < n; i++)
+                pl[k][i] = frand(&seed, -1.0f, 1.0f);
+        memset(pr_c, 0x44, sizeof(pr_c));
+        memset(pr_s, 0x44, sizeof(pr_s));
+        c.products(pr_c, pl[0], pl[1], pl[2], pl[3], n);
+        best.products(pr_s, pl[0], pl[1], pl[2], pl[3], n);
+        CHECK_MSG(!memcmp(pr_c, pr_s, sizeof(pr_c)), "products n %d: variant differs", n);
+        for (int i = 0; i < n; i++) {
+            const float Y = pl[0][i], U = pl[1][i], V = pl[2][i], P = pl[3][i];
+            const float want[16] = { Y, U, V, P, Y * Y, Y * U, Y * V, U * U,
+                                     U * V, V * V, Y * P, U * P, V * P, 0, 0, 0 };
+            CHECK_MSG(!memcmp(want, pr_c + (size_t)i * 16, sizeof(want)), "products C pixel %d", i);
+        }
+    }
     /* temporal steadying: falling and rising p, k clamped and not, p and state below the
      * 1e-6 floor, lengths past the vector width */
     enum { SN = 61 };

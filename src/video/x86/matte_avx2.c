@@ -174,3 +174,49 @@ void cc_matte_steady_avx2(float *state, const float *prob, const float *tensor,
     if (i < n)
         cc_matte_steady_c(state + i, prob + i, tensor + (size_t)i * 3, prev + (size_t)i * 3, n - i, g);
 }
+
+/* Rows r[0..7] (8 channels of 8 pixels) transposed in place: r[i] = channel 0..7 of pixel i. */
+static inline void transpose8(__m256 r[8])
+{
+    __m256 t[8], u[8];
+    for (int i = 0; i < 4; i++) {
+        t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 2; i++) {
+        u[4 * i] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0x44);
+        u[4 * i + 1] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0xee);
+        u[4 * i + 2] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
+        u[4 * i + 3] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xee);
+    }
+    for (int i = 0; i < 4; i++) {
+        r[i] = _mm256_permute2f128_ps(u[i], u[4 + i], 0x20);
+        r[4 + i] = _mm256_permute2f128_ps(u[i], u[4 + i], 0x31);
+    }
+}
+
+/* Eight pixels a step: the products channel-major, then two 8 x 8 transposes to the
+ * interleaved layout. */
+void cc_matte_products_avx2(float *dst, const float *y, const float *u, const float *v,
+                            const float *p, int n)
+{
+    int x = 0;
+    for (; x + 8 <= n; x += 8) {
+        const __m256 Y = _mm256_loadu_ps(y + x), U = _mm256_loadu_ps(u + x);
+        const __m256 V = _mm256_loadu_ps(v + x), P = _mm256_loadu_ps(p + x);
+        __m256 a[8] = { Y, U, V, P, _mm256_mul_ps(Y, Y), _mm256_mul_ps(Y, U), _mm256_mul_ps(Y, V),
+                        _mm256_mul_ps(U, U) };
+        __m256 b[8] = { _mm256_mul_ps(U, V), _mm256_mul_ps(V, V), _mm256_mul_ps(Y, P),
+                        _mm256_mul_ps(U, P), _mm256_mul_ps(V, P), _mm256_setzero_ps(),
+                        _mm256_setzero_ps(), _mm256_setzero_ps() };
+        transpose8(a);
+        transpose8(b);
+        float *o = dst + (size_t)x * 16;
+        for (int i = 0; i < 8; i++) {
+            _mm256_storeu_ps(o + 16 * i, a[i]);
+            _mm256_storeu_ps(o + 16 * i + 8, b[i]);
+        }
+    }
+    if (x < n)
+        cc_matte_products_c(dst + (size_t)x * 16, y + x, u + x, v + x, p + x, n - x);
+}
