@@ -76,8 +76,97 @@ void cc_matte_box_v_simd128(float *dst, float *acc, const float *add, const floa
     }
 }
 
+/* Lanes of the three channels of 4 interleaved (n, 3) pixels a[0..11]: channel c of pixel i. */
+static inline void deinterleave3(const float *a, v128_t *c0, v128_t *c1, v128_t *c2)
+{
+    v128_t v0 = LD(a), v1 = LD(a + 4), v2 = LD(a + 8);
+    /* v0 = p0c0 p0c1 p0c2 p1c0, v1 = p1c1 p1c2 p2c0 p2c1, v2 = p2c2 p3c0 p3c1 p3c2 */
+    *c0 = wasm_i32x4_shuffle(wasm_i32x4_shuffle(v0, v1, 0, 3, 6, 6), v2, 0, 1, 2, 5);
+    *c1 = wasm_i32x4_shuffle(wasm_i32x4_shuffle(v0, v1, 1, 4, 7, 7), v2, 0, 1, 2, 6);
+    *c2 = wasm_i32x4_shuffle(wasm_i32x4_shuffle(v0, v1, 2, 5, 5, 5), v2, 0, 1, 4, 7);
+}
+
+/* Temporal steadying, 4 pixels per step, the C's operations in its order. */
+void cc_matte_steady_simd128(float *state, const float *prob, const float *tensor,
+                             const float *prev, int n, const CcMatteSteady *g)
+{
+    const v128_t tiny = wasm_f32x4_splat(1e-6f), zero = wasm_f32x4_splat(0.0f);
+    const v128_t third = wasm_f32x4_splat(1.0f / 3.0f), one = wasm_f32x4_splat(1.0f);
+    const v128_t kmin = wasm_f32x4_splat(g->kmin), gm = wasm_f32x4_splat(g->gain_motion);
+    const v128_t gp = wasm_f32x4_splat(g->gain_prob), gd = wasm_f32x4_splat(g->gain_drop);
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+        v128_t a0, a1, a2, b0, b1, b2;
+        deinterleave3(tensor + 3 * i, &a0, &a1, &a2);
+        deinterleave3(prev + 3 * i, &b0, &b1, &b2);
+        v128_t motion = wasm_f32x4_mul(
+            wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_abs(wasm_f32x4_sub(a0, b0)),
+                                          wasm_f32x4_abs(wasm_f32x4_sub(a1, b1))),
+                           wasm_f32x4_abs(wasm_f32x4_sub(a2, b2))),
+            third);
+        v128_t p = LD(prob + i), s = LD(state + i);
+        p = wasm_v128_andnot(p, wasm_f32x4_lt(p, tiny)); /* p < 1e-6 ? 0 : p */
+        v128_t d = wasm_f32x4_sub(p, s);
+        v128_t gain = wasm_v128_bitselect(gd, gp, wasm_f32x4_lt(d, zero));
+        v128_t k = wasm_f32x4_add(wasm_f32x4_add(kmin, wasm_f32x4_mul(gm, motion)),
+                                  wasm_f32x4_mul(gain, wasm_f32x4_abs(d)));
+        k = wasm_f32x4_pmin(k, one); /* 1 < k ? 1 : k, as `k > 1 ? 1 : k` (NaN stays) */
+        v128_t sv = wasm_f32x4_add(s, wasm_f32x4_mul(k, d));
+        ST(state + i, wasm_v128_andnot(sv, wasm_f32x4_lt(sv, tiny)));
+    }
+    if (i < n)
+        cc_matte_steady_c(state + i, prob + i, tensor + 3 * i, prev + 3 * i, n - i, g);
+}
+
+/* Edge pixels, 4 per step: the C's per-pixel branches as lane masks, same arithmetic order. */
+void cc_matte_edge_px_simd128(uint8_t *dst, const float *gy, const float *gu, const float *gv,
+                              const float *co, int cstride, const float *pp,
+                              const uint8_t *band, int n, const CcMatteCurve *c)
+{
+    const float *ay = co, *au = co + cstride, *av = co + 2 * (size_t)cstride;
+    const float *b = co + 3 * (size_t)cstride;
+    const v128_t zero = wasm_f32x4_splat(0.0f), one = wasm_f32x4_splat(1.0f),
+                 two = wasm_f32x4_splat(2.0f), half = wasm_f32x4_splat(0.5f),
+                 k128 = wasm_f32x4_splat(128.0f), k255 = wasm_f32x4_splat(255.0f),
+                 tau = wasm_f32x4_splat(c->tau), inv_tau = wasm_f32x4_splat(c->inv_tau),
+                 g_in = wasm_f32x4_splat(c->g_in), g_out = wasm_f32x4_splat(c->g_out),
+                 i1 = wasm_i32x4_splat(1), i0 = wasm_i32x4_splat(0);
+    const int gate = c->tau > 0.0f;
+    int x = 0;
+    for (; x + 4 <= n; x += 4) {
+        const v128_t p = LD(pp + x);
+        v128_t q = wasm_f32x4_add(
+            wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(LD(ay + x), LD(gy + x)),
+                                          wasm_f32x4_mul(LD(au + x), LD(gu + x))),
+                           wasm_f32x4_mul(LD(av + x), LD(gv + x))),
+            LD(b + x));
+        v128_t bd = wasm_u32x4_extend_low_u16x8(wasm_u16x8_extend_low_u8x16(wasm_v128_load32_zero(band + x)));
+        v128_t off = wasm_i32x4_eq(bd, i0);
+        v128_t keep = wasm_v128_or(off, wasm_v128_and(wasm_i32x4_eq(bd, i1), wasm_f32x4_gt(q, p)));
+        q = wasm_v128_bitselect(p, q, keep);
+        if (gate) {
+            v128_t g = wasm_f32x4_mul(
+                wasm_f32x4_sub(tau, wasm_f32x4_abs(wasm_f32x4_sub(wasm_f32x4_mul(two, p), one))),
+                inv_tau);
+            g = wasm_f32x4_pmin(wasm_f32x4_pmax(g, zero), one); /* g < 0 ? 0 : g > 1 ? 1 : g */
+            q = wasm_f32x4_add(p, wasm_f32x4_mul(g, wasm_f32x4_sub(q, p)));
+        }
+        v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_sub(q, half), wasm_v128_bitselect(g_out, g_in, off)),
+                                  k128);
+        v = wasm_f32x4_pmin(wasm_f32x4_pmax(v, zero), k255); /* v < 0 ? 0 : v > 255 ? 255 : v */
+        v128_t iv = wasm_i32x4_trunc_sat_f32x4(v);
+        v128_t b16 = wasm_i16x8_narrow_i32x4(iv, iv);
+        wasm_v128_store32_lane(dst + x, wasm_u8x16_narrow_i16x8(b16, b16), 0);
+    }
+    if (x < n)
+        cc_matte_edge_px_c(dst + x, gy + x, gu + x, gv + x, co + x, cstride, pp + x, band + x,
+                           n - x, c);
+}
+
 void cc_matte_dsp_init_wasm(CcMatteDsp *dsp)
 {
     dsp->box_h = cc_matte_box_h_simd128;
     dsp->box_v = cc_matte_box_v_simd128;
+    dsp->steady = cc_matte_steady_simd128;
+    dsp->edge_px = cc_matte_edge_px_simd128;
 }
