@@ -189,6 +189,33 @@ void cc_span_add_simd128(uint32_t *out, const uint32_t *hi, const uint32_t *lo,
     }
 }
 
+/* Inclusive prefix sums of u16 into u32, 8 per step: in-register prefix of each 4 lanes (two
+   shift-and-add steps), then the running total; integer sums mod 2^32 like the C's, any order. */
+void cc_prefix_u16_simd128(uint32_t *dst, const uint16_t *src, int n)
+{
+    v128_t run = wasm_i32x4_splat(0);
+    const v128_t z = wasm_i32x4_splat(0);
+    int x = 0;
+    for (; x + 8 <= n; x += 8) {
+        v128_t v = LD(src + x);
+        v128_t lo = wasm_u32x4_extend_low_u16x8(v), hi = wasm_u32x4_extend_high_u16x8(v);
+        lo = wasm_i32x4_add(lo, wasm_i32x4_shuffle(z, lo, 0, 4, 5, 6)); /* + lane to the left */
+        hi = wasm_i32x4_add(hi, wasm_i32x4_shuffle(z, hi, 0, 4, 5, 6));
+        lo = wasm_i32x4_add(lo, wasm_i32x4_shuffle(z, lo, 0, 1, 4, 5)); /* + two lanes left */
+        hi = wasm_i32x4_add(hi, wasm_i32x4_shuffle(z, hi, 0, 1, 4, 5));
+        lo = wasm_i32x4_add(lo, run);
+        hi = wasm_i32x4_add(hi, wasm_i32x4_shuffle(lo, lo, 3, 3, 3, 3));
+        ST(dst + x, lo);
+        ST(dst + x + 4, hi);
+        run = wasm_i32x4_shuffle(hi, hi, 3, 3, 3, 3);
+    }
+    uint32_t s = x ? dst[x - 1] : 0;
+    for (; x < n; x++) {
+        s += src[x];
+        dst[x] = s;
+    }
+}
+
 void cc_image_dsp_init_wasm(CcImageDsp *dsp, unsigned flags)
 {
     if (!(flags & CC_CPU_SIMD128))
@@ -199,4 +226,5 @@ void cc_image_dsp_init_wasm(CcImageDsp *dsp, unsigned flags)
     dsp->expand_mask = cc_expand_mask_simd128;
     dsp->hup = cc_hup_simd128;
     dsp->span_add = cc_span_add_simd128;
+    dsp->prefix_u16 = cc_prefix_u16_simd128;
 }
