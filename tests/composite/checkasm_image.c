@@ -42,6 +42,13 @@ static void check_variant(const char *name, const CcImageDsp *ref, const CcImage
             fill_u8(a, MAXN + PAD);
             fill_u8(b, MAXN + PAD);
             fill_u8(m, MAXN + PAD);
+            if (iter % 3 == 1) /* runs of 0 and 255 (whole SIMD blocks), now and then a mixed one */
+                for (int i = 0; i < MAXN + PAD;) {
+                    int len = 16 + (int)(rnd() % 80);
+                    uint8_t v = rnd() % 4 == 0 ? (uint8_t)rnd() : rnd() & 1 ? 255 : 0;
+                    for (; len-- > 0 && i < MAXN + PAD; i++)
+                        m[i] = v;
+                }
             fill_u8(d0, MAXN + PAD);
             memcpy(d1, d0, sizeof(d0));
             int wy = iter % 4 == 0 ? 0 : iter % 4 == 1 ? 256 : (int)(rnd() % 257);

@@ -20,9 +20,24 @@ void cc_blend_lerp_avx2(uint8_t *dst, const uint8_t *a, const uint8_t *b, int wy
     const __m256i c255 = _mm256_set1_epi16(255);
     int i = 0;
     for (; i + 32 <= n; i += 32) {
+        /* Most of a frame's mask is 255 (dst stays) or 0 (dst = bg, as the full formula
+         * gives: the rounding division of 255 bg by 255 is bg): those blocks skip the rest. */
+        __m256i vm = _mm256_loadu_si256((const __m256i *)(m + i));
+        const unsigned full = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(vm, _mm256_set1_epi8(-1)));
+        if (full == 0xffffffffu)
+            continue;
         __m256i va = _mm256_loadu_si256((const __m256i *)(a + i));
         __m256i vb = _mm256_loadu_si256((const __m256i *)(b + i));
-        __m256i vm = _mm256_loadu_si256((const __m256i *)(m + i));
+        if (_mm256_testz_si256(vm, vm)) {
+            __m256i bl = _mm256_add_epi16(_mm256_mullo_epi16(_mm256_unpacklo_epi8(va, zero), wa),
+                                          _mm256_mullo_epi16(_mm256_unpacklo_epi8(vb, zero), wb));
+            __m256i bh = _mm256_add_epi16(_mm256_mullo_epi16(_mm256_unpackhi_epi8(va, zero), wa),
+                                          _mm256_mullo_epi16(_mm256_unpackhi_epi8(vb, zero), wb));
+            bl = _mm256_srli_epi16(_mm256_add_epi16(bl, c128), 8);
+            bh = _mm256_srli_epi16(_mm256_add_epi16(bh, c128), 8);
+            _mm256_storeu_si256((__m256i *)(dst + i), _mm256_packus_epi16(bl, bh));
+            continue;
+        }
         __m256i vd = _mm256_loadu_si256((const __m256i *)(dst + i));
         __m256i r[2];
         for (int h = 0; h < 2; h++) {

@@ -20,8 +20,23 @@ void cc_blend_lerp_avx512(uint8_t *dst, const uint8_t *a, const uint8_t *b, int 
     const __m512i c255 = _mm512_set1_epi16(255);
     int i = 0;
     for (; i + 64 <= n; i += 64) {
+        /* Most of a frame's mask is 255 (dst stays) or 0 (dst = bg, as the full formula
+         * gives: the rounding division of 255 bg by 255 is bg): those blocks skip the rest. */
+        __m512i vm = _mm512_loadu_si512(m + i);
+        if (_mm512_cmpeq_epi8_mask(vm, _mm512_set1_epi8(-1)) == ~(__mmask64)0)
+            continue;
         __m512i va = _mm512_loadu_si512(a + i), vb = _mm512_loadu_si512(b + i);
-        __m512i vm = _mm512_loadu_si512(m + i), vd = _mm512_loadu_si512(dst + i);
+        if (!_mm512_test_epi8_mask(vm, vm)) {
+            __m512i bl = _mm512_add_epi16(_mm512_mullo_epi16(_mm512_unpacklo_epi8(va, zero), wa),
+                                          _mm512_mullo_epi16(_mm512_unpacklo_epi8(vb, zero), wb));
+            __m512i bh = _mm512_add_epi16(_mm512_mullo_epi16(_mm512_unpackhi_epi8(va, zero), wa),
+                                          _mm512_mullo_epi16(_mm512_unpackhi_epi8(vb, zero), wb));
+            bl = _mm512_srli_epi16(_mm512_add_epi16(bl, c128), 8);
+            bh = _mm512_srli_epi16(_mm512_add_epi16(bh, c128), 8);
+            _mm512_storeu_si512(dst + i, _mm512_packus_epi16(bl, bh));
+            continue;
+        }
+        __m512i vd = _mm512_loadu_si512(dst + i);
         __m512i r[2];
         for (int h = 0; h < 2; h++) {
             __m512i a16 = h ? _mm512_unpackhi_epi8(va, zero) : _mm512_unpacklo_epi8(va, zero);
