@@ -206,7 +206,7 @@ typedef struct CcVoiceSettings {
     int echo_suppress;         /**< residual-echo suppressor after the adaptive filter
                                     (default 1; 0 = the linear filter alone) */
     int echo_tail_ms;          /**< adaptive filter length after the bulk delay, 20..2000
-                                    (default 300) */
+                                    (default 400) */
     int max_delay_ms;          /**< largest bulk delay searched, 0..2000 (default 500) */
     int noise_suppress;        /**< noise suppression with a CcDenoiser (default 1) */
     CcDenoiseEngine denoise_engine; /**< default CC_DENOISE_RNNOISE (needs a model) */

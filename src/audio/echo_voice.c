@@ -47,7 +47,7 @@ void cc_voice_default_settings(CcVoiceSettings *s)
     s->high_pass = 0;
     s->echo_cancel = 1;
     s->echo_suppress = 1;
-    s->echo_tail_ms = 300;
+    s->echo_tail_ms = 400;
     s->max_delay_ms = 500;
     s->noise_suppress = 1;
     s->denoise_engine = CC_DENOISE_RNNOISE;

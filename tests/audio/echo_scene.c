@@ -2,7 +2,8 @@
  * echo_scene: builds one acoustic-echo test case (issue 16) the way the AEC challenge builds
  * its synthetic set: the far end (what the loudspeaker plays) goes through an optional soft-
  * clipping loudspeaker, a little clock drift, a bulk delay and a room impulse response made
- * here by an image-source model of a shoebox room; the near-end talker (another speaker) and
+ * here by an image-source model of a shoebox room (the loudspeaker rolls off below 100 Hz);
+ * the near-end talker (another speaker) and
  * noise are added at the microphone. Everything at 48 kHz mono.
  *
  * Compiled with the system cc by data/build_echo.sh (it runs before the meson build, like
@@ -413,6 +414,20 @@ int main(int argc, char **argv)
     double *ls = malloc((size_t)n * sizeof(double));
     for (long i = 0; i < n; i++)
         ls[i] = clip ? tanh(3 * far[i]) / 3 : far[i];
+    /* The driver's roll-off: 2nd-order Butterworth high-pass at 100 Hz (a laptop's or desk
+       speaker's plays little below). It also takes out the image method's DC artifact (all
+       images add in phase at 0 Hz), which Allen & Berkley remove with a high-pass too. */
+    {
+        double w = tan(M_PI * 100.0 / RATE), q = sqrt(0.5), nrm = 1 / (1 + w / q + w * w);
+        double b0 = nrm, b1 = -2 * nrm, b2 = nrm, a1 = 2 * (w * w - 1) * nrm,
+               a2 = (1 - w / q + w * w) * nrm, z0 = 0, z1 = 0;
+        for (long i = 0; i < n; i++) {
+            double v = ls[i], y = b0 * v + z0;
+            z0 = b1 * v - a1 * y + z1;
+            z1 = b2 * v - a2 * y;
+            ls[i] = y;
+        }
+    }
     /* Clock drift: the loudspeaker's clock runs (1 + drift) times the mic's; bulk delay. */
     double *played = malloc((size_t)n * sizeof(double));
     double D = delay_ms * 1e-3 * RATE;
