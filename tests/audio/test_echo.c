@@ -14,8 +14,9 @@
  *                         output within 4 LU (the input spans 35); gain steady in pauses;
  *                         no gain up on residual echo (far-end single talk)
  *   test_echo badinput    settings out of range, a rate that is not a multiple of 100,
- *                         NaN/Inf in mic and far end, far end in other block sizes, fed far
- *                         ahead (dropped, counted), stopped (underrun, counted)
+ *                         NaN/Inf in mic and far end, far end in other block sizes, lagging
+ *                         the mic (underrun counted, still cancelled), fed far ahead
+ *                         (dropped, counted)
  *   test_echo stages      stage latencies add up; all off = input delayed bit for bit;
  *                         high-pass response
  *   test_echo cli         `cleancast denoise --echo-reference`: same length as the mic and
@@ -54,7 +55,8 @@ static char dir[4096];
 static CcDenoiseModel *model;
 
 /* The chain over a whole case, output time-aligned with the mic (length c->n). far_block:
- * far fed in blocks of this size (0: none at all), mic in blocks of mic_block. */
+ * far fed in blocks of this size before the mic of the same time (0: none at all; negative:
+ * blocks of -far_block fed after it, so the far end lags), mic in blocks of mic_block. */
 static float *run_chain(const CcEchoCase *c, const CcVoiceSettings *s, int far_block,
                         int mic_block, CcVoiceStats *st)
 {
@@ -66,17 +68,21 @@ static float *run_chain(const CcEchoCase *c, const CcVoiceSettings *s, int far_b
     int lat = cc_voice_latency_samples(vp);
     float *y = malloc(sizeof(float) * (size_t)(c->n + lat));
     int64_t fed = 0;
+    const int lag = far_block < 0, fb = far_block < 0 ? -far_block : far_block;
     for (int64_t i = 0; i < c->n; i += mic_block) {
         int m = (int)(c->n - i < mic_block ? c->n - i : mic_block);
+        if (lag)
+            CHECK(cc_voice_process(vp, c->mic + i, y + i, m) == m);
         /* the far end up to the end of this mic block, in its own block size */
-        while (far_block > 0 && fed < i + m) {
-            int f = (int)(c->n - fed < far_block ? c->n - fed : far_block);
+        while (fb > 0 && fed < i + m) {
+            int f = (int)(c->n - fed < fb ? c->n - fed : fb);
             if (f <= 0)
                 break;
             cc_voice_far(vp, c->far + fed, f);
             fed += f;
         }
-        CHECK(cc_voice_process(vp, c->mic + i, y + i, m) == m);
+        if (!lag)
+            CHECK(cc_voice_process(vp, c->mic + i, y + i, m) == m);
     }
     CHECK(cc_voice_flush(vp, y + c->n, lat) == lat);
     if (st)
@@ -453,6 +459,17 @@ static void test_badinput(void)
     printf("far in 1024-sample blocks, mic in 7: ERLE %.2f dB, delay found %d ms, underrun %lld\n",
            e, st.echo_delay_ms, (long long)st.far_underrun);
     CHECK_MSG(e >= 20.0, "other block sizes: ERLE %.2f dB", e);
+    free(y);
+
+    /* far end fed after the mic of the same time (lagging by a block of 1000): the first
+       blocks find the queue empty (silence, counted), then the reference runs late by that
+       much; the delay search follows and the echo is still cancelled */
+    y = run_chain(c, &s, -1000, 480, &st);
+    e = y ? cc_echo_erle(c, y, 4.0, 0) : 0;
+    printf("far lagging the mic: ERLE from 4 s %.2f dB, delay found %d ms, underrun %lld\n", e,
+           st.echo_delay_ms, (long long)st.far_underrun);
+    CHECK_MSG(e >= 20.0 && st.far_underrun > 0, "far lagging: ERLE %.2f dB, underrun %lld", e,
+              (long long)st.far_underrun);
     free(y);
 
     /* far end fed all at once (10 s ahead): the oldest are dropped and counted */
