@@ -194,6 +194,8 @@ CC_API void cc_denoiser_close(CcDenoiser **d);
  * (a far end fed far ahead) drops the oldest samples (far_dropped). NaN/Inf far samples are
  * taken as 0 (logged once).
  */
+/** Per-stream voice processor state. Not thread-safe: one thread at a time (feed the far
+ *  end from the thread that processes the mic, or lock around both calls). */
 typedef struct CcVoiceProcessor CcVoiceProcessor;
 
 typedef struct CcVoiceSettings {
