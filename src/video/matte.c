@@ -613,18 +613,9 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
     const float sat = 128.0f / G; /* |q - 0.5| beyond which the curve saturates */
     const float zlo = CC_MIN(lo, 0.5f - sat), zhi = 1.0f - zlo;
     uint8_t *cell = m->cell; /* 0 = zero, 1 = full, 2 = mixed */
-    for (int j = 0; j < wh; j++) {
-        const float *p0 = m->p + (size_t)j * ww, *p1 = m->p + (size_t)CC_MIN(j + 1, wh - 1) * ww;
-        for (int i = 0; i < ww; i++) {
-            int i1 = CC_MIN(i + 1, ww - 1);
-            const float a = p0[i], b = p0[i1], c = p1[i], d = p1[i1];
-            const float mab = a < b ? a : b, mcd = c < d ? c : d;
-            const float xab = a < b ? b : a, xcd = c < d ? d : c;
-            const float mn = mab < mcd ? mab : mcd, mx = xab < xcd ? xcd : xab;
-            cell[(size_t)j * ww + i] = mx <= zlo ? 0 : mn >= zhi ? 1 : 2;
-            m->bandm[(size_t)j * ww + i] = mn < 0.5f && mx >= 0.5f && mx - mn >= m->steep ? 2 : 0;
-        }
-    }
+    for (int j = 0; j < wh; j++)
+        m->dsp.classify(cell + (size_t)j * ww, m->bandm + (size_t)j * ww, m->p + (size_t)j * ww,
+                        m->p + (size_t)CC_MIN(j + 1, wh - 1) * ww, ww, zlo, zhi, m->steep);
     for (int j = 0; j < wh; j++) {
         const uint8_t *c = cell + (size_t)j * ww;
         int lo = 0, hi = ww - 1;

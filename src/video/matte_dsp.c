@@ -45,6 +45,20 @@ void cc_matte_box_v_c(float *dst, float *acc, const float *add, const float *sub
         dst[i] = acc[i] * inv;
 }
 
+void cc_matte_classify_c(uint8_t *cell, uint8_t *band, const float *p0, const float *p1, int n,
+                         float zlo, float zhi, float steep)
+{
+    for (int i = 0; i < n; i++) {
+        const int i1 = i + 1 < n ? i + 1 : n - 1;
+        const float a = p0[i], b = p0[i1], c = p1[i], d = p1[i1];
+        const float mab = a < b ? a : b, mcd = c < d ? c : d;
+        const float xab = a < b ? b : a, xcd = c < d ? d : c;
+        const float mn = mab < mcd ? mab : mcd, mx = xab < xcd ? xcd : xab;
+        cell[i] = mx <= zlo ? 0 : mn >= zhi ? 1 : 2;
+        band[i] = mn < 0.5f && mx >= 0.5f && mx - mn >= steep ? 2 : 0;
+    }
+}
+
 void cc_matte_products_c(float *dst, const float *y, const float *u, const float *v,
                          const float *p, int n)
 {
@@ -103,6 +117,7 @@ void cc_matte_dsp_init_c(CcMatteDsp *dsp)
     dsp->edge_px = cc_matte_edge_px_c;
     dsp->steady = cc_matte_steady_c;
     dsp->products = cc_matte_products_c;
+    dsp->classify = cc_matte_classify_c;
     dsp->box_h = cc_matte_box_h_c;
     dsp->box_v = cc_matte_box_v_c;
 }

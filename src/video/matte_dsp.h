@@ -58,6 +58,14 @@ typedef struct CcMatteDsp {
      */
     void (*products)(float *dst, const float *y, const float *u, const float *v, const float *p,
                      int n);
+    /*
+     * One row of working cells: cell i spans p0[i], p0[i1], p1[i], p1[i1] (i1 = min(i + 1,
+     * n - 1)), with mn / mx the least / greatest of the four: cell[i] = 0 (mx <= zlo),
+     * 1 (mn >= zhi) or 2 (mixed); band[i] = 2 where mn < 0.5 <= mx and mx - mn >= steep
+     * (the steep 0.5 contour crosses it), else 0.
+     */
+    void (*classify)(uint8_t *cell, uint8_t *band, const float *p0, const float *p1, int n,
+                     float zlo, float zhi, float steep);
     void (*edge_px)(uint8_t *dst, const float *gy, const float *gu, const float *gv,
                     const float *co, int cstride, const float *pp, const uint8_t *band, int n,
                     const CcMatteCurve *c);
@@ -75,6 +83,10 @@ void cc_matte_dsp_init_wasm(CcMatteDsp *dsp);
 
 void cc_matte_box_h_c(float *dst, const float *src, int w, int nc, int r);
 void cc_matte_box_v_c(float *dst, float *acc, const float *add, const float *sub, float inv, int n);
+void cc_matte_classify_c(uint8_t *cell, uint8_t *band, const float *p0, const float *p1, int n,
+                         float zlo, float zhi, float steep);
+void cc_matte_classify_avx2(uint8_t *cell, uint8_t *band, const float *p0, const float *p1,
+                            int n, float zlo, float zhi, float steep);
 void cc_matte_products_c(float *dst, const float *y, const float *u, const float *v,
                          const float *p, int n);
 void cc_matte_products_avx2(float *dst, const float *y, const float *u, const float *v,

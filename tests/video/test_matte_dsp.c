@@ -29,7 +29,7 @@ int main(void)
     cc_matte_dsp_init(&best);
     const int have_simd = best.box_h != c.box_h || best.box_v != c.box_v ||
                           best.edge_px != c.edge_px || best.steady != c.steady ||
-                          best.products != c.products;
+                          best.products != c.products || best.classify != c.classify;
     static float src[WMAX * NCMAX], out_c[WMAX * NCMAX + 8], out_s[WMAX * NCMAX + 8];
     static float acc_c[WMAX * NCMAX], acc_s[WMAX * NCMAX], add[WMAX * NCMAX], sub[WMAX * NCMAX];
     unsigned seed = 7;
@@ -119,6 +119,39 @@ int main(void)
     }
     CHECK_MSG(edge_seen[0] && edge_seen[1] && edge_seen[2] && clip_lo && clip_hi && mid > 100,
               "edge_px inputs did not cover every case");
+    /* cell classes: p near every threshold, ties, lengths 1 to past the vector width */
+    static float q0[WMAX], q1[WMAX];
+    static uint8_t cl_c[WMAX + 8], cl_s[WMAX + 8], bd_c[WMAX + 8], bd_s[WMAX + 8];
+    int seen_cls[3] = { 0, 0, 0 }, seen_band = 0;
+    for (int iter = 0; iter < 200; iter++) {
+        const int n = 1 + (iter * 13) % 60;
+        static const float pick[] = { 0.0f, 0.1f, 0.1000001f, 0.3f, 0.4999999f, 0.5f, 0.7f, 0.9f, 0.8999999f, 1.0f };
+        for (int i = 0; i < n; i++) {
+            q0[i] = iter & 1 ? pick[(seed >> 7) % 10] : frand(&seed, 0.0f, 1.0f);
+            q1[i] = iter & 2 ? q0[i] : iter & 1 ? pick[(seed >> 12) % 10] : frand(&seed, 0.0f, 1.0f);
+            frand(&seed, 0, 1);
+        }
+        memset(cl_c, 7, sizeof(cl_c)), memset(cl_s, 7, sizeof(cl_s));
+        memset(bd_c, 7, sizeof(bd_c)), memset(bd_s, 7, sizeof(bd_s));
+        c.classify(cl_c, bd_c, q0, q1, n, 0.1f, 0.9f, 0.2f);
+        best.classify(cl_s, bd_s, q0, q1, n, 0.1f, 0.9f, 0.2f);
+        CHECK_MSG(!memcmp(cl_c, cl_s, sizeof(cl_c)) && !memcmp(bd_c, bd_s, sizeof(bd_c)),
+                  "classify n %d: variant differs", n);
+        for (int i = 0; i < n; i++) {
+            const int i1 = i + 1 < n ? i + 1 : n - 1;
+            float mn = q0[i], mx = q0[i];
+            const float v4[4] = { q0[i], q0[i1], q1[i], q1[i1] };
+            for (int k = 1; k < 4; k++)
+                mn = v4[k] < mn ? v4[k] : mn, mx = v4[k] > mx ? v4[k] : mx;
+            const int want = mx <= 0.1f ? 0 : mn >= 0.9f ? 1 : 2;
+            const int wantb = mn < 0.5f && mx >= 0.5f && mx - mn >= 0.2f ? 2 : 0;
+            CHECK_MSG(cl_c[i] == want && bd_c[i] == wantb, "classify C cell %d of %d", i, n);
+            seen_cls[want]++;
+            seen_band += wantb != 0;
+        }
+    }
+    CHECK_MSG(seen_cls[0] && seen_cls[1] && seen_cls[2] > 50 && seen_band > 50,
+              "classify inputs did not cover every class");
     /* statistics channels: every pixel against the definition, variants bit-exact */
     static float pl[4][WMAX], pr_c[WMAX * 16 + 16], pr_s[WMAX * 16 + 16];
     for (int iter = 0; iter < 40; iter++) {

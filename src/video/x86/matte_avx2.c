@@ -220,3 +220,34 @@ void cc_matte_products_avx2(float *dst, const float *y, const float *u, const fl
     if (x < n)
         cc_matte_products_c(dst + (size_t)x * 16, y + x, u + x, v + x, p + x, n - x);
 }
+
+/* Eight cells a step while the right neighbours exist (the last cell is clamped: C). The
+ * minima and maxima are exact, so the classes are those of C. */
+void cc_matte_classify_avx2(uint8_t *cell, uint8_t *band, const float *p0, const float *p1,
+                            int n, float zlo, float zhi, float steep)
+{
+    const __m256 vzlo = _mm256_set1_ps(zlo), vzhi = _mm256_set1_ps(zhi);
+    const __m256 vst = _mm256_set1_ps(steep), half = _mm256_set1_ps(0.5f);
+    const __m256i one = _mm256_set1_epi32(1), two = _mm256_set1_epi32(2);
+    int i = 0;
+    for (; i + 9 <= n; i += 8) {
+        const __m256 a = _mm256_loadu_ps(p0 + i), b = _mm256_loadu_ps(p0 + i + 1);
+        const __m256 c = _mm256_loadu_ps(p1 + i), d = _mm256_loadu_ps(p1 + i + 1);
+        const __m256 mn = _mm256_min_ps(_mm256_min_ps(a, b), _mm256_min_ps(c, d));
+        const __m256 mx = _mm256_max_ps(_mm256_max_ps(a, b), _mm256_max_ps(c, d));
+        /* 2, then 1 where mn >= zhi, then 0 where mx <= zlo (that test wins in C) */
+        __m256i k = _mm256_blendv_epi8(two, one, _mm256_castps_si256(_mm256_cmp_ps(mn, vzhi, _CMP_GE_OQ)));
+        k = _mm256_andnot_si256(_mm256_castps_si256(_mm256_cmp_ps(mx, vzlo, _CMP_LE_OQ)), k);
+        const __m256 st = _mm256_and_ps(_mm256_and_ps(_mm256_cmp_ps(mn, half, _CMP_LT_OQ),
+                                                      _mm256_cmp_ps(mx, half, _CMP_GE_OQ)),
+                                        _mm256_cmp_ps(_mm256_sub_ps(mx, mn), vst, _CMP_GE_OQ));
+        const __m256i bd = _mm256_and_si256(_mm256_castps_si256(st), two);
+        /* 32-bit lanes 0..2 to bytes */
+        const __m128i k16 = _mm_packus_epi32(_mm256_castsi256_si128(k), _mm256_extracti128_si256(k, 1));
+        const __m128i b16 = _mm_packus_epi32(_mm256_castsi256_si128(bd), _mm256_extracti128_si256(bd, 1));
+        _mm_storel_epi64((__m128i *)(cell + i), _mm_packus_epi16(k16, k16));
+        _mm_storel_epi64((__m128i *)(band + i), _mm_packus_epi16(b16, b16));
+    }
+    if (i < n) /* the tail in C: its last cell is clamped at n - 1 as before */
+        cc_matte_classify_c(cell + i, band + i, p0 + i, p1 + i, n - i, zlo, zhi, steep);
+}

@@ -10,4 +10,5 @@ void cc_matte_dsp_init_x86(CcMatteDsp *dsp)
     dsp->edge_px = cc_matte_edge_px_avx2;
     dsp->steady = cc_matte_steady_avx2;
     dsp->products = cc_matte_products_avx2;
+    dsp->classify = cc_matte_classify_avx2;
 }
