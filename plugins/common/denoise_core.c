@@ -331,3 +331,134 @@ void ccp_run(CcpDenoise *p, const CcpControls *c, const float *const *in, float 
         done += (uint32_t)n;
     }
 }
+
+/* ---- Echo canceller plugins (see denoise_core.h) ---- */
+
+struct CcpEcho {
+    int rate;
+    CcpDenoise *dn;          /* all options off: the mono denoiser, unchanged */
+    CcVoiceProcessor *vp;    /* any option on */
+    int key;                 /* configuration in use: bit 0 echo, 1 agc, 2 high-pass, 3 speex;
+                                -1 none yet */
+    float strength;          /* of vp's noise stage */
+    int check_first_run;     /* set by reset: the first run() re-reads the controls */
+    int warned_rate;
+};
+
+static int echo_key(const CcpEcho *p, const CcpEchoControls *c, float *strength)
+{
+    int echo = clampf(c->echo_cancel, 0.0f, 1.0f, 0.0f) >= 0.5f;
+    int agc = clampf(c->agc, 0.0f, 1.0f, 0.0f) >= 0.5f;
+    int hp = clampf(c->high_pass, 0.0f, 1.0f, 0.0f) >= 0.5f;
+    if (!echo && !agc && !hp)
+        return 0;
+    int speex = clampf(c->dn.engine, 0.0f, 1.0f, 0.0f) >= 0.5f && p->dn->dn[1];
+    float atten = clampf(c->dn.atten_db, 0.0f, CCP_ATTEN_MAX_DB, CCP_ATTEN_DEFAULT_DB);
+    *strength = atten >= CCP_ATTEN_MAX_DB ? 1.0f : atten / CCP_ATTEN_MAX_DB;
+    return echo | agc << 1 | hp << 2 | speex << 3;
+}
+
+/* Opens the voice processor for `key` (not real-time: activate, or the first run). */
+static void echo_configure(CcpEcho *p, int key, float strength)
+{
+    cc_voice_close(&p->vp);
+    p->key = 0;
+    if (!key)
+        return;
+    CcVoiceSettings s;
+    cc_voice_default_settings(&s);
+    s.sample_rate_hz = p->rate;
+    s.echo_cancel = key & 1;
+    s.agc = (key >> 1) & 1;
+    s.high_pass = (key >> 2) & 1;
+    s.denoise_engine = key & 8 ? CC_DENOISE_SPEEX : CC_DENOISE_RNNOISE;
+    s.denoise_strength = strength;
+    if (s.echo_cancel && p->rate % 100) {
+        if (!p->warned_rate)
+            fprintf(stderr, "cleancast plugin: echo cancellation needs a rate that is a multiple "
+                    "of 100 Hz (10 ms blocks), not %d Hz: running without it (resample the "
+                    "stream to 48000)\n", p->rate);
+        p->warned_rate = 1;
+        s.echo_cancel = 0;
+        key &= ~1;
+        if (!(key & 6)) /* nothing else asked: the plain denoiser */
+            return;
+    }
+    int r = cc_voice_open(&p->vp, p->dn->model, &s);
+    if (r < 0) {
+        fprintf(stderr, "cleancast plugin: cannot open the voice processor (%s): running the "
+                "plain denoiser\n", cc_strerror(r));
+        return;
+    }
+    p->key = key;
+    p->strength = strength;
+}
+
+CcpEcho *ccp_echo_open(double rate_hz)
+{
+    CcpEcho *p = calloc(1, sizeof(*p));
+    if (!p)
+        return NULL;
+    if (!(p->dn = ccp_open(rate_hz, 1, 0))) {
+        free(p);
+        return NULL;
+    }
+    p->rate = p->dn->rate;
+    p->key = -1;
+    p->check_first_run = 1;
+    return p;
+}
+
+void ccp_echo_close(CcpEcho *p)
+{
+    if (!p)
+        return;
+    cc_voice_close(&p->vp);
+    ccp_close(p->dn);
+    free(p);
+}
+
+void ccp_echo_reset(CcpEcho *p, const CcpEchoControls *c)
+{
+    float strength = 1.0f;
+    int key = echo_key(p, c, &strength);
+    if (key != p->key || (key && strength != p->strength))
+        echo_configure(p, key, strength);
+    else if (p->vp)
+        cc_voice_reset(p->vp);
+    ccp_reset(p->dn);
+    p->check_first_run = 1;
+}
+
+int ccp_echo_latency(const CcpEcho *p)
+{
+    return p->vp ? cc_voice_latency_samples(p->vp) : ccp_latency(p->dn);
+}
+
+void ccp_echo_run(CcpEcho *p, const CcpEchoControls *c, const float *mic, const float *ref,
+                  float *out, uint32_t frames)
+{
+    if (p->check_first_run) {
+        /* Controls set between activate() and the first run() (or no activate at all). */
+        float strength = 1.0f;
+        int key = echo_key(p, c, &strength);
+        if (key != p->key || (key && strength != p->strength)) {
+            echo_configure(p, key, strength);
+            ccp_reset(p->dn);
+        }
+        p->check_first_run = 0;
+    }
+    if (!p->vp) {
+        ccp_run(p->dn, &c->dn, &mic, &out, frames);
+        return;
+    }
+    /* In pieces, the far end of each piece first (it is what played while the mic was
+     * captured); pieces keep the far queue well under its 1 s. */
+    for (uint32_t done = 0; done < frames;) {
+        int n = frames - done > PIECE ? PIECE : (int)(frames - done);
+        if (ref && (p->key & 1))
+            cc_voice_far(p->vp, ref + done, n);
+        cc_voice_process(p->vp, mic + done, out + done, n);
+        done += (uint32_t)n;
+    }
+}

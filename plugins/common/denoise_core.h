@@ -50,4 +50,38 @@ int ccp_latency(const CcpDenoise *p);
 void ccp_run(CcpDenoise *p, const CcpControls *c, const float *const *in, float *const *out,
              uint32_t frames);
 
+/* ---- Echo canceller plugins (cleancast_echo_mono, urn:cleancast:lv2:echo-mono) ----
+ *
+ *   mic in, reference in (the far end: what the speakers play, e.g. the sink's monitor)
+ *     -> echo/agc/high_pass all off: exactly the mono denoiser above (CcpDenoise)
+ *     -> any of them on: CcVoiceProcessor (high-pass -> echo cancellation -> noise
+ *        suppression with the chosen engine and strength -> AGC), the reference fed with
+ *        cc_voice_far() before the mic block of the same run() (a duplex callback)
+ *
+ * The voice processor's stages are fixed when it is opened, so echo_cancel, agc, high_pass,
+ * and (while one of them is on) engine and attenuation take effect at activate(), or at the
+ * first run() after it if they changed in between (the only run() that may allocate). A
+ * change later in the stream waits for the next activate(); the latency stays constant while
+ * active. A reference port the host leaves unconnected (NULL) is silence: nothing is
+ * cancelled. Echo cancellation needs a rate that is a multiple of 100 Hz; at another (22050)
+ * the plugin says so on stderr and runs the other stages without it. */
+typedef struct CcpEchoControls {
+    CcpControls dn;      /* atten_db, engine (the gate fields are unused) */
+    float echo_cancel;   /* >= 0.5: on (default 0) */
+    float agc;           /* >= 0.5: on (default 0) */
+    float high_pass;     /* >= 0.5: on (default 0) */
+} CcpEchoControls;
+
+typedef struct CcpEcho CcpEcho;
+
+CcpEcho *ccp_echo_open(double rate_hz);
+void ccp_echo_close(CcpEcho *p);
+/* activate(): back to the start, with the stages the controls ask for (allocates). */
+void ccp_echo_reset(CcpEcho *p, const CcpEchoControls *c);
+/* Latency of the configuration in use (constant between two resets). */
+int ccp_echo_latency(const CcpEcho *p);
+/* mic, ref (may be NULL: silence), out (may alias mic or ref): `frames` each. */
+void ccp_echo_run(CcpEcho *p, const CcpEchoControls *c, const float *mic, const float *ref,
+                  float *out, uint32_t frames);
+
 #endif

@@ -1,9 +1,16 @@
 /*
  * cleancast noise suppression as LADSPA plugins (PipeWire filter-chain, PulseAudio
- * module-ladspa-sink, applyplugin, Audacity, ...). Four plugins in one library:
+ * module-ladspa-sink, applyplugin, Audacity, ...). Five plugins in one library:
  *
  *   5771 cleancast_denoise_mono         5773 cleancast_denoise_gate_mono
  *   5772 cleancast_denoise_stereo       5774 cleancast_denoise_gate_stereo
+ *   5775 cleancast_echo_mono: mic + reference (far end) in, one out; echo cancellation, AGC,
+ *        high-pass as toggles (all off by default: then exactly cleancast_denoise_mono)
+ *
+ * The echo canceller is a plugin of its own rather than a second input on the mono one: a
+ * second audio input changes the plugin's channel count for hosts that map file or stream
+ * channels to input ports (applyplugin, PulseAudio's module-ladspa-sink), so existing
+ * set-ups of cleancast_denoise_mono would break, and LADSPA hosts must connect every port.
  *
  * Defaults equal `cleancast denoise` with no options (RNNoise 0.2, no attenuation limit). The
  * model is looked up by name like every cleancast host ("rnnoise2": $CLEANCAST_CACHE/models,
@@ -20,13 +27,28 @@
 #include "denoise_core.h"
 
 enum { P_ATTEN, P_ENGINE, P_LATENCY, P_THRESHOLD, P_HOLD, P_RANGE, P_NCONTROLS };
+/* Echo plugin: ports 0 Input, 1 Reference, 2 Output, then P_ATTEN, P_ENGINE, P_LATENCY and
+ * these three. */
+enum { E_ECHO = 3, E_AGC, E_HIGHPASS, E_NCONTROLS };
+#define ECHO_ID 5775
 
 typedef struct Plugin {
     CcpDenoise *core;
+    CcpEcho *echo;     /* the echo plugin (core is NULL) */
+    const LADSPA_Data *ref;
     int channels, has_gate;
     LADSPA_Data *in[2], *out[2];
     LADSPA_Data *ctl[P_NCONTROLS];
 } Plugin;
+
+static const char *const echo_port_names[3 + E_NCONTROLS] = {
+    "Input", "Reference (far end: the speakers' monitor)", "Output",
+    "Attenuation limit (dB, 40 = none)", "Engine (0 neural, 1 classical)", "latency",
+    "Echo cancellation (needs the reference)", "Automatic gain control", "High-pass 80 Hz",
+};
+static LADSPA_Descriptor echo_descriptor;
+static LADSPA_PortDescriptor echo_port_desc[3 + E_NCONTROLS];
+static LADSPA_PortRangeHint echo_port_hints[3 + E_NCONTROLS];
 
 /* Port order: audio ins, audio outs, then the controls in enum order (gate ones last). */
 typedef struct Variant {
@@ -82,6 +104,14 @@ static LADSPA_Handle instantiate(const LADSPA_Descriptor *d, unsigned long rate)
     Plugin *p = calloc(1, sizeof(*p));
     if (!p)
         return NULL;
+    if (d->UniqueID == ECHO_ID) {
+        p->channels = 1;
+        if (!(p->echo = ccp_echo_open((double)rate))) {
+            free(p);
+            return NULL;
+        }
+        return p;
+    }
     p->channels = v->channels;
     p->has_gate = v->has_gate;
     p->core = ccp_open((double)rate, v->channels, v->has_gate);
@@ -96,6 +126,17 @@ static void connect_port(LADSPA_Handle h, unsigned long port, LADSPA_Data *data)
 {
     Plugin *p = h;
     unsigned long ch = (unsigned long)p->channels;
+    if (p->echo) {
+        if (port == 0)
+            p->in[0] = data;
+        else if (port == 1)
+            p->ref = data;
+        else if (port == 2)
+            p->out[0] = data;
+        else if (port - 3 < E_NCONTROLS)
+            p->ctl[port - 3] = data;
+        return;
+    }
     if (port < ch)
         p->in[port] = data;
     else if (port < 2 * ch)
@@ -104,20 +145,42 @@ static void connect_port(LADSPA_Handle h, unsigned long port, LADSPA_Data *data)
         p->ctl[port - 2 * ch] = data;
 }
 
-static void activate(LADSPA_Handle h)
-{
-    Plugin *p = h;
-    ccp_reset(p->core);
-}
-
 static float ctl(const Plugin *p, int i, float dflt)
 {
     return p->ctl[i] ? *p->ctl[i] : dflt;
 }
 
+static CcpEchoControls echo_controls(const Plugin *p)
+{
+    return (CcpEchoControls){
+        .dn = { .atten_db = ctl(p, P_ATTEN, CCP_ATTEN_DEFAULT_DB), .engine = ctl(p, P_ENGINE, 0.0f) },
+        .echo_cancel = ctl(p, E_ECHO, 0.0f),
+        .agc = ctl(p, E_AGC, 0.0f),
+        .high_pass = ctl(p, E_HIGHPASS, 0.0f),
+    };
+}
+
+static void activate(LADSPA_Handle h)
+{
+    Plugin *p = h;
+    if (p->echo) {
+        CcpEchoControls c = echo_controls(p);
+        ccp_echo_reset(p->echo, &c);
+        return;
+    }
+    ccp_reset(p->core);
+}
+
 static void run(LADSPA_Handle h, unsigned long frames)
 {
     Plugin *p = h;
+    if (p->echo) {
+        CcpEchoControls e = echo_controls(p);
+        ccp_echo_run(p->echo, &e, p->in[0], p->ref, p->out[0], (uint32_t)frames);
+        if (p->ctl[P_LATENCY]) /* after the run: the first run() may change the set-up */
+            *p->ctl[P_LATENCY] = (LADSPA_Data)ccp_echo_latency(p->echo);
+        return;
+    }
     CcpControls c = {
         .atten_db = ctl(p, P_ATTEN, CCP_ATTEN_DEFAULT_DB),
         .engine = ctl(p, P_ENGINE, 0.0f),
@@ -134,6 +197,7 @@ static void cleanup(LADSPA_Handle h)
 {
     Plugin *p = h;
     ccp_close(p->core);
+    ccp_echo_close(p->echo);
     free(p);
 }
 
@@ -175,9 +239,39 @@ __attribute__((constructor)) static void init_descriptors(void)
             .cleanup = cleanup,
         };
     }
+    for (int k = 0; k < 3 + E_NCONTROLS; k++) {
+        int is_out = k == 2 || k == 3 + P_LATENCY;
+        echo_port_desc[k] = (k < 3 ? LADSPA_PORT_AUDIO : LADSPA_PORT_CONTROL) |
+                            (is_out ? LADSPA_PORT_OUTPUT : LADSPA_PORT_INPUT);
+        if (k >= 3 + E_ECHO)
+            echo_port_hints[k] = (LADSPA_PortRangeHint){
+                LADSPA_HINT_TOGGLED | LADSPA_HINT_DEFAULT_0, 0.0f, 0.0f };
+        else if (k >= 3)
+            echo_port_hints[k] = control_hints[k - 3];
+    }
+    echo_descriptor = (LADSPA_Descriptor){
+        .UniqueID = ECHO_ID,
+        .Label = "cleancast_echo_mono",
+        /* not hard-RT: the first run() after activate() opens the stages its controls ask
+         * for when they changed since activate() */
+        .Properties = 0,
+        .Name = "cleancast echo canceller (mono mic + reference)",
+        .Maker = "cleancast",
+        .Copyright = "BSD-3-Clause (RNNoise model: BSD-3-Clause, Xiph.Org)",
+        .PortCount = 3 + E_NCONTROLS,
+        .PortDescriptors = echo_port_desc,
+        .PortNames = echo_port_names,
+        .PortRangeHints = echo_port_hints,
+        .ImplementationData = NULL,
+        .instantiate = instantiate,
+        .connect_port = connect_port,
+        .activate = activate,
+        .run = run,
+        .cleanup = cleanup,
+    };
 }
 
 __attribute__((visibility("default"))) const LADSPA_Descriptor *ladspa_descriptor(unsigned long index)
 {
-    return index < NVARIANTS ? &descriptors[index] : NULL;
+    return index < NVARIANTS ? &descriptors[index] : index == NVARIANTS ? &echo_descriptor : NULL;
 }

@@ -4,6 +4,9 @@
  *
  *   urn:cleancast:lv2:denoise-mono        urn:cleancast:lv2:denoise-gate-mono
  *   urn:cleancast:lv2:denoise-stereo      urn:cleancast:lv2:denoise-gate-stereo
+ *   urn:cleancast:lv2:echo-mono: ports input, reference (the far end), output,
+ *        attenuation_db, engine, latency, echo_cancel, agc, high_pass (toggles, default off:
+ *        then exactly denoise-mono). See the LADSPA file for why it is a plugin of its own.
  *
  * Port indices follow the .ttl: audio ins, audio outs, attenuation_db, engine, latency
  * (lv2:designation lv2:latency), then for the gate plugins vad_threshold, hold_ms,
@@ -20,9 +23,12 @@
 #define URI_PREFIX "urn:cleancast:lv2:"
 
 enum { P_ATTEN, P_ENGINE, P_LATENCY, P_THRESHOLD, P_HOLD, P_RANGE, P_NCONTROLS };
+enum { E_ECHO = 3, E_AGC, E_HIGHPASS, E_NCONTROLS };
 
 typedef struct Plugin {
     CcpDenoise *core;
+    CcpEcho *echo;     /* echo-mono (core is NULL) */
+    const float *ref;
     int channels;
     const float *in[2];
     float *out[2];
@@ -39,6 +45,14 @@ static LV2_Handle instantiate(const LV2_Descriptor *d, double rate, const char *
     Plugin *p = calloc(1, sizeof(*p));
     if (!p)
         return NULL;
+    if (strstr(d->URI, "echo")) {
+        p->channels = 1;
+        if (!(p->echo = ccp_echo_open(rate))) {
+            free(p);
+            return NULL;
+        }
+        return p;
+    }
     p->channels = channels;
     p->core = ccp_open(rate, channels, has_gate);
     if (!p->core) {
@@ -52,6 +66,17 @@ static void connect_port(LV2_Handle h, uint32_t port, void *data)
 {
     Plugin *p = h;
     uint32_t ch = (uint32_t)p->channels;
+    if (p->echo) {
+        if (port == 0)
+            p->in[0] = data;
+        else if (port == 1)
+            p->ref = data;
+        else if (port == 2)
+            p->out[0] = data;
+        else if (port - 3 < E_NCONTROLS)
+            p->ctl[port - 3] = data;
+        return;
+    }
     if (port < ch)
         p->in[port] = data;
     else if (port < 2 * ch)
@@ -60,20 +85,42 @@ static void connect_port(LV2_Handle h, uint32_t port, void *data)
         p->ctl[port - 2 * ch] = data;
 }
 
-static void activate(LV2_Handle h)
-{
-    Plugin *p = h;
-    ccp_reset(p->core);
-}
-
 static float ctl(const Plugin *p, int i, float dflt)
 {
     return p->ctl[i] ? *p->ctl[i] : dflt;
 }
 
+static CcpEchoControls echo_controls(const Plugin *p)
+{
+    return (CcpEchoControls){
+        .dn = { .atten_db = ctl(p, P_ATTEN, CCP_ATTEN_DEFAULT_DB), .engine = ctl(p, P_ENGINE, 0.0f) },
+        .echo_cancel = ctl(p, E_ECHO, 0.0f),
+        .agc = ctl(p, E_AGC, 0.0f),
+        .high_pass = ctl(p, E_HIGHPASS, 0.0f),
+    };
+}
+
+static void activate(LV2_Handle h)
+{
+    Plugin *p = h;
+    if (p->echo) {
+        CcpEchoControls c = echo_controls(p);
+        ccp_echo_reset(p->echo, &c);
+        return;
+    }
+    ccp_reset(p->core);
+}
+
 static void run(LV2_Handle h, uint32_t frames)
 {
     Plugin *p = h;
+    if (p->echo) {
+        CcpEchoControls e = echo_controls(p);
+        ccp_echo_run(p->echo, &e, p->in[0], p->ref, p->out[0], frames);
+        if (p->ctl[P_LATENCY]) /* after the run: the first run() may change the set-up */
+            *p->ctl[P_LATENCY] = (float)ccp_echo_latency(p->echo);
+        return;
+    }
     CcpControls c = {
         .atten_db = ctl(p, P_ATTEN, CCP_ATTEN_DEFAULT_DB),
         .engine = ctl(p, P_ENGINE, 0.0f),
@@ -90,6 +137,7 @@ static void cleanup(LV2_Handle h)
 {
     Plugin *p = h;
     ccp_close(p->core);
+    ccp_echo_close(p->echo);
     free(p);
 }
 
@@ -101,6 +149,7 @@ static const LV2_Descriptor descriptors[] = {
     DESCRIPTOR("denoise-stereo"),
     DESCRIPTOR("denoise-gate-mono"),
     DESCRIPTOR("denoise-gate-stereo"),
+    DESCRIPTOR("echo-mono"),
 };
 
 LV2_SYMBOL_EXPORT const LV2_Descriptor *lv2_descriptor(uint32_t index)

@@ -24,6 +24,13 @@
  *       onset_loss_db (worst loss over the first 40 ms of the words that start after at least
  *       300 ms of silence), pause_drop_db (how much lower the long pauses are).
  *       Pass: speech_loss_db <= 1, onset_loss_db <= 3, pause_drop_db >= 20.
+ *
+ *   plugcmp erle MIC ECHO OUT RATE FROM_S MIN_DB [MAX_DB]
+ *       echo return loss enhancement of OUT (time-aligned with MIC) as
+ *       tests/audio/echometrics.c defines it: 10 log10(sum MIC^2 / sum OUT^2) over the 20 ms
+ *       frames from FROM_S s on whose echo (ECHO: the echo alone in MIC) is within 30 dB of
+ *       its loudest 20 ms frame. Pass: erle_db >= MIN_DB (and <= MAX_DB when given: for a
+ *       check that something does NOT cancel).
  */
 #include <math.h>
 #include <stdio.h>
@@ -241,6 +248,42 @@ static int cmd_gate(char **argv)
     return onsets > 0 && speech_loss <= 1 && worst_onset <= 3 && pause_drop >= 20 ? 0 : 1;
 }
 
+static int cmd_erle(int argc, char **argv)
+{
+    long nm, ne, no;
+    float *mic = load(argv[0], &nm), *echo = load(argv[1], &ne), *out = load(argv[2], &no);
+    long rate = atol(argv[3]), fl = rate / 50;
+    double from = atof(argv[4]), lo = atof(argv[5]), hi = argc > 6 ? atof(argv[6]) : 1e9;
+    if (nm != ne || nm != no || fl <= 0) {
+        printf("length_mic=%ld length_echo=%ld length_out=%ld\n", nm, ne, no);
+        return 1;
+    }
+    double peak = 0, sm = 0, so = 0;
+    for (long i = 0; i + fl <= nm; i += fl) {
+        double e = 0;
+        for (long j = i; j < i + fl; j++)
+            e += (double)echo[j] * echo[j];
+        peak = fmax(peak, e);
+    }
+    long used = 0;
+    for (long i = (long)(from * rate); i + fl <= nm; i += fl) {
+        double e = 0, m = 0, o = 0;
+        for (long j = i; j < i + fl; j++) {
+            e += (double)echo[j] * echo[j];
+            m += (double)mic[j] * mic[j];
+            o += (double)out[j] * out[j];
+        }
+        if (e > peak * 1e-3) {
+            sm += m;
+            so += o;
+            used++;
+        }
+    }
+    double erle = 10.0 * log10((sm + 1e-20) / (so + 1e-20));
+    printf("erle_db=%.2f frames=%ld\n", erle, used);
+    return used > 0 && erle >= lo && erle <= hi ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 5 && !strcmp(argv[1], "exact"))
@@ -251,7 +294,9 @@ int main(int argc, char **argv)
         return cmd_align(argv + 2, 1);
     if (argc >= 6 && !strcmp(argv[1], "gate"))
         return cmd_gate(argv + 2);
+    if (argc >= 8 && !strcmp(argv[1], "erle"))
+        return cmd_erle(argc - 2, argv + 2);
     fprintf(stderr, "usage: plugcmp exact A B MAX_ABS | align REC REF NOISY CLEAN RATE "
-                    "MIN_MATCH_DB MIN_GAIN_DB | match REC REF RATE MIN_MATCH_DB | gate GATED UNGATED CLEAN RATE\n");
+                    "MIN_MATCH_DB MIN_GAIN_DB | match REC REF RATE MIN_MATCH_DB | gate GATED UNGATED CLEAN RATE | erle MIC ECHO OUT RATE FROM_S MIN_DB [MAX_DB]\n");
     return 2;
 }

@@ -7,10 +7,14 @@
  *
  * usage: plugin_host ladspa|lv2 PLUGIN.so LABEL|URI RATE CHANNELS IN.f32 OUT.f32
  *                    [--blocks random|N] [--seed S] [--inplace] [--control INDEX=VALUE]...
- *                    [--time]
+ *                    [--time] [--outputs N] [--unconnected INDEX]
  * Prints "latency N" (and with --time "cpu_us_per_10ms X"). Control ports not given keep the
  * defaults the plugin declares (LADSPA hints; LV2: the values cleancast.ttl declares, which
  * are also the LADSPA defaults, checked by the tests).
+ * CHANNELS is the count of audio inputs (IN.f32 interleaves them, e.g. mic and reference for
+ * the echo plugins); --outputs N the count of outputs (default CHANNELS; OUT.f32 interleaves
+ * them). --unconnected INDEX leaves that port unconnected (NULL), as a host may do with an
+ * optional input.
  */
 #include <dlfcn.h>
 #include <ladspa.h>
@@ -78,7 +82,7 @@ int main(int argc, char **argv)
     double rate = atof(argv[4]);
     int ch = atoi(argv[5]);
     const char *in_path = argv[6], *out_path = argv[7];
-    int fixed = 0, inplace = 0, timing = 0;
+    int fixed = 0, inplace = 0, timing = 0, nout = -1, unconn = -1;
     float ctl[MAX_PORTS];
     int ctl_set[MAX_PORTS] = { 0 };
     for (int i = 8; i < argc; i++) {
@@ -89,6 +93,10 @@ int main(int argc, char **argv)
             rng += strtoull(argv[++i], NULL, 10) * 0x9E3779B97F4A7C15ull;
         } else if (!strcmp(argv[i], "--inplace")) {
             inplace = 1;
+        } else if (!strcmp(argv[i], "--outputs") && i + 1 < argc) {
+            nout = atoi(argv[++i]);
+        } else if (!strcmp(argv[i], "--unconnected") && i + 1 < argc) {
+            unconn = atoi(argv[++i]);
         } else if (!strcmp(argv[i], "--time")) {
             timing = 1;
         } else if (!strcmp(argv[i], "--control") && i + 1 < argc) {
@@ -117,6 +125,13 @@ int main(int argc, char **argv)
         return 1;
     }
     size_t frames = total / (size_t)ch;
+    if (nout < 0)
+        nout = ch;
+    if (nout < 1 || nout > 2 || ch < 1 || ch > 2) {
+        fprintf(stderr, "1 or 2 inputs and outputs\n");
+        return 2;
+    }
+    int is_echo = strstr(label, "echo") != NULL;
 
     /* Buffers: audio per channel, controls by port index. */
     static float abuf[2][2][MAX_BLOCK]; /* [in/out][channel] */
@@ -146,7 +161,7 @@ int main(int argc, char **argv)
             if (LADSPA_IS_PORT_AUDIO(pd)) {
                 int is_in = LADSPA_IS_PORT_INPUT(pd);
                 int c = is_in ? ai++ : ao++;
-                ld->connect_port(h, p, abuf[is_in || inplace ? 0 : 1][c]);
+                ld->connect_port(h, p, (int)p == unconn ? NULL : abuf[is_in || inplace ? 0 : 1][c]);
             } else {
                 if (LADSPA_IS_PORT_OUTPUT(pd)) {
                     if (!strcmp(ld->PortNames[p], "latency"))
@@ -176,19 +191,25 @@ int main(int argc, char **argv)
             return 1;
         }
         /* cleancast.ttl: ins, outs, attenuation_db 40, engine 0, latency, [0.5, 250, 60] */
+        /* echo-mono: input, reference, output, attenuation_db 40, engine 0, latency,
+         * echo_cancel 0, agc 0, high_pass 0 */
         static const float defaults[] = { 40, 0, 0, 0.5f, 250, 60 };
-        int n = 2 * ch + 6;
+        static const float echo_defaults[] = { 40, 0, 0, 0, 0, 0 };
+        int n = ch + nout + 6;
         for (int p = 0; p < n && p < MAX_PORTS; p++) {
-            if (p < ch)
+            if (p == unconn)
+                vd->connect_port(h, (uint32_t)p, NULL);
+            else if (p < ch)
                 vd->connect_port(h, (uint32_t)p, abuf[0][p]);
-            else if (p < 2 * ch)
+            else if (p < ch + nout)
                 vd->connect_port(h, (uint32_t)p, abuf[inplace ? 0 : 1][p - ch]);
             else {
-                ports_ctl[p] = ctl_set[p] ? ctl[p] : defaults[p - 2 * ch];
+                ports_ctl[p] = ctl_set[p] ? ctl[p]
+                                          : (is_echo ? echo_defaults : defaults)[p - ch - nout];
                 vd->connect_port(h, (uint32_t)p, &ports_ctl[p]);
             }
         }
-        lat_port = 2 * ch + 2;
+        lat_port = ch + nout + 2;
         if (vd->activate)
             vd->activate(h);
     }
@@ -202,7 +223,7 @@ int main(int argc, char **argv)
     printf("latency %d\n", lat);
 
     size_t padded = frames + (size_t)lat;
-    float *out = calloc(padded * (size_t)ch + 1, sizeof(float));
+    float *out = calloc(padded * (size_t)nout + 1, sizeof(float));
     float *outb = inplace ? abuf[0][0] : NULL;
     (void)outb;
     double cpu = 0;
@@ -229,15 +250,15 @@ int main(int argc, char **argv)
             return 1;
         }
         for (size_t i = 0; i < n; i++)
-            for (int c = 0; c < ch; c++)
-                out[(pos + i) * ch + c] = abuf[inplace ? 0 : 1][c][i];
+            for (int c = 0; c < nout; c++)
+                out[(pos + i) * nout + c] = abuf[inplace ? 0 : 1][c][i];
         pos += n;
     }
     if (timing)
         printf("cpu_us_per_10ms %.2f\n", cpu * 1e6 / ((double)padded / (rate / 100.0)));
     FILE *f = fopen(out_path, "wb");
-    if (!f || fwrite(out + (size_t)lat * ch, sizeof(float), frames * (size_t)ch, f) !=
-                  frames * (size_t)ch) {
+    if (!f || fwrite(out + (size_t)lat * nout, sizeof(float), frames * (size_t)nout, f) !=
+                  frames * (size_t)nout) {
         fprintf(stderr, "cannot write %s\n", out_path);
         return 1;
     }

@@ -8,13 +8,13 @@ source "$(dirname "$0")/lib.sh"
 need_cmd ffmpeg analyseplugin applyplugin lv2_validate lv2info
 cd "$WORK"
 
-# --- analyseplugin: four plugins, a "latency" output port, defaults that equal the CLI's
+# --- analyseplugin: four denoisers (the echo canceller: test_echo.sh), a "latency" output port, defaults that equal the CLI's
 ap=$(analyseplugin "$LADSPA_SO" 2>&1) || fail "analyseplugin: $ap"
 for l in cleancast_denoise_mono cleancast_denoise_stereo cleancast_denoise_gate_mono cleancast_denoise_gate_stereo; do
   grep -q "Plugin Label: \"$l\"" <<<"$ap" && pass "analyseplugin: $l" || fail "analyseplugin: no $l"
 done
-[ "$(grep -c '"latency" output, control' <<<"$ap")" = 4 ] && pass "analyseplugin: latency output port in all four" || fail "analyseplugin: latency ports: $ap"
-[ "$(grep -c '"Attenuation limit (dB, 40 = none)" input, control, 0 to 40, default 40' <<<"$ap")" = 4 ] \
+[ "$(grep -c '"latency" output, control' <<<"$ap")" = 5 ] && pass "analyseplugin: latency output port in all five (four denoisers, the echo canceller)" || fail "analyseplugin: latency ports: $ap"
+[ "$(grep -c '"Attenuation limit (dB, 40 = none)" input, control, 0 to 40, default 40' <<<"$ap")" = 5 ] \
   && pass "analyseplugin: attenuation limit 0..40 dB, default 40 (no limit, = the CLI)" || fail "analyseplugin: attenuation port: $ap"
 grep -q '"Engine (0 neural, 1 classical)" input, control, 0 to 1, default 0, integer' <<<"$ap" \
   && pass "analyseplugin: engine default 0 (neural)" || fail "analyseplugin: engine port"
