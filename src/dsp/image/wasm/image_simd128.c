@@ -26,7 +26,25 @@ void cc_blend_lerp_simd128(uint8_t *dst, const uint8_t *a, const uint8_t *b, int
                  k255 = U16(255);
     int i = 0;
     for (; i + 16 <= n; i += 16) {
-        v128_t va = LD(a + i), vb = LD(b + i), vm = LD(m + i), vd = LD(dst + i);
+        v128_t vm = LD(m + i);
+        /* every byte 0 or 255 (a block of person or background, also with the 255 alpha byte of
+           an expanded RGBA mask): a byte with m = 255 keeps dst, one with m = 0 becomes bg, the
+           same bytes as the blend's rounding division of 255 dst or 255 bg by 255 */
+        v128_t full = wasm_i8x16_eq(vm, wasm_i8x16_splat((int8_t)0xFF));
+        if (wasm_i8x16_all_true(wasm_v128_or(full, wasm_i8x16_eq(vm, wasm_i8x16_splat(0))))) {
+            if (wasm_i8x16_all_true(full))
+                continue;
+            v128_t va = LD(a + i), vb = LD(b + i), bg[2];
+            for (int h = 0; h < 2; h++) {
+                v128_t a16 = h ? wasm_u16x8_extend_high_u8x16(va) : wasm_u16x8_extend_low_u8x16(va);
+                v128_t b16 = h ? wasm_u16x8_extend_high_u8x16(vb) : wasm_u16x8_extend_low_u8x16(vb);
+                bg[h] = wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_add(wasm_i16x8_mul(a16, wa),
+                                                                     wasm_i16x8_mul(b16, wb)), k128), 8);
+            }
+            ST(dst + i, wasm_v128_bitselect(LD(dst + i), wasm_u8x16_narrow_i16x8(bg[0], bg[1]), full));
+            continue;
+        }
+        v128_t va = LD(a + i), vb = LD(b + i), vd = LD(dst + i);
         v128_t out[2];
         for (int h = 0; h < 2; h++) {
             v128_t a16 = h ? wasm_u16x8_extend_high_u8x16(va) : wasm_u16x8_extend_low_u8x16(va);
