@@ -163,10 +163,39 @@ void cc_matte_edge_px_simd128(uint8_t *dst, const float *gy, const float *gu, co
                            n - x, c);
 }
 
+/* Working cells, 4 per step (the last cell, whose right corners clamp, through C). pmin/pmax
+   are the C's `a < b ? a : b` and `a < b ? b : a` operand for operand. */
+void cc_matte_classify_simd128(uint8_t *cell, uint8_t *band, const float *p0, const float *p1,
+                               int n, float zlo, float zhi, float steep)
+{
+    const v128_t vlo = wasm_f32x4_splat(zlo), vhi = wasm_f32x4_splat(zhi),
+                 vst = wasm_f32x4_splat(steep), half = wasm_f32x4_splat(0.5f),
+                 one = wasm_i32x4_splat(1), two = wasm_i32x4_splat(2);
+    int i = 0;
+    for (; i + 5 <= n; i += 4) { /* i + 4 < n: every right corner is p[i + 1] */
+        v128_t a = LD(p0 + i), b = LD(p0 + i + 1), c = LD(p1 + i), d = LD(p1 + i + 1);
+        v128_t mab = wasm_f32x4_pmin(b, a), mcd = wasm_f32x4_pmin(d, c); /* a < b ? a : b */
+        v128_t xab = wasm_f32x4_pmax(a, b), xcd = wasm_f32x4_pmax(c, d); /* a < b ? b : a */
+        v128_t mn = wasm_f32x4_pmin(mcd, mab), mx = wasm_f32x4_pmax(xab, xcd);
+        v128_t cl = wasm_v128_bitselect(one, two, wasm_f32x4_ge(mn, vhi));
+        cl = wasm_v128_andnot(cl, wasm_f32x4_le(mx, vlo));
+        v128_t bd = wasm_v128_and(two, wasm_v128_and(wasm_v128_and(wasm_f32x4_lt(mn, half),
+                                                                  wasm_f32x4_ge(mx, half)),
+                                                     wasm_f32x4_ge(wasm_f32x4_sub(mx, mn), vst)));
+        v128_t c16 = wasm_i16x8_narrow_i32x4(cl, bd);
+        v128_t c8 = wasm_u8x16_narrow_i16x8(c16, c16); /* bytes 0-3 cells, 4-7 bands */
+        wasm_v128_store32_lane(cell + i, c8, 0);
+        wasm_v128_store32_lane(band + i, c8, 1);
+    }
+    if (i < n) /* the rest through C: its clamp to the row's end is the same from any start */
+        cc_matte_classify_c(cell + i, band + i, p0 + i, p1 + i, n - i, zlo, zhi, steep);
+}
+
 void cc_matte_dsp_init_wasm(CcMatteDsp *dsp)
 {
     dsp->box_h = cc_matte_box_h_simd128;
     dsp->box_v = cc_matte_box_v_simd128;
     dsp->steady = cc_matte_steady_simd128;
     dsp->edge_px = cc_matte_edge_px_simd128;
+    dsp->classify = cc_matte_classify_simd128;
 }
