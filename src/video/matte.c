@@ -602,8 +602,8 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
 {
     steady(m, prob, tensor);
     resize_to_work(m, m->state, m->p, m->tmp16);
-    cc_frame_luma_downsample(frame, m->f, m->guide, m->ka, m->luma);
-    cc_frame_chroma_downsample(frame, m->f, m->guide, m->gU, m->gV, m->ka);
+    cc_frame_luma_downsample(frame, m->f, m->guide, m->ka, m->luma, m->dsp.block_sums);
+    cc_frame_chroma_downsample(frame, m->f, m->guide, m->gU, m->gV, m->ka, m->dsp.block_sums);
     /* Working cells: cell (j, i) holds the full-resolution pixels that interpolate between
      * working pixels (j, i) .. (j + 1, i + 1). Where p is sure (<= lo or >= hi) at all four
      * corners, the gate is closed and the curve saturates: the whole cell is 0 or 255. */

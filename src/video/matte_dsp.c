@@ -45,6 +45,16 @@ void cc_matte_box_v_c(float *dst, float *acc, const float *add, const float *sub
         dst[i] = acc[i] * inv;
 }
 
+void cc_matte_block_sums_c(float *out, const uint16_t *cs, int n, int f)
+{
+    for (int i = 0; i < n; i++) {
+        uint32_t s = 0;
+        for (int k = 0; k < f; k++)
+            s += cs[(size_t)i * f + k];
+        out[i] = (float)s;
+    }
+}
+
 void cc_matte_classify_c(uint8_t *cell, uint8_t *band, const float *p0, const float *p1, int n,
                          float zlo, float zhi, float steep)
 {
@@ -118,6 +128,7 @@ void cc_matte_dsp_init_c(CcMatteDsp *dsp)
     dsp->steady = cc_matte_steady_c;
     dsp->products = cc_matte_products_c;
     dsp->classify = cc_matte_classify_c;
+    dsp->block_sums = cc_matte_block_sums_c;
     dsp->box_h = cc_matte_box_h_c;
     dsp->box_v = cc_matte_box_v_c;
 }

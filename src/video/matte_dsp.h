@@ -66,6 +66,8 @@ typedef struct CcMatteDsp {
      */
     void (*classify)(uint8_t *cell, uint8_t *band, const float *p0, const float *p1, int n,
                      float zlo, float zhi, float steep);
+    /* The guide downsample's block sums: out[i] = cs[i f] + ... + cs[i f + f - 1], i < n. */
+    void (*block_sums)(float *out, const uint16_t *cs, int n, int f);
     void (*edge_px)(uint8_t *dst, const float *gy, const float *gu, const float *gv,
                     const float *co, int cstride, const float *pp, const uint8_t *band, int n,
                     const CcMatteCurve *c);
@@ -83,6 +85,8 @@ void cc_matte_dsp_init_wasm(CcMatteDsp *dsp);
 
 void cc_matte_box_h_c(float *dst, const float *src, int w, int nc, int r);
 void cc_matte_box_v_c(float *dst, float *acc, const float *add, const float *sub, float inv, int n);
+void cc_matte_block_sums_c(float *out, const uint16_t *cs, int n, int f);
+void cc_matte_block_sums_avx2(float *out, const uint16_t *cs, int n, int f);
 void cc_matte_classify_c(uint8_t *cell, uint8_t *band, const float *p0, const float *p1, int n,
                          float zlo, float zhi, float steep);
 void cc_matte_classify_avx2(uint8_t *cell, uint8_t *band, const float *p0, const float *p1,

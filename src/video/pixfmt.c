@@ -258,8 +258,11 @@ static void block_sums(float *out, const uint16_t *cs, int n, int f)
     }
 }
 
-void cc_frame_luma_downsample(const CcFrame *f, int factor, float *dst, float *colsumf, float *row)
+void cc_frame_luma_downsample(const CcFrame *f, int factor, float *dst, float *colsumf, float *row,
+                              CcBlockSums bsum)
 {
+    if (!bsum)
+        bsum = block_sums;
     const int w = f->width, h = f->height;
     const int dw = (w + factor - 1) / factor, dh = (h + factor - 1) / factor;
     const int yuv = f->format >= CC_PIX_I420;
@@ -299,7 +302,7 @@ void cc_frame_luma_downsample(const CcFrame *f, int factor, float *dst, float *c
             /* integer block sums (exact, like the float sums they replace), then one
              * vectorisable pass for the division and scaling */
             const uint16_t *cs = (const uint16_t *)row;
-            block_sums(out, cs, dw - 1, factor);
+            bsum(out, cs, dw - 1, factor);
             uint32_t last = 0;
             for (int x = (dw - 1) * factor; x < w; x++)
                 last += cs[x];
@@ -333,7 +336,7 @@ static void chroma_norm(const CcFrame *f, float *mul)
  */
 static void plane_block_mean(const uint8_t *src, int stride, int step, int pw, int ph, int sx,
                              int sy, int f, int dw, int dh, float off, float mul, float *dst,
-                             float *colsum)
+                             float *colsum, CcBlockSums bsum)
 {
     uint16_t *cs = (uint16_t *)colsum; /* pw 16-bit column sums in the w-float scratch */
     for (int dy = 0; dy < dh; dy++) {
@@ -356,7 +359,7 @@ static void plane_block_mean(const uint8_t *src, int stride, int step, int pw, i
          * division runs as one vector loop. */
         float *o = dst + (size_t)dy * dw;
         int first_odd = f % sx ? 0 : dw - 1;
-        block_sums(o, cs, first_odd, f / sx);
+        bsum(o, cs, first_odd, f / sx);
         for (int dx = first_odd; dx < dw; dx++) {
             int x0 = dx * f / sx, x1 = CC_MIN(pw, ((dx + 1) * f + sx - 1) / sx);
             if (x1 <= x0)
@@ -373,8 +376,10 @@ static void plane_block_mean(const uint8_t *src, int stride, int step, int pw, i
 }
 
 void cc_frame_chroma_downsample(const CcFrame *f, int factor, const float *Y, float *U, float *V,
-                                float *colsum)
+                                float *colsum, CcBlockSums bsum)
 {
+    if (!bsum)
+        bsum = block_sums;
     const int w = f->width, h = f->height;
     const int dw = (w + factor - 1) / factor, dh = (h + factor - 1) / factor;
     float mul;
@@ -382,24 +387,24 @@ void cc_frame_chroma_downsample(const CcFrame *f, int factor, const float *Y, fl
     const int cw = (w + 1) / 2, ch = (h + 1) / 2;
     switch (f->format) {
     case CC_PIX_I420:
-        plane_block_mean(f->data[1], f->stride[1], 1, cw, ch, 2, 2, factor, dw, dh, 128.0f, mul, U, colsum);
-        plane_block_mean(f->data[2], f->stride[2], 1, cw, ch, 2, 2, factor, dw, dh, 128.0f, mul, V, colsum);
+        plane_block_mean(f->data[1], f->stride[1], 1, cw, ch, 2, 2, factor, dw, dh, 128.0f, mul, U, colsum, bsum);
+        plane_block_mean(f->data[2], f->stride[2], 1, cw, ch, 2, 2, factor, dw, dh, 128.0f, mul, V, colsum, bsum);
         return;
     case CC_PIX_NV12:
-        plane_block_mean(f->data[1], f->stride[1], 2, cw, ch, 2, 2, factor, dw, dh, 128.0f, mul, U, colsum);
-        plane_block_mean(f->data[1] + 1, f->stride[1], 2, cw, ch, 2, 2, factor, dw, dh, 128.0f, mul, V, colsum);
+        plane_block_mean(f->data[1], f->stride[1], 2, cw, ch, 2, 2, factor, dw, dh, 128.0f, mul, U, colsum, bsum);
+        plane_block_mean(f->data[1] + 1, f->stride[1], 2, cw, ch, 2, 2, factor, dw, dh, 128.0f, mul, V, colsum, bsum);
         return;
     case CC_PIX_YUYV:
-        plane_block_mean(f->data[0] + 1, f->stride[0], 4, cw, h, 2, 1, factor, dw, dh, 128.0f, mul, U, colsum);
-        plane_block_mean(f->data[0] + 3, f->stride[0], 4, cw, h, 2, 1, factor, dw, dh, 128.0f, mul, V, colsum);
+        plane_block_mean(f->data[0] + 1, f->stride[0], 4, cw, h, 2, 1, factor, dw, dh, 128.0f, mul, U, colsum, bsum);
+        plane_block_mean(f->data[0] + 3, f->stride[0], 4, cw, h, 2, 1, factor, dw, dh, 128.0f, mul, V, colsum, bsum);
         return;
     default: {
         /* RGB: U = 0.564 (B - Y), V = 0.713 (R - Y); block means commute with that. */
         const int px = f->format == CC_PIX_RGB24 ? 3 : 4, ri = f->format == CC_PIX_BGRA ? 2 : 0;
         plane_block_mean(f->data[0] + 2 - ri, f->stride[0], px, w, h, 1, 1, factor, dw, dh, 0.0f,
-                         1.0f / 255.0f, U, colsum);
+                         1.0f / 255.0f, U, colsum, bsum);
         plane_block_mean(f->data[0] + ri, f->stride[0], px, w, h, 1, 1, factor, dw, dh, 0.0f,
-                         1.0f / 255.0f, V, colsum);
+                         1.0f / 255.0f, V, colsum, bsum);
         for (int i = 0; i < dw * dh; i++) {
             U[i] = 0.564f * (U[i] - Y[i]);
             V[i] = 0.713f * (V[i] - Y[i]);

@@ -26,13 +26,17 @@ int cc_frame_validate(const CcFrame *f, const char *who);
  */
 void cc_frame_to_tensor(const CcFrame *f, float *dst, int dst_w, int dst_h);
 
+/* out[i] = cs[i f] + ... + cs[i f + f - 1] as float, i < n (the downsamples' block sums; a
+ * matte kernel, cc_matte_block_sums_c and its SIMD variants). */
+typedef void (*CcBlockSums)(float *out, const uint16_t *cs, int n, int f);
+
 /*
  * Luma (0..1) of the frame box-averaged over factor x factor blocks:
  * dst (ceil(h / factor), ceil(w / factor)). For YUV this is the Y plane (range-normalised).
- * scratch0, scratch1: w floats each.
+ * scratch0, scratch1: w floats each. bsum: the block-sum kernel (NULL: plain C).
  */
 void cc_frame_luma_downsample(const CcFrame *f, int factor, float *dst, float *scratch0,
-                              float *scratch1);
+                              float *scratch1, CcBlockSums bsum);
 
 /* Luma of one full-resolution row (0..1), dst (w). */
 void cc_frame_luma_row(const CcFrame *f, int y, float *dst);
@@ -44,6 +48,6 @@ void cc_frame_luma_row(const CcFrame *f, int y, float *dst);
  * (ceil(h / factor), ceil(w / factor)); colsum: w floats.
  */
 void cc_frame_chroma_downsample(const CcFrame *f, int factor, const float *Y, float *U, float *V,
-                                float *colsum);
+                                float *colsum, CcBlockSums bsum);
 
 #endif

@@ -29,7 +29,8 @@ int main(void)
     cc_matte_dsp_init(&best);
     const int have_simd = best.box_h != c.box_h || best.box_v != c.box_v ||
                           best.edge_px != c.edge_px || best.steady != c.steady ||
-                          best.products != c.products || best.classify != c.classify;
+                          best.products != c.products || best.classify != c.classify ||
+                          best.block_sums != c.block_sums;
     static float src[WMAX * NCMAX], out_c[WMAX * NCMAX + 8], out_s[WMAX * NCMAX + 8];
     static float acc_c[WMAX * NCMAX], acc_s[WMAX * NCMAX], add[WMAX * NCMAX], sub[WMAX * NCMAX];
     unsigned seed = 7;
@@ -119,6 +120,29 @@ int main(void)
     }
     CHECK_MSG(edge_seen[0] && edge_seen[1] && edge_seen[2] && clip_lo && clip_hi && mid > 100,
               "edge_px inputs did not cover every case");
+    /* block sums: every factor up to 16, 16-bit values up to 65535 (sums past 2^16) */
+    {
+        static uint16_t bcs[16 * 50];
+        static float bs_c[50 + 8], bs_s[50 + 8];
+        for (int f = 1; f <= 16; f++)
+            for (int n = 0; n <= 45; n += 1 + n / 6) {
+                for (int i = 0; i < 16 * 50; i++)
+                    bcs[i] = (uint16_t)(f & 1 ? (seed = seed * 1103515245u + 12345u) >> 16
+                                              : 65535u - (unsigned)i % 4);
+                memset(bs_c, 0x66, sizeof(bs_c));
+                memset(bs_s, 0x66, sizeof(bs_s));
+                c.block_sums(bs_c, bcs, n, f);
+                best.block_sums(bs_s, bcs, n, f);
+                CHECK_MSG(!memcmp(bs_c, bs_s, sizeof(bs_c)), "block_sums f %d n %d: variant differs",
+                          f, n);
+                for (int i = 0; i < n; i++) {
+                    double want = 0;
+                    for (int k = 0; k < f; k++)
+                        want += bcs[i * f + k];
+                    CHECK_MSG(bs_c[i] == (float)want, "block_sums C f %d i %d", f, i);
+                }
+            }
+    }
     /* cell classes: p near every threshold, ties, lengths 1 to past the vector width */
     static float q0[WMAX], q1[WMAX];
     static uint8_t cl_c[WMAX + 8], cl_s[WMAX + 8], bd_c[WMAX + 8], bd_s[WMAX + 8];

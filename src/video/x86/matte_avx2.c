@@ -251,3 +251,44 @@ void cc_matte_classify_avx2(uint8_t *cell, uint8_t *band, const float *p0, const
     if (i < n) /* the tail in C: its last cell is clamped at n - 1 as before */
         cc_matte_classify_c(cell + i, band + i, p0 + i, p1 + i, n - i, zlo, zhi, steep);
 }
+
+/* 24 consecutive 32-bit values -> the 8 sums of three (each third gathered by two blends into
+ * a fixed lane order, then one permute). */
+static inline __m256i sum_triples(__m256i v0, __m256i v1, __m256i v2)
+{
+    __m256i a = _mm256_blend_epi32(_mm256_blend_epi32(v0, v1, 0x92), v2, 0x24);
+    __m256i b = _mm256_blend_epi32(_mm256_blend_epi32(v0, v1, 0x24), v2, 0x49);
+    __m256i c = _mm256_blend_epi32(_mm256_blend_epi32(v0, v1, 0x49), v2, 0x92);
+    a = _mm256_permutevar8x32_epi32(a, _mm256_setr_epi32(0, 3, 6, 1, 4, 7, 2, 5));
+    b = _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(1, 4, 7, 2, 5, 0, 3, 6));
+    c = _mm256_permutevar8x32_epi32(c, _mm256_setr_epi32(2, 5, 0, 3, 6, 1, 4, 7));
+    return _mm256_add_epi32(_mm256_add_epi32(a, b), c);
+}
+
+/* f = 3 (chroma at 1080p) and 6 (luma) in vectors: integer sums, exact, then to float. */
+void cc_matte_block_sums_avx2(float *out, const uint16_t *cs, int n, int f)
+{
+    int i = 0;
+    if (f == 3) {
+        for (; i + 8 <= n; i += 8) {
+            const uint16_t *s = cs + (size_t)i * 3;
+            __m256i v0 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)s));
+            __m256i v1 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(s + 8)));
+            __m256i v2 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(s + 16)));
+            _mm256_storeu_ps(out + i, _mm256_cvtepi32_ps(sum_triples(v0, v1, v2)));
+        }
+    } else if (f == 6) {
+        const __m256i lo = _mm256_set1_epi32(0xffff);
+        for (; i + 8 <= n; i += 8) {
+            const uint16_t *s = cs + (size_t)i * 6;
+            __m256i v[3];
+            for (int k = 0; k < 3; k++) {
+                const __m256i x = _mm256_loadu_si256((const __m256i *)(s + 16 * k));
+                v[k] = _mm256_add_epi32(_mm256_and_si256(x, lo), _mm256_srli_epi32(x, 16));
+            }
+            _mm256_storeu_ps(out + i, _mm256_cvtepi32_ps(sum_triples(v[0], v[1], v[2])));
+        }
+    }
+    if (i < n)
+        cc_matte_block_sums_c(out + i, cs + (size_t)i * f, n - i, f);
+}

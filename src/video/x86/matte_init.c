@@ -11,4 +11,5 @@ void cc_matte_dsp_init_x86(CcMatteDsp *dsp)
     dsp->steady = cc_matte_steady_avx2;
     dsp->products = cc_matte_products_avx2;
     dsp->classify = cc_matte_classify_avx2;
+    dsp->block_sums = cc_matte_block_sums_avx2;
 }
