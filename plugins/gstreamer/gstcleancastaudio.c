@@ -61,6 +61,10 @@ G_DECLARE_FINAL_TYPE (GstCleancastAudio, gst_cleancast_audio, GST, CLEANCAST_AUD
 #define DEFAULT_POST_MESSAGES TRUE
 #define DEFAULT_INTERVAL (100 * GST_MSECOND)
 #define DEFAULT_VAD_THRESHOLD 0.5f
+#define DEFAULT_ECHO_CANCEL FALSE
+#define DEFAULT_AGC FALSE
+#define DEFAULT_HIGH_PASS FALSE
+#define DEFAULT_PROBE "cleancastechoprobe0"
 /* A buffer whose timestamp is further than this from the running sample count starts a new
  * stream (drain, reset); smaller jitter is absorbed (GstAudioEncoder's default tolerance). */
 #define RESYNC_TOLERANCE (40 * GST_MSECOND)
@@ -76,6 +80,10 @@ enum
   PROP_POST_MESSAGES,
   PROP_INTERVAL,
   PROP_LATENCY,
+  PROP_ECHO_CANCEL,
+  PROP_PROBE,
+  PROP_AGC,
+  PROP_HIGH_PASS,
 };
 
 struct _GstCleancastAudio
@@ -93,10 +101,20 @@ struct _GstCleancastAudio
   gboolean model_dirty;
   gfloat vad;                   /* latest 10 ms frame */
   GstClockTime latency;         /* the hold, in time; what the LATENCY query adds */
+  gboolean echo_cancel, agc, high_pass;
+  gchar *probe_name;
+  gboolean probe_dirty;         /* probe renamed: release the one held */
 
   /* Streaming state (streaming thread; changed under the object lock). */
   CcDenoiseModel *dmodel;
   CcDenoiser *dn;
+  /* With echo-cancel, agc or high-pass: one voice processor per channel instead of dn. */
+  CcVoiceProcessor *vp[8];
+  gboolean voice;
+  gpointer probe;               /* the cleancastechoprobe acquired (a ref) */
+  GstClockTime rt0;             /* running time of the stream's sample 0 (far-end alignment) */
+  gfloat *mono, *far;           /* scratch, scratch_n samples each */
+  gsize scratch_n;
   gint rate, channels, bpf;
   gint hold;                    /* latency in samples */
   gint skip_left;               /* output samples still to drop after (re)open or reset */
@@ -171,6 +189,46 @@ pending_post (GstCleancastAudio * self, PendingError * e)
 
 /* ------------------------------------------------------------------ library objects */
 
+static gboolean
+voice_wanted (GstCleancastAudio * self)
+{
+  return self->echo_cancel || self->agc || self->high_pass;
+}
+
+static gboolean
+is_open (GstCleancastAudio * self)
+{
+  return self->dn || self->vp[0];
+}
+
+static void
+close_processors (GstCleancastAudio * self)
+{
+  cc_denoiser_close (&self->dn);
+  for (gint c = 0; c < 8; c++)
+    cc_voice_close (&self->vp[c]);
+  self->voice = FALSE;
+}
+
+static void
+release_probe (GstCleancastAudio * self)
+{
+  gst_cleancast_echo_probe_release (self->probe);
+  self->probe = NULL;
+}
+
+static void
+scratch_reserve (GstCleancastAudio * self, gsize n)
+{
+  if (n <= self->scratch_n)
+    return;
+  g_free (self->mono);
+  g_free (self->far);
+  self->mono = g_new (gfloat, n);
+  self->far = g_new (gfloat, n);
+  self->scratch_n = n;
+}
+
 /* Object lock held. */
 static gboolean
 load_model (GstCleancastAudio * self, PendingError * err)
@@ -193,7 +251,7 @@ load_model (GstCleancastAudio * self, PendingError * err)
         g_strdup_printf ("%s: %s", cc_strerror (r), gst_cleancast_take_last_error ()));
     return FALSE;
   }
-  cc_denoiser_close (&self->dn);        /* it used the old model */
+  close_processors (self);      /* they used the old model */
   cc_denoise_model_close (&self->dmodel);
   self->dmodel = m;
   self->model_dirty = FALSE;
@@ -206,6 +264,9 @@ reset_stream (GstCleancastAudio * self)
 {
   if (self->dn)
     cc_denoiser_reset (self->dn);
+  for (gint c = 0; c < 8; c++)
+    if (self->vp[c])
+      cc_voice_reset (self->vp[c]);
   self->skip_left = self->hold;
   self->have_base = FALSE;
   self->in_samples = self->out_samples = 0;
@@ -221,10 +282,49 @@ open_denoiser (GstCleancastAudio * self, PendingError * err)
 {
   CcDenoiserSettings s;
   int r;
-  cc_denoiser_close (&self->dn);
+  close_processors (self);
   if (self->engine == CC_DENOISE_RNNOISE && (!self->dmodel || self->model_dirty) &&
       !load_model (self, err))
     return FALSE;
+  if (voice_wanted (self)) {
+    /* echo cancellation / gain control / high-pass: the library's voice chain (high-pass,
+     * echo, the same denoiser, AGC), one mono processor per channel, all fed the same far end */
+    CcVoiceSettings vs;
+    cc_voice_default_settings (&vs);
+    vs.sample_rate_hz = self->rate;
+    vs.far_channels = 1;
+    vs.echo_cancel = self->echo_cancel;
+    vs.agc = self->agc;
+    vs.high_pass = self->high_pass;
+    vs.noise_suppress = 1;
+    vs.denoise_engine = self->engine;
+    vs.denoise_strength = self->strength;
+    gst_cleancast_take_last_error ();
+    for (gint c = 0; c < self->channels; c++) {
+      r = cc_voice_open (&self->vp[c], self->dmodel, &vs);
+      if (r < 0) {
+        close_processors (self);
+        pending_set (err, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_INIT,
+            g_strdup_printf ("Cannot open the voice chain (echo-cancel=%d agc=%d "
+                "high-pass=%d) at %d Hz%s", self->echo_cancel, self->agc, self->high_pass,
+                self->rate, r == CC_ERR_UNSUPPORTED ?
+                ": echo cancellation needs a rate that is a multiple of 100 Hz "
+                "(put audioresample before, e.g. to 48000)" : ""),
+            g_strdup_printf ("%s: %s", cc_strerror (r), gst_cleancast_take_last_error ()));
+        return FALSE;
+      }
+    }
+    self->voice = TRUE;
+    self->strength_applied = self->strength;
+    self->hold = cc_voice_latency_samples (self->vp[0]);
+    self->latency = gst_util_uint64_scale_int_ceil (self->hold, GST_SECOND, self->rate);
+    self->engine_dirty = FALSE;
+    self->skip_left = self->hold;
+    GST_INFO_OBJECT (self, "voice chain open: %d Hz, %d ch, echo %d, agc %d, high-pass %d, "
+        "latency %d samples", self->rate, self->channels, self->echo_cancel, self->agc,
+        self->high_pass, self->hold);
+    return TRUE;
+  }
   cc_denoiser_default_settings (&s);
   s.engine = self->engine;
   s.sample_rate_hz = self->rate;
@@ -281,7 +381,7 @@ drain (GstCleancastAudio * self, gboolean keep_timeline)
 {
   GstBuffer *buf = NULL;
   guint64 held;
-  if (!self->dn || !self->have_base || self->in_samples == 0) {
+  if (!is_open (self) || !self->have_base || self->in_samples == 0) {
     if (!keep_timeline)
       reset_stream (self);
     return NULL;
@@ -292,7 +392,18 @@ drain (GstCleancastAudio * self, gboolean keep_timeline)
     gint got, skip;
     buf = gst_buffer_new_allocate (NULL, (gsize) self->hold * self->bpf, NULL);
     gst_buffer_map (buf, &map, GST_MAP_WRITE);
-    got = cc_denoiser_flush (self->dn, (float *) map.data, self->hold);
+    if (self->voice) {
+      gfloat *o = (gfloat *) map.data;
+      scratch_reserve (self, (gsize) self->hold);
+      got = 0;
+      for (gint c = 0; c < self->channels; c++) {
+        got = cc_voice_flush (self->vp[c], self->mono, self->hold);
+        for (gint i = 0; i < got; i++)
+          o[i * self->channels + c] = self->mono[i];
+      }
+    } else {
+      got = cc_denoiser_flush (self->dn, (float *) map.data, self->hold);
+    }
     gst_buffer_unmap (buf, &map);
     if (got < 0)
       got = 0;
@@ -349,7 +460,8 @@ gst_cleancast_audio_stop (GstBaseTransform * trans)
 {
   GstCleancastAudio *self = GST_CLEANCAST_AUDIO (trans);
   GST_OBJECT_LOCK (self);
-  cc_denoiser_close (&self->dn);
+  close_processors (self);
+  release_probe (self);
   cc_denoise_model_close (&self->dmodel);
   self->rate = self->channels = 0;
   self->latency = 0;
@@ -362,7 +474,7 @@ post_latency_if_changed (GstCleancastAudio * self)
 {
   gboolean post;
   GST_OBJECT_LOCK (self);
-  post = self->dn && self->latency != self->latency_posted;
+  post = is_open (self) && self->latency != self->latency_posted;
   if (post)
     self->latency_posted = self->latency;
   GST_OBJECT_UNLOCK (self);
@@ -382,7 +494,7 @@ gst_cleancast_audio_setup (GstAudioFilter * filter, const GstAudioInfo * info)
   gboolean ok = TRUE;
 
   GST_OBJECT_LOCK (self);
-  if (!self->dn || self->rate != GST_AUDIO_INFO_RATE (info) ||
+  if (!is_open (self) || self->rate != GST_AUDIO_INFO_RATE (info) ||
       self->channels != GST_AUDIO_INFO_CHANNELS (info)) {
     tail = drain (self, FALSE); /* still in the old format, pushed before the new caps */
     self->rate = GST_AUDIO_INFO_RATE (info);
@@ -421,15 +533,19 @@ gst_cleancast_audio_generate_output (GstBaseTransform * trans, GstBuffer ** outb
     gst_object_sync_values (GST_OBJECT (self), st);
 
   GST_OBJECT_LOCK (self);
-  if (self->engine_dirty || self->model_dirty || !self->dn) {
+  if (self->engine_dirty || self->model_dirty || !is_open (self)) {
     tail = drain (self, TRUE);
     if (!open_denoiser (self, &err))
       goto fail;
     reopened = TRUE;
   }
-  if (self->strength != self->strength_applied) {
+  if (self->strength != self->strength_applied && !self->voice) {
     cc_denoiser_set_strength (self->dn, self->strength);
     self->strength_applied = self->strength;
+  }
+  if (self->probe_dirty) {
+    release_probe (self);
+    self->probe_dirty = FALSE;
   }
   if (self->have_base && GST_CLOCK_TIME_IS_VALID (pts)) {
     GstClockTime expect = self->ts_base +
@@ -443,6 +559,7 @@ gst_cleancast_audio_generate_output (GstBaseTransform * trans, GstBuffer ** outb
   }
   if (!self->have_base) {
     self->ts_base = GST_CLOCK_TIME_IS_VALID (pts) ? pts : trans->segment.start;
+    self->rt0 = gst_segment_to_running_time (&trans->segment, GST_FORMAT_TIME, self->ts_base);
     self->have_base = TRUE;
   }
 
@@ -454,9 +571,59 @@ gst_cleancast_audio_generate_output (GstBaseTransform * trans, GstBuffer ** outb
   }
   n = map.size / self->bpf;
   p = (float *) map.data;
+  if (self->voice) {
+    scratch_reserve (self, n);
+    if (self->echo_cancel) {
+      gint got;
+      if (!self->probe) {
+        gboolean busy;
+        self->probe = gst_cleancast_echo_probe_acquire (self->probe_name, self, &busy);
+        if (!self->probe) {
+          gst_buffer_unmap (in, &map);
+          pending_set (&err, GST_CORE_ERROR, GST_CORE_ERROR_PAD,
+              g_strdup_printf (busy ? "The echo probe '%s' is used by another element" :
+                  "No cleancastechoprobe named '%s' (echo-cancel needs one before the "
+                  "audio sink; see the probe property)", self->probe_name), NULL);
+          goto fail;
+        }
+      }
+      /* what was played during this buffer's capture: the probe's record at the same
+       * running time (silence where it has none: the far end stopped or is late) */
+      got = GST_CLOCK_TIME_IS_VALID (self->rt0) ?
+          gst_cleancast_echo_probe_read (self->probe, self->rt0, self->in_samples, self->rate,
+          self->far, (gint) n) : (memset (self->far, 0, n * sizeof (gfloat)), 0);
+      if (got < 0) {
+        gst_buffer_unmap (in, &map);
+        pending_set (&err, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+            g_strdup_printf ("The echo probe '%s' runs at %d Hz, the microphone at %d Hz "
+                "(put audioresample before the probe)", self->probe_name, -got, self->rate),
+            NULL);
+        goto fail;
+      }
+    }
+    for (gint c = 0; c < self->channels; c++) {
+      int r = 0;
+      for (gsize i = 0; i < n; i++)
+        self->mono[i] = p[i * self->channels + c];
+      if (self->echo_cancel)
+        r = cc_voice_far (self->vp[c], self->far, (int) n);
+      if (r >= 0)
+        r = cc_voice_process (self->vp[c], self->mono, self->mono, (int) n);
+      if (r < 0) {
+        gst_buffer_unmap (in, &map);
+        pending_set (&err, GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
+            g_strdup ("Voice processing failed"),
+            g_strdup_printf ("%s: %s", cc_strerror (r), gst_cleancast_take_last_error ()));
+        goto fail;
+      }
+      for (gsize i = 0; i < n; i++)
+        p[i * self->channels + c] = self->mono[i];
+    }
+    done = n;
+  }
   /* In pieces that end on the stream's 10 ms boundaries (frame k * rate / 100), so the VAD
    * is read once per 10 ms frame whatever the buffer size. */
-  for (done = 0; done < n;) {
+  for (done = self->voice ? n : 0; done < n;) {
     guint64 pos = self->in_samples + done;
     guint64 bound = (self->frame_k + 1) * (guint64) self->rate / 100;
     gsize piece = MIN (n - done, bound - pos);
@@ -623,6 +790,29 @@ gst_cleancast_audio_set_property (GObject * object, guint prop_id, const GValue 
     case PROP_INTERVAL:
       self->interval = g_value_get_uint64 (value);
       break;
+    case PROP_ECHO_CANCEL:
+    case PROP_AGC:
+    case PROP_HIGH_PASS:{
+      gboolean v = g_value_get_boolean (value);
+      gboolean *f = prop_id == PROP_ECHO_CANCEL ? &self->echo_cancel :
+          prop_id == PROP_AGC ? &self->agc : &self->high_pass;
+      if (v != *f) {
+        *f = v;
+        self->engine_dirty = TRUE;      /* reopen at the next buffer; the latency changes */
+      }
+      break;
+    }
+    case PROP_PROBE:{
+      const gchar *m = g_value_get_string (value);
+      if (!m)
+        m = DEFAULT_PROBE;
+      if (g_strcmp0 (m, self->probe_name)) {
+        g_free (self->probe_name);
+        self->probe_name = g_strdup (m);
+        self->probe_dirty = TRUE;
+      }
+      break;
+    }
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -661,6 +851,18 @@ gst_cleancast_audio_get_property (GObject * object, guint prop_id, GValue * valu
     case PROP_LATENCY:
       g_value_set_uint64 (value, self->latency);
       break;
+    case PROP_ECHO_CANCEL:
+      g_value_set_boolean (value, self->echo_cancel);
+      break;
+    case PROP_AGC:
+      g_value_set_boolean (value, self->agc);
+      break;
+    case PROP_HIGH_PASS:
+      g_value_set_boolean (value, self->high_pass);
+      break;
+    case PROP_PROBE:
+      g_value_set_string (value, self->probe_name);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -672,9 +874,13 @@ static void
 gst_cleancast_audio_finalize (GObject * object)
 {
   GstCleancastAudio *self = GST_CLEANCAST_AUDIO (object);
-  cc_denoiser_close (&self->dn);
+  close_processors (self);
+  release_probe (self);
   cc_denoise_model_close (&self->dmodel);
   g_free (self->model);
+  g_free (self->probe_name);
+  g_free (self->mono);
+  g_free (self->far);
   G_OBJECT_CLASS (gst_cleancast_audio_parent_class)->finalize (object);
 }
 
@@ -729,6 +935,26 @@ gst_cleancast_audio_class_init (GstCleancastAudioClass * klass)
       g_param_spec_uint64 ("latency", "Latency",
           "Delay the element adds in ns (0 until the format is known)", 0, G_MAXUINT64, 0,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_ECHO_CANCEL,
+      g_param_spec_boolean ("echo-cancel", "Echo cancellation",
+          "Remove the echo of what the loudspeakers play, recorded by the cleancastechoprobe "
+          "named by probe (--echo-reference); adds 20 ms of latency. With echo-cancel, agc "
+          "or high-pass the element runs the library's voice chain: the vad property and "
+          "messages are not updated, and a strength change applies at the next restart "
+          "(caps, engine or option change)", DEFAULT_ECHO_CANCEL,
+          rw | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_PROBE,
+      g_param_spec_string ("probe", "Echo probe",
+          "Name of the cleancastechoprobe element that records the far end", DEFAULT_PROBE,
+          rw | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_AGC,
+      g_param_spec_boolean ("agc", "Automatic gain",
+          "Automatic gain control after the noise suppression (--agc)", DEFAULT_AGC,
+          rw | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_HIGH_PASS,
+      g_param_spec_boolean ("high-pass", "High-pass",
+          "80 Hz high-pass before everything else (--high-pass)", DEFAULT_HIGH_PASS,
+          rw | GST_PARAM_MUTABLE_PLAYING));
 
   caps = gst_caps_from_string (CAPS_STR);
   gst_audio_filter_class_add_pad_templates (af_class, caps);
@@ -758,5 +984,9 @@ gst_cleancast_audio_init (GstCleancastAudio * self)
   self->vad_threshold = DEFAULT_VAD_THRESHOLD;
   self->post_messages = DEFAULT_POST_MESSAGES;
   self->interval = DEFAULT_INTERVAL;
+  self->echo_cancel = DEFAULT_ECHO_CANCEL;
+  self->agc = DEFAULT_AGC;
+  self->high_pass = DEFAULT_HIGH_PASS;
+  self->probe_name = g_strdup (DEFAULT_PROBE);
   self->latency_posted = GST_CLOCK_TIME_NONE;
 }

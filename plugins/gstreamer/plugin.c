@@ -1,4 +1,4 @@
-/* libgstcleancast: the cleancastvideo and cleancastaudio elements. */
+/* libgstcleancast: the cleancastvideo, cleancastaudio and cleancastechoprobe elements. */
 #define PACKAGE "cleancast"
 #include <stdio.h>
 #include <string.h>
@@ -61,6 +61,7 @@ plugin_init (GstPlugin * plugin)
   gst_cleancast_init_log ();
   ok |= GST_ELEMENT_REGISTER (cleancastvideo, plugin);
   ok |= GST_ELEMENT_REGISTER (cleancastaudio, plugin);
+  ok |= GST_ELEMENT_REGISTER (cleancastechoprobe, plugin);
   return ok;
 }
 
