@@ -42,7 +42,7 @@ typedef struct Plugin {
 } Plugin;
 
 static const char *const echo_port_names[3 + E_NCONTROLS] = {
-    "Input", "Reference (far end: the speakers' monitor)", "Output",
+    "Input", "Reference (far end)", "Output",
     "Attenuation limit (dB, 40 = none)", "Engine (0 neural, 1 classical)", "latency",
     "Echo cancellation (needs the reference)", "Automatic gain control", "High-pass 80 Hz",
 };

@@ -31,6 +31,11 @@
  *       frames from FROM_S s on whose echo (ECHO: the echo alone in MIC) is within 30 dB of
  *       its loudest 20 ms frame. Pass: erle_db >= MIN_DB (and <= MAX_DB when given: for a
  *       check that something does NOT cancel).
+ *
+ *   plugcmp ratio A B MIN_DB [MAX_DB]
+ *       10 log10(sum A^2 / sum B^2) over the whole files (any lengths; for recordings that
+ *       cannot be aligned with their input sample by sample). Pass: ratio_db >= MIN_DB (and
+ *       <= MAX_DB when given).
  */
 #include <math.h>
 #include <stdio.h>
@@ -284,6 +289,20 @@ static int cmd_erle(int argc, char **argv)
     return used > 0 && erle >= lo && erle <= hi ? 0 : 1;
 }
 
+static int cmd_ratio(int argc, char **argv)
+{
+    long na, nb;
+    float *a = load(argv[0], &na), *b = load(argv[1], &nb);
+    double ea = 0, eb = 0, lo = atof(argv[2]), hi = argc > 3 ? atof(argv[3]) : 1e9;
+    for (long i = 0; i < na; i++)
+        ea += (double)a[i] * a[i];
+    for (long i = 0; i < nb; i++)
+        eb += (double)b[i] * b[i];
+    double r = db(ea) - db(eb);
+    printf("ratio_db=%.2f samples_a=%ld samples_b=%ld\n", r, na, nb);
+    return na > 0 && nb > 0 && r >= lo && r <= hi ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 5 && !strcmp(argv[1], "exact"))
@@ -294,9 +313,11 @@ int main(int argc, char **argv)
         return cmd_align(argv + 2, 1);
     if (argc >= 6 && !strcmp(argv[1], "gate"))
         return cmd_gate(argv + 2);
+    if (argc >= 5 && !strcmp(argv[1], "ratio"))
+        return cmd_ratio(argc - 2, argv + 2);
     if (argc >= 8 && !strcmp(argv[1], "erle"))
         return cmd_erle(argc - 2, argv + 2);
     fprintf(stderr, "usage: plugcmp exact A B MAX_ABS | align REC REF NOISY CLEAN RATE "
-                    "MIN_MATCH_DB MIN_GAIN_DB | match REC REF RATE MIN_MATCH_DB | gate GATED UNGATED CLEAN RATE | erle MIC ECHO OUT RATE FROM_S MIN_DB [MAX_DB]\n");
+                    "MIN_MATCH_DB MIN_GAIN_DB | match REC REF RATE MIN_MATCH_DB | gate GATED UNGATED CLEAN RATE | erle MIC ECHO OUT RATE FROM_S MIN_DB [MAX_DB] | ratio A B MIN_DB [MAX_DB]\n");
     return 2;
 }
