@@ -25,10 +25,12 @@
 
 #include "audiofile.h"
 #include "echometrics.h"
+#include "testutil.h"
 
 static int failures;
 static gchar *workdir, *cli_exe;
 
+#undef CHECK
 #define CHECK(cond, ...)                                                                       \
     do {                                                                                       \
         if (!(cond)) {                                                                         \
@@ -39,14 +41,16 @@ static gchar *workdir, *cli_exe;
         }                                                                                      \
     } while (0)
 
+/* The echo CI slice (data/build_echo.sh) in the cache (testutil: $CLEANCAST_CACHE, ...):
+ * exit 77 when the test material was never fetched, a failure when it was and this is
+ * missing. */
 static const char *echo_dir(void)
 {
     static char dir[4096];
-    const char *cache = getenv("CC_CACHE_DIR");
-    if (cache && *cache)
-        snprintf(dir, sizeof(dir), "%s/data/echo_ci", cache);
-    else
-        snprintf(dir, sizeof(dir), "%s/.cache/cleancast/data/echo_ci", g_get_home_dir());
+    char path[4096];
+    cc_test_need_data();
+    cc_test_need(path, sizeof(path), "data/echo_ci/cases.txt");
+    snprintf(dir, sizeof(dir), "%.*s", (int)(strlen(path) - strlen("/cases.txt")), path);
     return dir;
 }
 
