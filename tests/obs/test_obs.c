@@ -13,6 +13,10 @@
  *                                     (latency shift), speech kept / noise removed vs clean
  *   test_obs lifecycle  MODULE DATA   create/destroy sources with both filters, shutdown,
  *                                     libobs's allocation count back to its baseline
+ *   test_obs echo       MODULE DATA   "cleancast noise suppression" with echo cancellation,
+ *                                     the far end of an echo CI-slice case as another source
+ *                                     (the echo reference): ERLE from 2 s, the output against
+ *                                     the library's voice processor on the same samples
  *   test_obs bench-video MODULE DATA W H SECONDS   (bench/obs_speed.sh)
  *   test_obs bench-audio MODULE DATA SECONDS OBS_FILTERS_SO OBS_FILTERS_DATA
  *
@@ -41,6 +45,7 @@
 #include "testutil.h"
 #include "y4m.h"
 #include "mixes.h"
+#include "echometrics.h"
 
 #define SETUP_FAIL(...) do { fprintf(stderr, "SETUP FAILED: " __VA_ARGS__); \
     fputc('\n', stderr); exit(1); } while (0)
@@ -858,6 +863,203 @@ static int test_audio(void)
     return CC_TEST_RESULT();
 }
 
+/* ------------------------------------------------------------------ echo */
+
+/* The r1_fst case of the echo CI slice (data/build_echo.sh): far end as a source named
+   "far end" (the echo reference, as Desktop Audio would be), the mic as a source with the
+   filter, echo cancellation on. Both fed in 10 ms packets at real-time pace, each far packet
+   before the mic packet of the same timestamp (what the speakers played, then what the mic
+   heard meanwhile). */
+static int test_echo(void)
+{
+    cc_test_need_data();
+    char path[4096], dir[4096];
+    cc_test_need(path, sizeof(path), "data/echo_ci/cases.txt");
+    snprintf(dir, sizeof(dir), "%.*s", (int)(strlen(path) - strlen("/cases.txt")), path);
+    static CcEchoCase cases[16];
+    int ncases = cc_echo_read_list(dir, cases, 16), k = 0;
+    while (k < ncases && strcmp(cases[k].name, "r1_fst"))
+        k++;
+    if (k == ncases)
+        SETUP_FAIL("no case r1_fst in %s/cases.txt (make data)", dir);
+    CcEchoCase c = cases[k];
+    if (cc_echo_load(dir, &c) < 0 || c.rate != 48000)
+        SETUP_FAIL("cannot load the echo case %s/r1_fst (make data)", dir);
+    char mpath[4096];
+    cc_test_need(mpath, sizeof(mpath), "models/" CC_DENOISE_DEFAULT_MODEL ".ccm");
+    const long n = (long)c.n;
+
+    /* Library reference: the voice chain with the filter's settings, fed the same way. */
+    CcDenoiseModel *dm;
+    CHECK(cc_denoise_model_open_file(&dm, mpath) == 0);
+    CcVoiceSettings vs;
+    cc_voice_default_settings(&vs);
+    CcVoiceProcessor *vp;
+    CHECK(cc_voice_open(&vp, dm, &vs) == 0);
+    int lat = cc_voice_latency_samples(vp);
+    float *lib = calloc((size_t)n + lat, sizeof(float));
+    for (long i = 0; i + 480 <= n; i += 480) {
+        cc_voice_far(vp, c.far + i, 480);
+        cc_voice_process(vp, c.mic + i, lib + i, 480);
+    }
+    cc_voice_close(&vp);
+    const float *lib_aligned = lib + lat;
+    /* and the plain denoiser (the filter without echo cancellation) */
+    CcDenoiserSettings ds;
+    cc_denoiser_default_settings(&ds);
+    CcDenoiser *dn;
+    CHECK(cc_denoiser_open(&dn, dm, &ds) == 0);
+    int dlat = cc_denoiser_latency_samples(dn);
+    float *plain = calloc((size_t)n + dlat, sizeof(float));
+    cc_denoiser_process(dn, c.mic, plain, (int)n);
+    cc_denoiser_flush(dn, plain + n, dlat);
+    cc_denoiser_close(&dn);
+    cc_denoise_model_close(&dm);
+
+    long base_allocs = bnum_allocs();
+    start_obs(320, 240);
+    /* the defaults: every voice option off (the CLI's `cleancast denoise` with no options) */
+    obs_data_t *defs = obs_get_source_defaults("cleancast_noise_filter");
+    CHECK_MSG(defs && !obs_data_get_bool(defs, "echo_cancel") && !obs_data_get_bool(defs, "agc") &&
+              !obs_data_get_bool(defs, "high_pass") && !*obs_data_get_string(defs, "echo_reference"),
+              "echo cancellation, gain or high-pass on by default");
+    obs_data_release(defs);
+
+    obs_source_t *far = obs_source_create("cc_test_audio", "far end", NULL, NULL);
+    obs_set_output_source(2, far);
+    obs_source_t *mic = obs_source_create("cc_test_audio", "mic", NULL, NULL);
+    obs_data_t *fs = obs_data_create();
+    obs_data_set_bool(fs, "echo_cancel", true);
+    obs_data_set_string(fs, "echo_reference", "far end");
+    obs_source_t *filter = obs_source_create_private("cleancast_noise_filter", "denoise", fs);
+    obs_data_release(fs);
+    if (!filter)
+        SETUP_FAIL("cannot create cleancast_noise_filter");
+    obs_source_filter_add(mic, filter);
+    obs_set_output_source(1, mic);
+    /* the reference list offers the far end, not the filtered source */
+    obs_properties_t *props = obs_source_properties(filter);
+    obs_property_t *list = obs_properties_get(props, "echo_reference");
+    int has_far = 0, has_mic = 0;
+    for (size_t i = 0; list && i < obs_property_list_item_count(list); i++) {
+        const char *v = obs_property_list_item_string(list, i);
+        has_far += !strcmp(v, "far end");
+        has_mic += !strcmp(v, "mic");
+    }
+    CHECK_MSG(has_far == 1 && has_mic == 0, "echo reference list: far end %d, mic %d", has_far,
+              has_mic);
+    obs_properties_destroy(props);
+
+    Capture cap = { .len = n };
+    pthread_mutex_init(&cap.mutex, NULL);
+    cap.buf = calloc((size_t)n, sizeof(float));
+    cap.t0 = UINT64_MAX;
+    obs_source_add_audio_capture_callback(mic, audio_cb, &cap);
+    calldata_t cd = { 0 };
+    proc_handler_call(obs_source_get_proc_handler(filter), "get_stats", &cd);
+    CHECK_MSG(calldata_bool(&cd, "voice") && calldata_bool(&cd, "reference"),
+              "voice chain %d, reference found %d", calldata_bool(&cd, "voice"),
+              calldata_bool(&cd, "reference"));
+    CHECK_MSG(calldata_int(&cd, "latency_samples") == lat, "filter latency %lld, library %d",
+              calldata_int(&cd, "latency_samples"), lat);
+
+    uint64_t t0 = os_gettime_ns() + 50000000ull;
+    pthread_mutex_lock(&cap.mutex);
+    cap.t0 = t0;
+    pthread_mutex_unlock(&cap.mutex);
+    for (long i = 0; i + 480 <= n; i += 480) {
+        uint64_t ts = t0 + (uint64_t)i * 1000000000ull / 48000;
+        os_sleepto_ns(ts);
+        struct obs_source_audio a = { .data = { (const uint8_t *)(c.far + i) }, .frames = 480,
+                                      .speakers = SPEAKERS_MONO, .format = AUDIO_FORMAT_FLOAT_PLANAR,
+                                      .samples_per_sec = 48000, .timestamp = ts };
+        obs_source_output_audio(far, &a);
+        a.data[0] = (const uint8_t *)(c.mic + i);
+        obs_source_output_audio(mic, &a);
+    }
+    os_sleep_ms(600);
+    calldata_free(&cd);
+    memset(&cd, 0, sizeof(cd));
+    proc_handler_call(obs_source_get_proc_handler(filter), "get_stats", &cd);
+    long long far_packets = calldata_int(&cd, "far_packets");
+    long long delay_ms = calldata_int(&cd, "echo_delay_ms");
+    double erle_stat = calldata_float(&cd, "erle_db");
+    calldata_free(&cd);
+    obs_source_remove_audio_capture_callback(mic, audio_cb, &cap);
+
+    /* The reference removed under the filter, then a name that does not exist, then echo
+       off with gain and high-pass on: the mic keeps flowing (silence for a far end). */
+    obs_set_output_source(2, NULL);
+    obs_source_release(far);
+    far = NULL;
+    uint64_t t1 = os_gettime_ns() + 20000000ull;
+    for (int step = 0; step < 3; step++) {
+        obs_data_t *u = obs_data_create();
+        obs_data_set_bool(u, "echo_cancel", step < 2);
+        obs_data_set_string(u, "echo_reference", step == 0 ? "far end" : "no such source");
+        obs_data_set_bool(u, "agc", step == 2);
+        obs_data_set_bool(u, "high_pass", step == 2);
+        obs_source_update(filter, u);
+        obs_data_release(u);
+        for (long i = 0; i < 30; i++) {
+            uint64_t ts = t1 + (uint64_t)(step * 30 + i) * 10000000ull;
+            os_sleepto_ns(ts);
+            struct obs_source_audio a = { .data = { (const uint8_t *)(c.mic + i * 480) },
+                                          .frames = 480, .speakers = SPEAKERS_MONO,
+                                          .format = AUDIO_FORMAT_FLOAT_PLANAR,
+                                          .samples_per_sec = 48000, .timestamp = ts };
+            obs_source_output_audio(mic, &a);
+        }
+        memset(&cd, 0, sizeof(cd));
+        proc_handler_call(obs_source_get_proc_handler(filter), "get_stats", &cd);
+        CHECK_MSG(calldata_bool(&cd, "active") && !calldata_bool(&cd, "reference"),
+                  "step %d: active %d, reference %d (the far end is gone)", step,
+                  calldata_bool(&cd, "active"), calldata_bool(&cd, "reference"));
+        if (step == 2)
+            CHECK_MSG(calldata_bool(&cd, "voice") && calldata_int(&cd, "latency_samples") ==
+                      lat - 480, "agc + high-pass: voice %d, latency %lld (want %d)",
+                      calldata_bool(&cd, "voice"), calldata_int(&cd, "latency_samples"),
+                      lat - 480);
+        calldata_free(&cd);
+    }
+    obs_set_output_source(1, NULL);
+    obs_source_filter_remove(mic, filter);
+    obs_source_release(filter);
+    obs_source_release(mic);
+    obs_shutdown();
+    long leaks = bnum_allocs() - base_allocs;
+    CHECK_MSG(leaks == 0, "%ld libobs allocations left after shutdown", leaks);
+
+    /* the capture ends `lat` samples early (no flush in OBS): measure up to there */
+    long to = n - lat - 4800;
+    double to_s = (double)to / 48000.0;
+    double erle = cc_echo_erle(&c, cap.buf, 2.0, to_s);
+    double erle_lib = cc_echo_erle(&c, lib_aligned, 2.0, to_s);
+    double erle_plain = cc_echo_erle(&c, plain + dlat, 2.0, to_s);
+    int lag = best_lag(cap.buf, lib_aligned, 24000 + 2000, to - 2000, 1000);
+    double snr = si_sdr(cap.buf + 24000, lib_aligned + 24000, to - 24000);
+    fprintf(stderr, "echo: %s, latency %d samples (%.1f ms), %lld far packets recorded, delay "
+            "found %lld ms (case %.0f ms), filter ERLE stat %.1f dB; ERLE from 2 s: OBS %.1f dB, "
+            "library %.1f dB, plain denoiser %.1f dB; OBS vs library: lag %d, SI-SDR %.1f dB\n",
+            c.name, lat, lat / 48.0, far_packets, delay_ms, c.delay_ms, erle_stat, erle,
+            erle_lib, erle_plain, lag, snr);
+    CHECK_MSG(far_packets >= n / 480 - 5, "only %lld far packets reached the filter", far_packets);
+    CHECK_MSG(erle >= 20.0, "ERLE from 2 s %.1f dB < 20", erle);
+    CHECK_MSG(llabs(delay_ms - (long long)c.delay_ms) <= 20, "delay found %lld ms, the case's %.0f",
+              delay_ms, c.delay_ms);
+    CHECK_MSG(erle_plain < 10.0, "the plain denoiser reaches %.1f dB: the case has no echo?",
+              erle_plain);
+    CHECK_MSG(lag == 0, "OBS output %d samples off the library's once timestamps are applied", lag);
+    CHECK_MSG(snr >= 30.0, "OBS output differs from the library's voice chain (SI-SDR %.1f dB)",
+              snr);
+    free(cap.buf);
+    pthread_mutex_destroy(&cap.mutex);
+    free(lib);
+    free(plain);
+    cc_echo_unload(&c);
+    return CC_TEST_RESULT();
+}
+
 /* ------------------------------------------------------------------ lifecycle */
 
 static int test_lifecycle(void)
@@ -1115,7 +1317,7 @@ static void log_handler(int level, const char *fmt, va_list args, void *param)
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: test_obs video|audio|lifecycle|bench-video|bench-audio MODULE DATA ...\n");
+        fprintf(stderr, "usage: test_obs video|audio|lifecycle|echo|bench-video|bench-audio MODULE DATA ...\n");
         return 2;
     }
     module_path = argv[2];
@@ -1129,6 +1331,8 @@ int main(int argc, char **argv)
         return test_audio();
     if (!strcmp(mode, "lifecycle"))
         return test_lifecycle();
+    if (!strcmp(mode, "echo"))
+        return test_echo();
     if (!strcmp(mode, "bench-video") && argc >= 7)
         return bench_video(atoi(argv[4]), atoi(argv[5]), atof(argv[6]));
     if (!strcmp(mode, "bench-audio") && argc >= 7)
