@@ -8,8 +8,9 @@
  *            plain denoiser) stays under 10 dB; the output against `cleancast denoise
  *            --echo-reference` on the same files (same library, the far end aligned by the
  *            clock instead of by the file).
- *   options  agc raises a quiet talker, high-pass removes 30 Hz, both off = today's output
- *            bit for bit (the element without the properties set).
+ *   options  agc raises a quiet talker; high-pass on stereo removes 30 Hz on one channel and
+ *            keeps 1 kHz on the other; all off = today's output bit for bit (the element
+ *            without the properties set).
  *   latency  echo-cancel adds the voice chain's delay to the latency property, also when
  *            switched on while playing (a latency message is posted).
  *   errors   no probe of that name, a probe at another rate, echo at 22050 Hz: an error
@@ -263,27 +264,45 @@ static int part_options(void)
     free(a);
     free(b);
     free(g);
-    /* high-pass: a 30 Hz sine, through the element with and without it */
+    /* high-pass, stereo (one voice chain per channel): 30 Hz on the left, 1 kHz on the
+     * right, through the element with and without it */
     gchar *o_hp0 = g_build_filename(workdir, "hp0.wav", NULL);
     gchar *o_hp1 = g_build_filename(workdir, "hp1.wav", NULL);
-    const char *fmt = "audiotestsrc wave=sine freq=30 volume=0.3 num-buffers=100 "
-                      "samplesperbuffer=480 ! audio/x-raw,format=F32LE,rate=48000,channels=1 ! "
+    const char *fmt = "interleave name=i ! audio/x-raw,format=F32LE,rate=48000,channels=2 ! "
                       "cleancastaudio engine=speex strength=0 high-pass=%s ! wavenc ! "
-                      "filesink location=%s";
+                      "filesink location=%s "
+                      "audiotestsrc wave=sine freq=30 volume=0.3 num-buffers=100 "
+                      "samplesperbuffer=480 ! audio/x-raw,format=F32LE,rate=48000,channels=1 ! i. "
+                      "audiotestsrc wave=sine freq=1000 volume=0.3 num-buffers=100 "
+                      "samplesperbuffer=480 ! audio/x-raw,format=F32LE,rate=48000,channels=1 ! i.";
     gchar *d0 = g_strdup_printf(fmt, "false", o_hp0), *d1 = g_strdup_printf(fmt, "true", o_hp1);
     CHECK(run_pipeline(d0, &msg, NULL, NULL) == 0, "hp off: %s", msg);
     g_free(msg);
     CHECK(run_pipeline(d1, &msg, NULL, NULL) == 0, "hp on: %s", msg);
     g_free(msg);
-    if ((a = read_mono(o_hp0, &n1)) && (b = read_mono(o_hp1, &n2)) && n1 == n2 && n1 > 24000) {
-        double cut = rms_db(a, 24000, n1) - rms_db(b, 24000, n1);
-        printf("high-pass: 30 Hz down by %.1f dB\n", cut);
-        CHECK(cut >= 10.0, "high-pass took 30 Hz down by %.1f dB only", cut);
+    CcAudioFile h0 = {0}, h1 = {0};
+    char err[4600] = "";
+    if (cc_audio_read(o_hp0, &h0, err, sizeof(err)) == 0 &&
+        cc_audio_read(o_hp1, &h1, err, sizeof(err)) == 0 && h0.channels == 2 &&
+        h1.channels == 2 && h0.frames == h1.frames && h0.frames > 24000) {
+        double cut[2];
+        for (int ch = 0; ch < 2; ch++) {
+            double e0 = 0, e1 = 0;
+            for (int64_t i = 24000; i < h0.frames; i++) {
+                e0 += (double)h0.samples[2 * i + ch] * h0.samples[2 * i + ch];
+                e1 += (double)h1.samples[2 * i + ch] * h1.samples[2 * i + ch];
+            }
+            cut[ch] = 10 * log10((e0 + 1e-30) / (e1 + 1e-30));
+        }
+        printf("high-pass, stereo: 30 Hz (left) down by %.1f dB, 1 kHz (right) %.2f dB\n",
+               cut[0], cut[1]);
+        CHECK(cut[0] >= 10.0, "high-pass took 30 Hz down by %.1f dB only", cut[0]);
+        CHECK(fabs(cut[1]) < 1.0, "high-pass changed 1 kHz by %.2f dB", cut[1]);
     } else {
-        CHECK(0, "high-pass outputs missing or of different lengths");
+        CHECK(0, "high-pass outputs missing, not stereo or of different lengths (%s)", err);
     }
-    free(a);
-    free(b);
+    cc_audio_free(&h0);
+    cc_audio_free(&h1);
     g_free(d0);
     g_free(d1);
     g_free(o_hp0);
