@@ -323,6 +323,68 @@ void cc_frame_luma_downsample(const CcFrame *f, int factor, float *dst, float *c
     }
 }
 
+/*
+ * Packed RGB in one pass over the frame: 16-bit column sums of R, G and B over each block row
+ * (factor <= 257 rows of 8-bit values fit), exact integer block sums, then the block means'
+ * luma and colour differences (both are linear in R, G, B, so the mean of the per-pixel values
+ * equals the value of the means up to float rounding).
+ */
+void cc_frame_rgb_guide_downsample(const CcFrame *f, int factor, float *Y, float *U, float *V,
+                                   uint16_t *cs3, CcBlockSums bsum)
+{
+    if (!bsum)
+        bsum = block_sums;
+    const int w = f->width, h = f->height;
+    const int dw = (w + factor - 1) / factor, dh = (h + factor - 1) / factor;
+    const int px = f->format == CC_PIX_RGB24 ? 3 : 4, ri = f->format == CC_PIX_BGRA ? 2 : 0;
+    uint16_t *cr = cs3, *cg = cs3 + w, *cb = cs3 + 2 * (size_t)w;
+    const int last0 = (dw - 1) * factor, lastn = w - last0;
+    for (int dy = 0; dy < dh; dy++) {
+        const int y0 = dy * factor, y1 = CC_MIN(h, y0 + factor);
+        memset(cs3, 0, 3 * (size_t)w * sizeof(uint16_t));
+        for (int y = y0; y < y1; y++) {
+            const uint8_t *s = f->data[0] + (size_t)y * f->stride[0];
+            if (px == 4)
+                for (int x = 0; x < w; x++) {
+                    cr[x] += s[4 * x + ri];
+                    cg[x] += s[4 * x + 1];
+                    cb[x] += s[4 * x + 2 - ri];
+                }
+            else
+                for (int x = 0; x < w; x++) {
+                    cr[x] += s[3 * x];
+                    cg[x] += s[3 * x + 1];
+                    cb[x] += s[3 * x + 2];
+                }
+        }
+        /* block sums into the output rows (R in V, G in Y, B in U), then the means */
+        float *oy = Y + (size_t)dy * dw, *ou = U + (size_t)dy * dw, *ov = V + (size_t)dy * dw;
+        bsum(ov, cr, dw - 1, factor);
+        bsum(oy, cg, dw - 1, factor);
+        bsum(ou, cb, dw - 1, factor);
+        uint32_t lr = 0, lg = 0, lb = 0;
+        for (int x = last0; x < w; x++) {
+            lr += cr[x];
+            lg += cg[x];
+            lb += cb[x];
+        }
+        ov[dw - 1] = (float)lr;
+        oy[dw - 1] = (float)lg;
+        ou[dw - 1] = (float)lb;
+        const int rows = y1 - y0;
+        const float kf = 1.0f / (255.0f * (float)(factor * rows));
+        const float kl = 1.0f / (255.0f * (float)(lastn * rows));
+        for (int dx = 0; dx < dw; dx++) {
+            const float k = dx < dw - 1 ? kf : kl;
+            const float r = ov[dx] * k, g = oy[dx] * k, b = ou[dx] * k;
+            const float l = 0.299f * r + 0.587f * g + 0.114f * b;
+            oy[dx] = l;
+            ou[dx] = 0.564f * (b - l);
+            ov[dx] = 0.713f * (r - l);
+        }
+    }
+}
+
 /* Range-normalised chroma offsets/scales of a YUV frame: U, V in about -0.5..0.5. */
 static void chroma_norm(const CcFrame *f, float *mul)
 {

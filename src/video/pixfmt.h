@@ -50,4 +50,12 @@ void cc_frame_luma_row(const CcFrame *f, int y, float *dst);
 void cc_frame_chroma_downsample(const CcFrame *f, int factor, const float *Y, float *U, float *V,
                                 float *colsum, CcBlockSums bsum);
 
+/*
+ * The colour matte's whole guide (Y, U, V as cc_frame_luma_downsample and
+ * cc_frame_chroma_downsample give them) for a packed RGB frame (RGBA, BGRA, RGB24) in one pass:
+ * integer block sums of R, G, B, then the conversion of the block means. cs3: 3 w uint16.
+ */
+void cc_frame_rgb_guide_downsample(const CcFrame *f, int factor, float *Y, float *U, float *V,
+                                   uint16_t *cs3, CcBlockSums bsum);
+
 #endif
