@@ -52,7 +52,7 @@ struct CcMatte {
     int row_idx[2];
     float *luma;       /* (w) one full-resolution luma row */
     float *ka;         /* (w) scratch */
-    uint16_t *cs3;     /* (3 w) column sums of R, G, B (guide of packed RGB frames) */
+    uint16_t *rgbsum;  /* (4 w) column sums of packed RGB bytes (the guide of RGB frames) */
     int band;          /* contour band: contour cells dilated by band - 1 cells (0: no band) */
     float steep;       /* a contour cell needs its corners' p to span at least this */
     uint8_t *bandm, *bandt; /* (wh, ww) band mask and scratch */
@@ -102,7 +102,7 @@ void cc_matte_close(CcMatte **pm)
         cc_free_aligned(bufs[i]);
     cc_free_aligned(m->gU);
     cc_free_aligned(m->gV);
-    cc_free_aligned(m->cs3);
+    cc_free_aligned(m->rgbsum);
     cc_free_aligned(m->mix_lo);
     cc_free_aligned(m->mix_hi);
     cc_free_aligned(m->fY);
@@ -177,7 +177,7 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     }
     m->luma = falloc((size_t)w);
     m->ka = falloc((size_t)w);
-    m->cs3 = cc_alloc_aligned(3 * (size_t)w * sizeof(uint16_t));
+    m->rgbsum = cc_alloc_aligned(4 * (size_t)w * sizeof(uint16_t));
     /* Colour matte (issue 9): radius 1.6 % of the diagonal, the filter may move the edge
      * only where the model is unsure (|2p - 1| < 0.8), tuned on the HD set. */
     m->r = CC_MAX(2, (int)lrintf(1.6f * radius_px / m->f));
@@ -225,7 +225,7 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     m->ry = cc_alloc_aligned((size_t)h * sizeof(CcTap));
     if (!m->state || !m->prev_in || !m->guide || !m->p ||
         !m->x0 || !m->wx || !m->arow[0] ||
-        !m->arow[1] || !m->brow[0] || !m->brow[1] || !m->luma || !m->ka || !m->cs3 || !m->tx || !m->ty || !m->rx || !m->ry) {
+        !m->arow[1] || !m->brow[0] || !m->brow[1] || !m->luma || !m->ka || !m->rgbsum || !m->tx || !m->ty || !m->rx || !m->ry) {
         cc_matte_close(&m);
         return CC_ERR(ENOMEM);
     }
@@ -606,7 +606,7 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
     steady(m, prob, tensor);
     resize_to_work(m, m->state, m->p, m->tmp16);
     if (frame->format <= CC_PIX_RGB24) {
-        cc_frame_rgb_guide_downsample(frame, m->f, m->guide, m->gU, m->gV, m->cs3,
+        cc_frame_rgb_guide_downsample(frame, m->f, m->guide, m->gU, m->gV, m->rgbsum,
                                       m->dsp.block_sums);
     } else {
         cc_frame_luma_downsample(frame, m->f, m->guide, m->ka, m->luma, m->dsp.block_sums);

@@ -324,59 +324,46 @@ void cc_frame_luma_downsample(const CcFrame *f, int factor, float *dst, float *c
 }
 
 /*
- * Packed RGB in one pass over the frame: 16-bit column sums of R, G and B over each block row
- * (factor <= 257 rows of 8-bit values fit), exact integer block sums, then the block means'
- * luma and colour differences (both are linear in R, G, B, so the mean of the per-pixel values
- * equals the value of the means up to float rounding).
+ * Packed RGB in one pass over the frame: 16-bit sums over each block row's rows of every byte
+ * of the row (a plain contiguous u8 -> u16 accumulation, channels left interleaved: factor
+ * <= 257 rows of 8-bit values fit), then exact integer block sums per channel, then the block
+ * means' luma and colour differences (both are linear in R, G, B, so the mean of the
+ * per-pixel values equals the value of the means up to float rounding).
  */
-void cc_frame_rgb_guide_downsample(const CcFrame *f, int factor, float *Y, float *U, float *V,
-                                   uint16_t *cs3, CcBlockSums bsum)
+static void add_u8_u16(uint16_t *restrict acc, const uint8_t *restrict src, size_t n)
 {
-    if (!bsum)
-        bsum = block_sums;
+    for (size_t i = 0; i < n; i++)
+        acc[i] += src[i];
+}
+
+void cc_frame_rgb_guide_downsample(const CcFrame *f, int factor, float *Y, float *U, float *V,
+                                   uint16_t *cs, CcBlockSums bsum)
+{
+    (void)bsum;
     const int w = f->width, h = f->height;
     const int dw = (w + factor - 1) / factor, dh = (h + factor - 1) / factor;
     const int px = f->format == CC_PIX_RGB24 ? 3 : 4, ri = f->format == CC_PIX_BGRA ? 2 : 0;
-    uint16_t *cr = cs3, *cg = cs3 + w, *cb = cs3 + 2 * (size_t)w;
-    const int last0 = (dw - 1) * factor, lastn = w - last0;
+    const size_t n = (size_t)px * w;
     for (int dy = 0; dy < dh; dy++) {
         const int y0 = dy * factor, y1 = CC_MIN(h, y0 + factor);
-        memset(cs3, 0, 3 * (size_t)w * sizeof(uint16_t));
-        for (int y = y0; y < y1; y++) {
-            const uint8_t *s = f->data[0] + (size_t)y * f->stride[0];
-            if (px == 4)
-                for (int x = 0; x < w; x++) {
-                    cr[x] += s[4 * x + ri];
-                    cg[x] += s[4 * x + 1];
-                    cb[x] += s[4 * x + 2 - ri];
-                }
-            else
-                for (int x = 0; x < w; x++) {
-                    cr[x] += s[3 * x];
-                    cg[x] += s[3 * x + 1];
-                    cb[x] += s[3 * x + 2];
-                }
-        }
-        /* block sums into the output rows (R in V, G in Y, B in U), then the means */
+        memset(cs, 0, n * sizeof(uint16_t));
+        for (int y = y0; y < y1; y++)
+            add_u8_u16(cs, f->data[0] + (size_t)y * f->stride[0], n);
+        const float rows = (float)(y1 - y0);
         float *oy = Y + (size_t)dy * dw, *ou = U + (size_t)dy * dw, *ov = V + (size_t)dy * dw;
-        bsum(ov, cr, dw - 1, factor);
-        bsum(oy, cg, dw - 1, factor);
-        bsum(ou, cb, dw - 1, factor);
-        uint32_t lr = 0, lg = 0, lb = 0;
-        for (int x = last0; x < w; x++) {
-            lr += cr[x];
-            lg += cg[x];
-            lb += cb[x];
-        }
-        ov[dw - 1] = (float)lr;
-        oy[dw - 1] = (float)lg;
-        ou[dw - 1] = (float)lb;
-        const int rows = y1 - y0;
-        const float kf = 1.0f / (255.0f * (float)(factor * rows));
-        const float kl = 1.0f / (255.0f * (float)(lastn * rows));
         for (int dx = 0; dx < dw; dx++) {
-            const float k = dx < dw - 1 ? kf : kl;
-            const float r = ov[dx] * k, g = oy[dx] * k, b = ou[dx] * k;
+            const int x0 = dx * factor, x1 = CC_MIN(w, x0 + factor);
+            uint32_t acc[4] = { 0, 0, 0, 0 };
+            if (px == 4)
+                for (int x = x0; x < x1; x++)
+                    for (int c = 0; c < 4; c++) /* one 4-lane add */
+                        acc[c] += cs[4 * (size_t)x + c];
+            else
+                for (int x = x0; x < x1; x++)
+                    for (int c = 0; c < 3; c++)
+                        acc[c] += cs[3 * (size_t)x + c];
+            const float k = 1.0f / (255.0f * (float)(x1 - x0) * rows);
+            const float r = (float)acc[ri] * k, g = (float)acc[1] * k, b = (float)acc[2 - ri] * k;
             const float l = 0.299f * r + 0.587f * g + 0.114f * b;
             oy[dx] = l;
             ou[dx] = 0.564f * (b - l);

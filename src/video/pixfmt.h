@@ -53,9 +53,10 @@ void cc_frame_chroma_downsample(const CcFrame *f, int factor, const float *Y, fl
 /*
  * The colour matte's whole guide (Y, U, V as cc_frame_luma_downsample and
  * cc_frame_chroma_downsample give them) for a packed RGB frame (RGBA, BGRA, RGB24) in one pass:
- * integer block sums of R, G, B, then the conversion of the block means. cs3: 3 w uint16.
+ * integer block sums of R, G, B, then the conversion of the block means. cs: 4 w uint16
+ * scratch. bsum: unused (the block sums run on interleaved channels).
  */
 void cc_frame_rgb_guide_downsample(const CcFrame *f, int factor, float *Y, float *U, float *V,
-                                   uint16_t *cs3, CcBlockSums bsum);
+                                   uint16_t *cs, CcBlockSums bsum);
 
 #endif

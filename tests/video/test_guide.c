@@ -47,7 +47,7 @@ int main(void)
                 float *U2 = malloc(n * sizeof(float)), *V2 = malloc(n * sizeof(float));
                 double *wy = calloc(n, sizeof(double)), *wu = calloc(n, sizeof(double));
                 double *wv = calloc(n, sizeof(double));
-                uint16_t *cs3 = malloc(3 * (size_t)w * sizeof(uint16_t));
+                uint16_t *cs3 = malloc(4 * (size_t)w * sizeof(uint16_t));
                 float *s0 = malloc((size_t)w * sizeof(float)), *s1 = malloc((size_t)w * sizeof(float));
                 for (int by = 0; by < dh; by++)
                     for (int bx = 0; bx < dw; bx++) {
