@@ -84,6 +84,7 @@ enum
   PROP_PROBE,
   PROP_AGC,
   PROP_HIGH_PASS,
+  PROP_FAR_MISSING,
 };
 
 struct _GstCleancastAudio
@@ -104,6 +105,7 @@ struct _GstCleancastAudio
   gboolean echo_cancel, agc, high_pass;
   gchar *probe_name;
   gboolean probe_dirty;         /* probe renamed: release the one held */
+  guint64 far_missing;          /* far-end samples the probe had nothing for */
 
   /* Streaming state (streaming thread; changed under the object lock). */
   CcDenoiseModel *dmodel;
@@ -447,6 +449,7 @@ gst_cleancast_audio_start (GstBaseTransform * trans)
   GST_OBJECT_LOCK (self);
   self->rate = self->channels = 0;
   self->latency_posted = GST_CLOCK_TIME_NONE;
+  self->far_missing = 0;
   /* a wrong model name or file fails the state change, with the reason */
   if (self->engine == CC_DENOISE_RNNOISE && (!self->dmodel || self->model_dirty))
     ok = load_model (self, &err);
@@ -592,6 +595,12 @@ gst_cleancast_audio_generate_output (GstBaseTransform * trans, GstBuffer ** outb
       got = GST_CLOCK_TIME_IS_VALID (self->rt0) ?
           gst_cleancast_echo_probe_read (self->probe, self->rt0, self->in_samples, self->rate,
           self->far, (gint) n) : (memset (self->far, 0, n * sizeof (gfloat)), 0);
+      if (got >= 0 && (gsize) got < n)
+        self->far_missing += n - (gsize) got;
+      if (got >= 0 && (gsize) got < n)
+        GST_DEBUG_OBJECT (self, "far end: %d of %" G_GSIZE_FORMAT " samples at %"
+            G_GUINT64_FORMAT " (the probe has nothing there: not started, stopped or late)",
+            got, n, self->in_samples);
       if (got < 0) {
         gst_buffer_unmap (in, &map);
         pending_set (&err, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
@@ -863,6 +872,9 @@ gst_cleancast_audio_get_property (GObject * object, guint prop_id, GValue * valu
     case PROP_PROBE:
       g_value_set_string (value, self->probe_name);
       break;
+    case PROP_FAR_MISSING:
+      g_value_set_uint64 (value, self->far_missing);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -947,6 +959,12 @@ gst_cleancast_audio_class_init (GstCleancastAudioClass * klass)
       g_param_spec_string ("probe", "Echo probe",
           "Name of the cleancastechoprobe element that records the far end", DEFAULT_PROBE,
           rw | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_FAR_MISSING,
+      g_param_spec_uint64 ("far-missing", "Far end missing",
+          "With echo-cancel: far-end samples the probe had nothing for when the microphone "
+          "needed them (silence used: far end not started, stopped, late, or a probe in "
+          "another pipeline); counted since the element started", 0, G_MAXUINT64, 0,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_AGC,
       g_param_spec_boolean ("agc", "Automatic gain",
           "Automatic gain control after the noise suppression (--agc)", DEFAULT_AGC,
