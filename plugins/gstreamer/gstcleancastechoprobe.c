@@ -55,6 +55,7 @@ struct _GstCleancastEchoProbe
   gfloat *rec;                  /* mono record, `len` samples, capacity `cap` */
   gsize len, cap;
   gpointer user;                /* the cleancastaudio element that acquired it, or NULL */
+  GWeakRef *entry;              /* its entry in `probes` */
 };
 
 G_DEFINE_TYPE (GstCleancastEchoProbe, gst_cleancast_echo_probe, GST_TYPE_AUDIO_FILTER);
@@ -67,9 +68,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_cleancast_echo_probe_debug);
 #define CAPS_STR "audio/x-raw, format=(string)" GST_AUDIO_NE (F32) \
     ", layout=(string)interleaved, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 8 ]"
 
-/* The probes that exist, for the processors to find by name. */
+/* The probes that exist, for the processors to find by name: weak references, so a probe
+ * being finalized is never handed out (a weak reference to it reads NULL from then on). */
 static GMutex probes_lock;
-static GList *probes;
+static GList *probes;           /* of GWeakRef * */
 
 static void
 record_clear (GstCleancastEchoProbe * self)
@@ -210,8 +212,10 @@ gst_cleancast_echo_probe_finalize (GObject * object)
 {
   GstCleancastEchoProbe *self = GST_CLEANCAST_ECHO_PROBE (object);
   g_mutex_lock (&probes_lock);
-  probes = g_list_remove (probes, self);
+  probes = g_list_remove (probes, self->entry);
   g_mutex_unlock (&probes_lock);
+  g_weak_ref_clear (self->entry);
+  g_free (self->entry);
   g_free (self->rec);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (gst_cleancast_echo_probe_parent_class)->finalize (object);
@@ -251,8 +255,10 @@ gst_cleancast_echo_probe_init (GstCleancastEchoProbe * self)
   g_mutex_init (&self->lock);
   gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), TRUE);
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
+  self->entry = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (self->entry, self);
   g_mutex_lock (&probes_lock);
-  probes = g_list_prepend (probes, self);
+  probes = g_list_prepend (probes, self->entry);
   g_mutex_unlock (&probes_lock);
 }
 
@@ -265,20 +271,28 @@ gst_cleancast_echo_probe_acquire (const gchar * name, gpointer user, gboolean * 
   *busy = FALSE;
   g_mutex_lock (&probes_lock);
   for (GList * l = probes; l; l = l->next) {
-    GstCleancastEchoProbe *p = l->data;
-    gchar *pn = gst_object_get_name (GST_OBJECT (p));
-    gboolean same = g_strcmp0 (pn, name) == 0;
-    g_free (pn);
-    if (!same)
+    GstCleancastEchoProbe *p = g_weak_ref_get (l->data);  /* a ref, or NULL: going away */
+    gchar *pn;
+    gboolean same;
+    if (!p)
       continue;
+    pn = gst_object_get_name (GST_OBJECT (p));
+    same = g_strcmp0 (pn, name) == 0;
+    g_free (pn);
+    if (!same) {
+      gst_object_unref (p);
+      continue;
+    }
     g_mutex_lock (&p->lock);
     if (p->user && p->user != user) {
       *busy = TRUE;
     } else {
       p->user = user;
-      found = gst_object_ref (p);
+      found = p;                /* keeps the ref */
     }
     g_mutex_unlock (&p->lock);
+    if (!found)
+      gst_object_unref (p);
     break;
   }
   g_mutex_unlock (&probes_lock);
