@@ -27,6 +27,13 @@
  * Property defaults are those of `cleancast denoise` with no options: RNNoise with the
  * `rnnoise2` model (RNNoise 0.2, CC_DENOISE_DEFAULT_MODEL; `model=rnnoise` is 0.1), strength 1.
  *
+ * Echo cancellation, gain control, high-pass (`echo-cancel`, `agc`, `high-pass`, all off by
+ * default): with any of them on, the element runs the library's voice chain (CcVoiceProcessor,
+ * one per channel) instead of the bare denoiser; with `echo-cancel` the far end comes from the
+ * cleancastechoprobe named by `probe`, placed before the audio sink that plays the call, and
+ * is taken by running time (doc/GSTREAMER.md). The latency grows by 20 ms with echo
+ * cancellation; `vad` is not updated while the voice chain runs.
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 audiotestsrc wave=pink-noise num-buffers=100 ! audioconvert ! \
