@@ -13,6 +13,23 @@
  * its duration, then a running sample count. The denoiser's delay is removed by dropping its
  * first latency_samples of output, so each output sample carries its capture time: lip sync holds
  * whatever the processing delay, and the delay itself is measured and shown (--stats).
+ *
+ * With --echo-cancel / --agc / --high-pass (mopts.h: cc_live_voice) the audio thread runs the
+ * library's CcVoiceProcessor instead of the denoiser, on the mic taken as mono. The echo
+ * reference (the speakers' monitor, a PulseAudio source) has a thread of its own:
+ *
+ *   reference thread: read, decode, resample to 48 kHz mono ─► ring (2 s, by sample index)
+ *   audio thread: mic samples [i, i+n) ─► cc_voice_far(the reference samples captured at the
+ *                 same time, from the ring) ─► cc_voice_process(mic) ─► items
+ *
+ * The two streams are lined up by sample count from their first samples' capture times (as
+ * the mic's pts are), not by when they reach the processor: feeding the reference as it
+ * arrived made the alignment jitter with the audio thread's lag behind the mic queue (tens to
+ * hundreds of ms on a loaded machine) and nothing was cancelled (ERLE 0.1-0.5 dB through a
+ * PulseAudio daemon, tests/media/test_live_echo.sh). The library finds the remaining bulk
+ * delay (the sink's buffer, the air). Reference samples not there when the mic needs them (a
+ * suspended sink's monitor delivers nothing, a late packet) are silence to the canceller and
+ * counted (--stats); a reference that stops never stops the session.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -31,6 +48,7 @@
 #include <libavutil/time.h>
 #include <libswscale/swscale.h>
 
+#include <cleancast/audio.h>
 #include <cleancast/cleancast.h>
 
 #include "aresync.h"
@@ -131,7 +149,34 @@ struct Live {
     long long frames_out;
     int denoise_latency;
     int64_t audio_filled, audio_dropped; /* samples, drift / lost-sample corrections */
+    /* voice chain (cc_live_voice) */
+    CcVoiceProcessor *vp;          /* NULL: the plain denoiser (aclean) */
+    CcDenoiseModel *vmodel;
+    pthread_mutex_t vp_lock;       /* the processor is one thread at a time */
+    int voice_skip;                /* output samples still to drop (its latency) */
+    const char *ref_dev;
+    AVFormatContext *ric;
+    int rsi, r_is_file;
+    AVCodecContext *rdec;
+    long long ref_stale_us;
+    pthread_mutex_t ring_lock;     /* the reference ring, between its thread and the audio's */
+    pthread_cond_t ring_cond;      /* signalled on each write */
+    long long ref_last_us;         /* monotonic time of the last write; 0: ended */
+    long long ref_waited_us;       /* audio thread: total time waited for the reference */
+    float *ring;                   /* REF_RING samples; sample j at ring[j % REF_RING] */
+    int64_t ref_written;           /* reference samples written (the next j) */
+    int64_t ref_first;             /* capture time of reference sample 0, 1/LIVE_RATE from t0;
+                                      INT64_MIN before any */
+    int64_t mic_first, mic_count;  /* the same for the mic; samples into the voice chain */
+    int64_t ref_missing, ref_overrun; /* samples: not there when needed; overwritten unread */
+    int64_t ref_read;              /* highest j read + 1 */
+    int64_t ref_clock_filled, ref_clock_dropped; /* the reference's clock corrections */
+    float *far_buf;                /* audio thread: the reference for one mic block */
+    int far_cap;
 };
+#define REF_RING (2 * LIVE_RATE)
+#define REF_WAIT_US 60000     /* most the mic waits for the reference of its instant */
+#define REF_ALIVE_US 300000   /* the reference counts as flowing this long after a write */
 
 static Live *g_live;
 
@@ -178,7 +223,8 @@ static void sleep_until(Live *L, long long when)
 
 /* ------------------------------------------------------------------ inputs */
 
-static int open_input(Live *L, AVFormatContext **pic, const char *dev, int video, int *is_file)
+static int open_input(Live *L, AVFormatContext **pic, const char *dev, int video, int *is_file,
+                      const char *what)
 {
     const AVInputFormat *ifmt = NULL;
     const char *url = dev;
@@ -219,8 +265,7 @@ static int open_input(Live *L, AVFormatContext **pic, const char *dev, int video
     int ret = avformat_open_input(&ic, url, ifmt, &opts);
     av_dict_free(&opts);
     if (ret < 0) {
-        fprintf(stderr, "cleancast live: cannot open %s '%s': %s\n", video ? "camera" : "microphone",
-                dev, av_err2str(ret));
+        fprintf(stderr, "cleancast live: cannot open %s '%s': %s\n", what, dev, av_err2str(ret));
         return ret;
     }
     if ((ret = avformat_find_stream_info(ic, NULL)) < 0) {
@@ -415,6 +460,181 @@ static void *mic_thread(void *arg)
     return NULL;
 }
 
+/*
+ * The echo reference: read as it comes (a file standing in: at its pace), decoded, made 48 kHz
+ * mono and fed to the voice processor at once. A device is read from the moment it is opened
+ * and what comes before the start is discarded, as for the microphone.
+ */
+static void *ref_thread(void *arg)
+{
+    Live *L = arg;
+    AVPacket *pkt = av_packet_alloc();
+    AVFrame *f = av_frame_alloc();
+    SwrContext *swr = NULL;
+    float *buf = NULL;
+    int cap = 0;
+    AVStream *st = L->ric->streams[L->rsi];
+    int64_t ref0 = L->ric->start_time != AV_NOPTS_VALUE ? L->ric->start_time : 0;
+    AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
+    long long t_cap = 0;
+    CcArrivalClock clk; /* the reference on the capture clock, as the mic (audio_thread) */
+    cc_arrival_clock_init(&clk, LIVE_RATE);
+    while (pkt && f && !atomic_load(&L->stop)) {
+        int ret = av_read_frame(L->ric, pkt);
+        if (ret == AVERROR(EAGAIN)) {
+            av_usleep(2000);
+            continue;
+        }
+        if (ret < 0) {
+            if (!atomic_load(&L->stop))
+                fprintf(stderr, "\ncleancast live: echo reference '%s' %s: no echo cancelled "
+                        "from here on\n", L->ref_dev,
+                        L->r_is_file && ret == AVERROR_EOF ? "ended" : "stopped delivering");
+            break;
+        }
+        if (pkt->stream_index != L->rsi) {
+            av_packet_unref(pkt);
+            continue;
+        }
+        if (!L->r_is_file && !atomic_load(&L->started)) {
+            if (pkt->duration > 0)
+                L->ref_stale_us += av_rescale_q(pkt->duration, st->time_base, AV_TIME_BASE_Q);
+            av_packet_unref(pkt);
+            continue;
+        }
+        if (L->r_is_file) { /* released when its last sample is due, like the mic */
+            int64_t ts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
+            long long t = ts == AV_NOPTS_VALUE ? 0
+                        : av_rescale_q(ts, st->time_base, AV_TIME_BASE_Q) - ref0;
+            long long dur = pkt->duration > 0 ? av_rescale_q(pkt->duration, st->time_base, AV_TIME_BASE_Q) : 0;
+            sleep_until(L, L->t0 + t + dur);
+        }
+        t_cap = now_us();
+        ret = avcodec_send_packet(L->rdec, pkt);
+        av_packet_unref(pkt);
+        if (ret < 0)
+            continue;
+        while (avcodec_receive_frame(L->rdec, f) >= 0) {
+            if (!swr && (swr_alloc_set_opts2(&swr, &mono, AV_SAMPLE_FMT_FLT, LIVE_RATE,
+                                             &f->ch_layout, f->format, f->sample_rate, 0, NULL) < 0 ||
+                         swr_init(swr) < 0)) {
+                fprintf(stderr, "\ncleancast live: cannot convert the echo reference's audio: "
+                        "no echo cancelled\n");
+                av_frame_unref(f);
+                goto end;
+            }
+            int need = swr_get_out_samples(swr, f->nb_samples) + 256;
+            if (need > cap) {
+                free(buf);
+                cap = need;
+                if (!(buf = malloc((size_t)cap * sizeof(float)))) {
+                    live_fail(L, "out of memory");
+                    goto end;
+                }
+            }
+            /* captured before it arrived, as the mic's */
+            long long dur_us = (long long)f->nb_samples * 1000000 / f->sample_rate;
+            int64_t arrival = av_rescale(t_cap - dur_us - L->t0, LIVE_RATE, 1000000);
+            int64_t fix = cc_arrival_clock_check(
+                &clk, arrival, (int)((int64_t)f->nb_samples * LIVE_RATE / f->sample_rate));
+            uint8_t *dst[1] = { (uint8_t *)buf };
+            int n = swr_convert(swr, dst, cap, (const uint8_t **)f->extended_data, f->nb_samples);
+            av_frame_unref(f);
+            if (n < 0)
+                n = 0;
+            int k0 = 0;
+            if (fix < 0) { /* more than the clock allows: drop from the start */
+                k0 = (int)(-fix < n ? -fix : n);
+                L->ref_clock_dropped += k0;
+            }
+            pthread_mutex_lock(&L->ring_lock);
+            if (L->ref_first == INT64_MIN)
+                L->ref_first = arrival;
+            for (int64_t k = 0; k < (fix > 0 ? fix : 0) + n - k0; k++) {
+                int64_t j = L->ref_written++;
+                if (j - REF_RING >= L->ref_read) /* the audio thread is 2 s behind */
+                    L->ref_overrun++;
+                L->ring[j % REF_RING] = k < fix ? 0.0f : buf[k0 + k - (fix > 0 ? fix : 0)];
+            }
+            L->ref_last_us = now_us();
+            pthread_cond_broadcast(&L->ring_cond);
+            pthread_mutex_unlock(&L->ring_lock);
+            if (fix > 0)
+                L->ref_clock_filled += fix;
+            cc_arrival_clock_advance(&clk, n - k0);
+        }
+    }
+end:
+    pthread_mutex_lock(&L->ring_lock);
+    L->ref_last_us = 0; /* ended: nobody waits for it */
+    pthread_cond_broadcast(&L->ring_cond);
+    pthread_mutex_unlock(&L->ring_lock);
+    swr_free(&swr);
+    free(buf);
+    av_frame_free(&f);
+    av_packet_free(&pkt);
+    return NULL;
+}
+
+/* Opens the voice chain and, with echo cancellation, the reference (its thread is started by
+   the caller). 0 or < 0 after a message. */
+static int voice_open(Live *L)
+{
+    const CcMediaOptions *o = L->o;
+    const CcLiveVoiceOptions *v = &cc_live_voice;
+    CcVoiceSettings s;
+    cc_voice_default_settings(&s);
+    s.sample_rate_hz = LIVE_RATE;
+    s.far_channels = 1;
+    s.echo_cancel = v->echo_cancel;
+    s.agc = v->agc;
+    s.high_pass = v->high_pass;
+    s.noise_suppress = o->denoise != CC_MEDIA_DENOISE_OFF;
+    s.denoise_engine = o->denoise == CC_MEDIA_DENOISE_SPEEX ? CC_DENOISE_SPEEX : CC_DENOISE_RNNOISE;
+    s.denoise_strength = o->strength;
+    int ret;
+    if (s.noise_suppress && s.denoise_engine == CC_DENOISE_RNNOISE) {
+        char path[4096];
+        if (cc_tool_find_model(o->denoise_model, CC_MODEL_DENOISE, path, sizeof(path)))
+            return AVERROR(ENOENT);
+        if ((ret = cc_denoise_model_open_file(&L->vmodel, path)) < 0) {
+            fprintf(stderr, "cleancast live: cannot load denoise model '%s': %s\n", path,
+                    cc_strerror(ret));
+            return AVERROR(EINVAL);
+        }
+    }
+    if ((ret = cc_voice_open(&L->vp, L->vmodel, &s)) < 0) {
+        fprintf(stderr, "cleancast live: cannot open the voice chain: %s\n", cc_strerror(ret));
+        return AVERROR(EINVAL);
+    }
+    L->denoise_latency = L->voice_skip = cc_voice_latency_samples(L->vp);
+    cc_stage_init(&L->st_den, "voice chain", "10ms");
+    if (!v->echo_cancel)
+        return 0;
+    L->ref_dev = v->echo_reference ? v->echo_reference : "pulse:@DEFAULT_MONITOR@";
+    if ((ret = open_input(L, &L->ric, L->ref_dev, 0, &L->r_is_file, "echo reference")) < 0) {
+        if (!v->echo_reference)
+            fprintf(stderr, "cleancast live: --echo-cancel takes the default sink's monitor "
+                    "as the reference; name one with --echo-reference pulse:SINK.monitor "
+                    "(pactl list short sources)\n");
+        return ret;
+    }
+    if (!(L->ring = calloc(REF_RING, sizeof(float))))
+        return AVERROR(ENOMEM);
+    L->ref_first = INT64_MIN;
+    L->rsi = av_find_best_stream(L->ric, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
+    if (L->rsi < 0) {
+        fprintf(stderr, "cleancast live: echo reference '%s' has no audio\n", L->ref_dev);
+        return L->rsi;
+    }
+    if ((ret = open_decoder(&L->rdec, L->ric->streams[L->rsi], 1)) < 0) {
+        fprintf(stderr, "cleancast live: cannot decode the echo reference's audio: %s\n",
+                av_err2str(ret));
+        return ret;
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------------ work */
 
 static void *video_thread(void *arg)
@@ -547,17 +767,92 @@ static void *video_thread(void *arg)
     return NULL;
 }
 
+/* The reference captured with mic samples [mic_count, mic_count + n) into far_buf (silence
+   where there is none). Audio thread. */
+static int ref_block(Live *L, int n)
+{
+    if (n > L->far_cap) {
+        free(L->far_buf);
+        L->far_cap = n;
+        if (!(L->far_buf = malloc((size_t)n * sizeof(float)))) {
+            live_fail(L, "out of memory");
+            return -1;
+        }
+    }
+    pthread_mutex_lock(&L->ring_lock);
+    /* The reference of the same instant may reach its thread a little after the mic reached
+       this one (both come in 20 ms fragments): wait for it, at most REF_WAIT_US, and only while
+       it is flowing (a suspended sink's monitor sends nothing: no waiting then). */
+    long long t_wait = now_us();
+    while (L->ref_first != INT64_MIN && L->ref_last_us &&
+           L->mic_first + L->mic_count + n - L->ref_first > L->ref_written &&
+           /* a race of a fragment or two, not a reference that is behind for good */
+           L->mic_first + L->mic_count + n - L->ref_first - L->ref_written <=
+               (int64_t)REF_WAIT_US * LIVE_RATE / 1000000 &&
+           now_us() - L->ref_last_us < REF_ALIVE_US && now_us() - t_wait < REF_WAIT_US &&
+           !atomic_load(&L->stop)) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 5000000;
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&L->ring_cond, &L->ring_lock, &ts);
+    }
+    L->ref_waited_us += now_us() - t_wait;
+    int64_t missing = 0;
+    if (L->ref_first == INT64_MIN) {
+        memset(L->far_buf, 0, (size_t)n * sizeof(float));
+        missing = n;
+    } else {
+        int64_t j0 = L->mic_first + L->mic_count - L->ref_first;
+        for (int k = 0; k < n; k++) {
+            int64_t j = j0 + k;
+            if (j >= 0 && j < L->ref_written && j >= L->ref_written - REF_RING) {
+                L->far_buf[k] = L->ring[j % REF_RING];
+            } else {
+                L->far_buf[k] = 0.0f;
+                missing++;
+            }
+        }
+        if (j0 + n > L->ref_read)
+            L->ref_read = j0 + n;
+    }
+    L->ref_missing += missing;
+    pthread_mutex_unlock(&L->ring_lock);
+    return 0;
+}
+
 /* Denoises n samples of buf and queues what comes out as one item. 0, or < 0 on failure. */
 static int audio_out(Live *L, const float *buf, float *outb, int n, int64_t *next_pts,
                      long long t_cap)
 {
     long long td = now_us();
-    int m = cc_media_aclean_process(L->aclean, buf, outb, n);
+    int m;
+    if (L->vp) {
+        if (L->ric && ref_block(L, n) < 0)
+            return AVERROR(ENOMEM);
+        pthread_mutex_lock(&L->vp_lock);
+        if (L->ric)
+            cc_voice_far(L->vp, L->far_buf, n);
+        m = cc_voice_process(L->vp, buf, outb, n);
+        pthread_mutex_unlock(&L->vp_lock);
+        L->mic_count += n;
+        if (m >= 0 && L->voice_skip > 0) { /* the chain's delay (see the top) */
+            int skip = L->voice_skip < m ? L->voice_skip : m;
+            L->voice_skip -= skip;
+            memmove(outb, outb + skip, (size_t)(m - skip) * sizeof(float));
+            m -= skip;
+        }
+    } else {
+        m = cc_media_aclean_process(L->aclean, buf, outb, n);
+    }
     if (m < 0) {
-        live_fail(L, "denoising failed: %s", cc_strerror(m));
+        live_fail(L, "%s failed: %s", L->vp ? "the voice chain" : "denoising", cc_strerror(m));
         return m;
     }
-    if (L->o->denoise != CC_MEDIA_DENOISE_OFF && n > 0)
+    if ((L->vp || L->o->denoise != CC_MEDIA_DENOISE_OFF) && n > 0)
         cc_stage_add(&L->st_den, (double)(now_us() - td) * 480.0 / n);
     if (m == 0)
         return 0;
@@ -624,6 +919,7 @@ static void *audio_thread(void *arg)
                 }
                 /* The first packet's samples were captured before it arrived. */
                 next_pts = arrival + (int64_t)(L->o->av_offset_ms * LIVE_RATE / 1000);
+                L->mic_first = arrival; /* the voice chain's reference is lined up on it */
             }
             int need = swr_get_out_samples(swr, f->nb_samples) + 256;
             if (need < LIVE_RATE / 10)
@@ -1248,6 +1544,19 @@ static int join_or_abandon(pthread_t th, CcQueue *q)
     return 1;
 }
 
+/* Joins the reference thread; one stuck in a device read for 2 s is detached. 1 when left. */
+static int join_ref(pthread_t th)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += 2;
+    if (pthread_timedjoin_np(th, NULL, &ts) == 0)
+        return 0;
+    pthread_detach(th);
+    fprintf(stderr, "cleancast live: the echo reference's read did not return; leaving it\n");
+    return 1;
+}
+
 static void print_stats(Live *L, double wall_s)
 {
     cc_stage_print_header(stderr, "live stage");
@@ -1269,6 +1578,34 @@ static void print_stats(Live *L, double wall_s)
     if (L->mic_stale_us)
         fprintf(stderr, "microphone: %.0f ms recorded while the outputs were being opened, "
                 "before the start, discarded\n", L->mic_stale_us / 1000.0);
+    if (L->vp) {
+        CcVoiceStats vs;
+        pthread_mutex_lock(&L->vp_lock);
+        cc_voice_stats(L->vp, &vs);
+        pthread_mutex_unlock(&L->vp_lock);
+        fprintf(stderr, "voice chain:%s%s%s%s, delay %d samples\n",
+                cc_live_voice.high_pass ? " high-pass" : "",
+                cc_live_voice.echo_cancel ? " echo-cancel" : "",
+                L->o->denoise != CC_MEDIA_DENOISE_OFF ? " denoise" : "",
+                cc_live_voice.agc ? " agc" : "", L->denoise_latency);
+        if (L->ric) {
+            pthread_mutex_lock(&L->ring_lock);
+            fprintf(stderr, "echo reference %s: %.1f s captured, starting %.0f ms after the "
+                    "mic (%.0f ms before the start discarded); echo delay %d ms, ERLE %.1f dB; "
+                    "reference missing when needed %.2f s, overwritten unread %.2f s; "
+                    "clock corrections %.0f ms added, %.0f ms dropped; the mic waited for it "
+                    "%.0f ms in all\n",
+                    L->ref_dev, (double)L->ref_written / LIVE_RATE,
+                    L->ref_first == INT64_MIN ? 0.0 : (L->ref_first - L->mic_first) * 1000.0 / LIVE_RATE,
+                    L->ref_stale_us / 1000.0, vs.echo_delay_ms, vs.erle_db,
+                    (double)L->ref_missing / LIVE_RATE, (double)L->ref_overrun / LIVE_RATE,
+                    L->ref_clock_filled * 1000.0 / LIVE_RATE, L->ref_clock_dropped * 1000.0 / LIVE_RATE,
+                    L->ref_waited_us / 1000.0);
+            pthread_mutex_unlock(&L->ring_lock);
+        }
+        if (cc_live_voice.agc)
+            fprintf(stderr, "AGC gain %.1f dB\n", vs.agc_gain_db);
+    }
     fprintf(stderr, "video: %lld captured, %lld dropped late, %lld out; audio packets %lld; "
                     "wall %.1f s; threads: camera, mic, video, audio, output + %d codec threads\n",
             (long long)atomic_load(&L->v_captured), (long long)atomic_load(&L->v_dropped),
@@ -1303,10 +1640,20 @@ int cc_media_live(const CcMediaOptions *opts)
     avdevice_register_all();
     av_log_set_level(o.verbose ? AV_LOG_WARNING : AV_LOG_FATAL); /* ours name the device */
 
+    const CcLiveVoiceOptions *vo = &cc_live_voice;
+    int voice = vo->echo_cancel || vo->agc || vo->high_pass;
+    if (voice && !o.mic) {
+        fprintf(stderr, "cleancast live: --echo-cancel, --echo-reference, --agc and --high-pass "
+                "act on the microphone: need --mic DEV\n");
+        return 2;
+    }
     Live *L = calloc(1, sizeof(*L));
     if (!L)
         return 1;
     L->o = &o;
+    pthread_mutex_init(&L->vp_lock, NULL);
+    pthread_mutex_init(&L->ring_lock, NULL);
+    pthread_cond_init(&L->ring_cond, NULL);
     L->vsi = L->asi = -1;
     pthread_mutex_init(&L->stats_lock, NULL);
     cc_stage_init(&L->st_vqueue, "camera queue wait", "frame");
@@ -1323,8 +1670,8 @@ int cc_media_live(const CcMediaOptions *opts)
     cc_queue_init(&L->q_vpkt, o.max_queue_frames);
     cc_queue_init(&L->q_apkt, AUDIO_PKT_QUEUE);
     cc_queue_init(&L->q_out, OUT_QUEUE);
-    pthread_t th_cam, th_mic, th_v, th_a, th_out;
-    int cam_stuck = 0, mic_stuck = 0, mic_joined = 0;
+    pthread_t th_cam, th_mic, th_v, th_a, th_out, th_ref;
+    int cam_stuck = 0, mic_stuck = 0, mic_joined = 0, started_ref = 0, ref_stuck = 0;
     int started_cam = 0, started_mic = 0, started_v = 0, started_a = 0, started_out = 0;
     int ret = 0;
     L->t0 = now_us();
@@ -1332,7 +1679,7 @@ int cc_media_live(const CcMediaOptions *opts)
     if (o.camera && cc_pw_is_pipewire(o.camera) && (ret = pw_camera_open(L)) < 0)
         goto end;
     if (o.camera && !L->pwin) {
-        if ((ret = open_input(L, &L->vic, o.camera, 1, &L->v_is_file)) < 0)
+        if ((ret = open_input(L, &L->vic, o.camera, 1, &L->v_is_file, "camera")) < 0)
             goto end;
         L->vsi = av_find_best_stream(L->vic, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
         if (L->vsi < 0) {
@@ -1361,7 +1708,7 @@ int cc_media_live(const CcMediaOptions *opts)
             goto end;
     }
     if (o.mic) {
-        if ((ret = open_input(L, &L->aic, o.mic, 0, &L->a_is_file)) < 0)
+        if ((ret = open_input(L, &L->aic, o.mic, 0, &L->a_is_file, "microphone")) < 0)
             goto end;
         L->asi = av_find_best_stream(L->aic, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
         if (L->asi < 0) {
@@ -1377,9 +1724,17 @@ int cc_media_live(const CcMediaOptions *opts)
         if (L->channels < 1)
             L->channels = 1;
         L->want_audio = 1;
-        if ((ret = cc_media_aclean_open(&L->aclean, &o, LIVE_RATE, L->channels, 1)) < 0)
-            goto end;
-        L->denoise_latency = cc_media_aclean_latency(L->aclean);
+        if (voice) {
+            L->channels = 1; /* the voice chain takes a mono microphone */
+            if ((ret = voice_open(L)) < 0)
+                goto end;
+            if (L->ric && !L->r_is_file) /* a device: read from now on, discarded until the start */
+                started_ref = !pthread_create(&th_ref, NULL, ref_thread, L);
+        } else {
+            if ((ret = cc_media_aclean_open(&L->aclean, &o, LIVE_RATE, L->channels, 1)) < 0)
+                goto end;
+            L->denoise_latency = cc_media_aclean_latency(L->aclean);
+        }
         if (!L->a_is_file) { /* a device: read from now on, discarded until the start */
             atomic_store(&L->a_last_us, now_us());
             started_mic = !pthread_create(&th_mic, NULL, mic_thread, L);
@@ -1439,6 +1794,8 @@ int cc_media_live(const CcMediaOptions *opts)
     }
     if (L->want_audio) {
         started_a = !pthread_create(&th_a, NULL, audio_thread, L);
+        if (L->ric && !started_ref)
+            started_ref = !pthread_create(&th_ref, NULL, ref_thread, L);
         if (!started_mic)
             started_mic = !pthread_create(&th_mic, NULL, mic_thread, L);
     }
@@ -1471,6 +1828,8 @@ int cc_media_live(const CcMediaOptions *opts)
     cam_stuck = started_cam && join_or_abandon(th_cam, &L->q_vpkt);
     mic_stuck = started_mic && join_or_abandon(th_mic, &L->q_apkt);
     mic_joined = 1;
+    ref_stuck = started_ref && join_ref(th_ref);
+    started_ref = 0;
     if (started_v)
         pthread_join(th_v, NULL);
     if (started_a)
@@ -1491,6 +1850,10 @@ end:
     if (started_mic && !mic_joined) { /* failed while opening the outputs */
         atomic_store(&L->stop, 1);
         mic_stuck = join_or_abandon(th_mic, &L->q_apkt);
+    }
+    if (started_ref) {
+        atomic_store(&L->stop, 1);
+        ref_stuck = join_ref(th_ref);
     }
     for (int i = 0; i < L->n_out; i++) {
         Output *out = &L->out[i];
@@ -1521,6 +1884,14 @@ end:
     }
     cc_media_vclean_close(&L->vclean);
     cc_media_aclean_close(&L->aclean);
+    if (!ref_stuck) { /* else its thread still uses them */
+        cc_voice_close(&L->vp);
+        cc_denoise_model_close(&L->vmodel);
+        avcodec_free_context(&L->rdec);
+        avformat_close_input(&L->ric);
+        free(L->ring);
+    }
+    free(L->far_buf);
     avcodec_free_context(&L->vdec);
     avcodec_free_context(&L->adec);
     /* An input whose read never returned is left open (its thread still uses it). */
@@ -1531,11 +1902,14 @@ end:
     if (!mic_stuck)
         avformat_close_input(&L->aic);
     int status = (ret < 0 || atomic_load(&L->failed)) ? 1 : 0;
-    if (!cam_stuck && !mic_stuck) { /* else a detached thread may still touch them */
+    if (!cam_stuck && !mic_stuck && !ref_stuck) { /* else a detached thread may still touch them */
         cc_queue_destroy(&L->q_vpkt);
         cc_queue_destroy(&L->q_apkt);
         cc_queue_destroy(&L->q_out);
         pthread_mutex_destroy(&L->stats_lock);
+        pthread_mutex_destroy(&L->vp_lock);
+        pthread_mutex_destroy(&L->ring_lock);
+        pthread_cond_destroy(&L->ring_cond);
         free(L);
     }
     return status;
