@@ -70,4 +70,8 @@ if ! skip obs && [ -f "$BUILD/plugins/obs/cleancast-obs.so" ]; then
   echo; echo "## OBS module in libobs (bench/obs_speed.md)"
   "$here/obs_speed.sh" "$BUILD"
 fi
+if ! skip echo && [ -x "$BUILD/bench/echo_eval" ]; then
+  echo; echo "## Echo cancellation and AGC: ours, speexdsp, webrtc 0.3 (bench/echo_results.md)"
+  "$here/echo_bench.sh" "$BUILD"
+fi
 } 2>&1 | tee "$OUT/report.txt"
