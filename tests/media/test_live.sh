@@ -119,4 +119,14 @@ timeout 20 "$BIN" live --camera src.mp4 2>err5.txt; rc=$?
 [ $rc -eq 2 ] && pass "no output: $(head -1 err5.txt)" || fail "no output: rc=$rc"
 timeout 20 "$BIN" live --camera src.mp4 -o x.xyz 2>err6.txt; rc=$?
 [ $rc -ne 0 ] && grep -q "x.xyz" err6.txt && pass "bad output: $(head -1 err6.txt)" || fail "bad output: rc=$rc $(cat err6.txt)"
+# An audio-only container: the mic alone goes in as the format's own codec (WAV: PCM, readable,
+# with sound); with a camera it is refused by name (it was AAC inside a WAV nothing could read).
+timeout 30 "$BIN" live --mic src.mp4 -o mic.wav --duration 3 2>err7.txt; rc=$?
+info=$(ffprobe -v error -show_entries stream=codec_name,duration -of csv=p=0 mic.wav 2>&1)
+vol=$(ffmpeg -v info -i mic.wav -af volumedetect -f null - 2>&1 | sed -n 's/.*mean_volume: \([-0-9.]*\) dB/\1/p')
+python3 -c "
+import sys; c, d = '$info'.split(','); sys.exit(0 if c == 'pcm_s16le' and 2.5 <= float(d) <= 3.5 and float('${vol:-(-999)}') > -50 else 1)" 2>/dev/null \
+  && pass "mic to .wav: $info, mean $vol dB" || fail "mic to .wav: rc=$rc '$info' vol '$vol' $(tail -2 err7.txt)"
+timeout 20 "$BIN" live --camera src.mp4 -o x.wav 2>err8.txt; rc=$?
+[ $rc -eq 1 ] && grep -q "audio-only" err8.txt && [ ! -s x.wav ] && pass "camera to .wav: $(head -1 err8.txt)" || fail "camera to .wav: rc=$rc $(cat err8.txt)"
 finish

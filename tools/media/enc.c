@@ -15,9 +15,25 @@ const AVOutputFormat *cc_media_guess_format(const char *name)
 }
 
 int cc_media_choose_codecs(CcCodecChoice *c, const AVOutputFormat *ofmt, const char *out_name,
-                           int transparent)
+                           int transparent, int video)
 {
     memset(c, 0, sizeof(*c));
+    if (ofmt->video_codec == AV_CODEC_ID_NONE) {
+        /* an audio-only container (WAV, FLAC, MP3...): its own default audio codec */
+        const AVCodec *a = avcodec_find_encoder(ofmt->audio_codec);
+        if (video) {
+            fprintf(stderr, "cleancast: '%s' is an audio-only format (%s): it cannot hold the "
+                            "video; use .mp4, .mkv or .webm\n", out_name, ofmt->name);
+            return AVERROR(EINVAL);
+        }
+        if (!a) {
+            fprintf(stderr, "cleancast: this FFmpeg has no %s encoder for '%s'\n",
+                    avcodec_get_name(ofmt->audio_codec), out_name);
+            return AVERROR_ENCODER_NOT_FOUND;
+        }
+        c->audio = a->name;
+        return 0;
+    }
     int webm = !strcmp(ofmt->name, "webm");
     int mkv = !strcmp(ofmt->name, "matroska");
     if (webm || (transparent && mkv)) {

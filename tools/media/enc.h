@@ -18,9 +18,11 @@ typedef struct CcCodecChoice {
     int audio_rate_fixed;   /* 48000 for opus, 0 = keep input rate */
 } CcCodecChoice;
 
-/* Returns 0, or prints why the container cannot take what is asked and returns < 0. */
+/* Returns 0, or prints why the container cannot take what is asked and returns < 0.
+ * video: the output gets a video stream. An audio-only container (no default video codec)
+ * gets its own default audio codec and no video encoder (c->video NULL). */
 int cc_media_choose_codecs(CcCodecChoice *c, const AVOutputFormat *ofmt, const char *out_name,
-                           int transparent);
+                           int transparent, int video);
 
 /* Opens a video encoder. realtime = 1 for live (no B-frames, zerolatency tuning). */
 int cc_media_open_venc(AVCodecContext **out, const CcCodecChoice *cc, const CcMediaOptions *o,

@@ -1045,7 +1045,7 @@ static int open_output_encoders(Live *L, Output *out)
         return 0;
     }
     if ((ret = cc_media_choose_codecs(&out->codecs, out->ofmt, out->dest,
-                                      o->background == CC_BG_TRANSPARENT)) < 0)
+                                      o->background == CC_BG_TRANSPARENT, L->want_video)) < 0)
         return ret;
     if (L->want_video) {
         if (out->codecs.pix_fmt != L->enc_pix_fmt) {

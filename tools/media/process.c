@@ -740,7 +740,7 @@ int cc_media_process(const CcMediaOptions *opts)
         ret = AVERROR_MUXER_NOT_FOUND;
         goto end;
     }
-    if ((ret = cc_media_choose_codecs(&p->codecs, ofmt, out, p->transparent)) < 0) {
+    if ((ret = cc_media_choose_codecs(&p->codecs, ofmt, out, p->transparent, 1)) < 0) {
         atomic_store(&p->failed, 1);
         goto end;
     }
