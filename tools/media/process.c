@@ -399,7 +399,8 @@ static int setup_video(Proc *p)
     AVStream *ist = p->ic->streams[p->vi];
     const AVCodec *codec = avcodec_find_decoder(ist->codecpar->codec_id);
     if (!codec) {
-        fail(p, "no decoder for the video codec '%s'", avcodec_get_name(ist->codecpar->codec_id));
+        fail(p, "%s: no decoder for the video codec '%s'", p->ic->url,
+             avcodec_get_name(ist->codecpar->codec_id));
         return AVERROR_DECODER_NOT_FOUND;
     }
     p->vdec = avcodec_alloc_context3(codec);
@@ -413,7 +414,8 @@ static int setup_video(Proc *p)
     }
     int w = p->vdec->width, h = p->vdec->height, in_fmt = p->vdec->pix_fmt;
     if (w < 1 || h < 1 || in_fmt < 0) {
-        fail(p, "video stream #%d has no valid size or pixel format (corrupt file?)", p->vi);
+        fail(p, "%s: video stream #%d has no valid size or pixel format (corrupt file?)",
+             p->ic->url, p->vi);
         return AVERROR_INVALIDDATA;
     }
     /* Work in the decoder's format when the cleaner takes it; else convert to the encoder's. */
@@ -495,7 +497,8 @@ static int setup_audio(Proc *p)
     AVStream *ist = p->ic->streams[p->ai];
     const AVCodec *codec = avcodec_find_decoder(ist->codecpar->codec_id);
     if (!codec) {
-        fail(p, "no decoder for the audio codec '%s'", avcodec_get_name(ist->codecpar->codec_id));
+        fail(p, "%s: no decoder for the audio codec '%s'", p->ic->url,
+             avcodec_get_name(ist->codecpar->codec_id));
         return AVERROR_DECODER_NOT_FOUND;
     }
     p->adec = avcodec_alloc_context3(codec);
@@ -507,7 +510,8 @@ static int setup_audio(Proc *p)
         return ret;
     }
     if (p->adec->sample_rate <= 0 || p->adec->ch_layout.nb_channels <= 0) {
-        fail(p, "audio stream #%d has no valid rate or channel count (corrupt file?)", p->ai);
+        fail(p, "%s: audio stream #%d has no valid rate or channel count (corrupt file?)",
+             p->ic->url, p->ai);
         return AVERROR_INVALIDDATA;
     }
     if (p->adec->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC) {
