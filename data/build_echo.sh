@@ -36,20 +36,7 @@ SRC="$here/build_echo.sh $root/tests/audio/echo_scene.c"
 # shellcheck disable=SC2086
 stamp_want="echo $full $(sha256sum $SRC | cut -d' ' -f1 | tr '\n' ' ')"
 
-echo_ok() {
-  [ -f "$OUTD/.stamp" ] && [ "$(cat "$OUTD/.stamp")" = "$stamp_want" ] && [ -f "$OUTD/MANIFEST.size" ] || return 1
-  (cd "$OUTD" && cut -d' ' -f2- MANIFEST.size | xargs -d '\n' stat -c '%s %n' 2>/dev/null) | cmp -s - "$OUTD/MANIFEST.size"
-}
-if [ $force = 0 ] && echo_ok; then
-  if [ $verify = 1 ]; then
-    (cd "$OUTD" && sha256sum --quiet -c MANIFEST.sha256) || cc_die "$OUTD does not match its manifest; run data/build_echo.sh --force"
-    echo "echo: $(wc -l <"$OUTD/MANIFEST.sha256") files verified in $OUTD"
-  fi
-  exit 0
-fi
-exec 9>"$CLEANCAST_CACHE/.echo.lock"
-flock 9
-if [ $force = 0 ] && echo_ok; then exit 0; fi
+cc_derived_begin echo "$OUTD" "$stamp_want" $force $verify data/build_echo.sh
 
 S=$CLEANCAST_CACHE/data/speech
 N=$CLEANCAST_CACHE/data/noise
@@ -91,12 +78,5 @@ while read -r room seed rt60 delay drift clip near ser snr who noise; do
   done
 done <<<"$ROOMS"
 rm -rf "$W"
-(cd "$ST" && find . -type f ! -name '.*' -printf '%P\n' | LC_ALL=C sort >.list \
-  && xargs -d '\n' sha256sum <.list >.sha256 && xargs -d '\n' stat -c '%s %n' <.list >.size && rm .list)
-mv "$ST/.sha256" "$ST/MANIFEST.sha256"; mv "$ST/.size" "$ST/MANIFEST.size"
-rm -rf "$OUTD.old"
-[ -e "$OUTD" ] && mv "$OUTD" "$OUTD.old"
-mv "$ST" "$OUTD"
-rm -rf "$OUTD.old"
-echo "$stamp_want" >"$OUTD/.stamp"
+cc_derived_publish "$ST" "$OUTD" "$stamp_want"
 echo "echo: $(wc -l <"$OUTD/cases.txt") cases, $(du -sh "$OUTD" | cut -f1) in $OUTD"

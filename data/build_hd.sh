@@ -33,20 +33,7 @@ SRC="$here/build_hd.sh $root/tests/video/hd_composite.c $root/tests/util/y4m.c $
 # shellcheck disable=SC2086
 stamp_want="hd $full $(sha256sum $SRC | cut -d' ' -f1 | tr '\n' ' ')"
 
-hd_ok() {
-  [ -f "$OUTD/.stamp" ] && [ "$(cat "$OUTD/.stamp")" = "$stamp_want" ] && [ -f "$OUTD/MANIFEST.size" ] || return 1
-  (cd "$OUTD" && cut -d' ' -f2- MANIFEST.size | xargs -d '\n' stat -c '%s %n' 2>/dev/null) | cmp -s - "$OUTD/MANIFEST.size"
-}
-if [ $force = 0 ] && hd_ok; then
-  if [ $verify = 1 ]; then
-    (cd "$OUTD" && sha256sum --quiet -c MANIFEST.sha256) || cc_die "$OUTD does not match its manifest; run data/build_hd.sh --force"
-    echo "hd: $(wc -l <"$OUTD/MANIFEST.sha256") files verified in $OUTD"
-  fi
-  exit 0
-fi
-exec 9>"$CLEANCAST_CACHE/.hd.lock"
-flock 9
-if [ $force = 0 ] && hd_ok; then exit 0; fi
+cc_derived_begin hd "$OUTD" "$stamp_want" $force $verify data/build_hd.sh
 
 FRANCK=$CLEANCAST_CACHE/data/video/franck_0-80s.y4m
 [ -f "$FRANCK" ] || "$here/fetch.sh"
@@ -121,12 +108,5 @@ for bgname in $(cut -d' ' -f1 <<<"$BGS"); do
   done
 done
 rm -rf "$W"
-(cd "$ST" && find . -type f ! -name '.*' -printf '%P\n' | LC_ALL=C sort >.list \
-  && xargs -d '\n' sha256sum <.list >.sha256 && xargs -d '\n' stat -c '%s %n' <.list >.size && rm .list)
-mv "$ST/.sha256" "$ST/MANIFEST.sha256"; mv "$ST/.size" "$ST/MANIFEST.size"
-rm -rf "$OUTD.old"
-[ -e "$OUTD" ] && mv "$OUTD" "$OUTD.old"
-mv "$ST" "$OUTD"
-rm -rf "$OUTD.old"
-echo "$stamp_want" >"$OUTD/.stamp"
+cc_derived_publish "$ST" "$OUTD" "$stamp_want"
 echo "hd: $(wc -l <"$OUTD/clips.txt") clips, $(du -sh "$OUTD" | cut -f1) in $OUTD"

@@ -54,3 +54,40 @@ cc_apt_fetch() {
 
 # cc_deb_extract DEB DEST -> unpacks the data part of a .deb into DEST
 cc_deb_extract() { mkdir -p "$2"; dpkg-deb -x "$1" "$2"; }
+
+# Derived test sets (data/build_hd.sh, data/build_echo.sh): a folder of generated files with
+# MANIFEST.size, MANIFEST.sha256 and a .stamp naming the scripts and sources that built it.
+# cc_derived_ok DIR STAMP -> true when DIR was built by STAMP and every file has its listed size
+cc_derived_ok() {
+  [ -f "$1/.stamp" ] && [ "$(cat "$1/.stamp")" = "$2" ] && [ -f "$1/MANIFEST.size" ] || return 1
+  (cd "$1" && cut -d' ' -f2- MANIFEST.size | xargs -d '\n' stat -c '%s %n' 2>/dev/null) | cmp -s - "$1/MANIFEST.size"
+}
+
+# cc_derived_begin NAME DIR STAMP FORCE VERIFY SCRIPT -> exits the script (0) when DIR is up to
+# date (re-hashing every file first when VERIFY is 1); otherwise returns holding NAME's build
+# lock on fd 9, so that two builds of one set never interleave.
+cc_derived_begin() {
+  if [ "$4" = 0 ] && cc_derived_ok "$2" "$3"; then
+    if [ "$5" = 1 ]; then
+      (cd "$2" && sha256sum --quiet -c MANIFEST.sha256) || cc_die "$2 does not match its manifest; run $6 --force"
+      echo "$1: $(wc -l <"$2/MANIFEST.sha256") files verified in $2"
+    fi
+    exit 0
+  fi
+  exec 9>"$CLEANCAST_CACHE/.$1.lock"
+  flock 9
+  if [ "$4" = 0 ] && cc_derived_ok "$2" "$3"; then exit 0; fi
+}
+
+# cc_derived_publish STAGING DIR STAMP -> writes STAGING's manifests, puts it in DIR's place
+# (the old set is removed only once the new one is there) and stamps it
+cc_derived_publish() {
+  (cd "$1" && find . -type f ! -name '.*' -printf '%P\n' | LC_ALL=C sort >.list \
+    && xargs -d '\n' sha256sum <.list >.sha256 && xargs -d '\n' stat -c '%s %n' <.list >.size && rm .list)
+  mv "$1/.sha256" "$1/MANIFEST.sha256"; mv "$1/.size" "$1/MANIFEST.size"
+  rm -rf "$2.old"
+  [ -e "$2" ] && mv "$2" "$2.old"
+  mv "$1" "$2"
+  rm -rf "$2.old"
+  echo "$3" >"$2/.stamp"
+}
