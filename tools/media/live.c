@@ -1529,9 +1529,9 @@ static void *pw_camera_thread(Live *L)
 
 /* ------------------------------------------------------------------ main */
 
-/* Joins a capture thread; one stuck in a device read for 2 s is detached and its queue closed
-   so the rest of the pipeline can finish. Returns 1 when abandoned. */
-static int join_or_abandon(pthread_t th, CcQueue *q)
+/* Joins a capture thread; one stuck in a device read for 2 s is detached and its queue (if
+   any) closed so the rest of the pipeline can finish. Returns 1 when abandoned. */
+static int join_or_abandon(pthread_t th, CcQueue *q, const char *what)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -1539,21 +1539,9 @@ static int join_or_abandon(pthread_t th, CcQueue *q)
     if (pthread_timedjoin_np(th, NULL, &ts) == 0)
         return 0;
     pthread_detach(th);
-    cc_queue_close(q);
-    fprintf(stderr, "cleancast live: a device read did not return; leaving it\n");
-    return 1;
-}
-
-/* Joins the reference thread; one stuck in a device read for 2 s is detached. 1 when left. */
-static int join_ref(pthread_t th)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += 2;
-    if (pthread_timedjoin_np(th, NULL, &ts) == 0)
-        return 0;
-    pthread_detach(th);
-    fprintf(stderr, "cleancast live: the echo reference's read did not return; leaving it\n");
+    if (q)
+        cc_queue_close(q);
+    fprintf(stderr, "cleancast live: %s did not return; leaving it\n", what);
     return 1;
 }
 
@@ -1825,10 +1813,10 @@ int cc_media_live(const CcMediaOptions *opts)
     if (show)
         fputc('\n', stderr);
     /* Stop: capture threads end and close their queues; work threads drain them. */
-    cam_stuck = started_cam && join_or_abandon(th_cam, &L->q_vpkt);
-    mic_stuck = started_mic && join_or_abandon(th_mic, &L->q_apkt);
+    cam_stuck = started_cam && join_or_abandon(th_cam, &L->q_vpkt, "a device read");
+    mic_stuck = started_mic && join_or_abandon(th_mic, &L->q_apkt, "a device read");
     mic_joined = 1;
-    ref_stuck = started_ref && join_ref(th_ref);
+    ref_stuck = started_ref && join_or_abandon(th_ref, NULL, "the echo reference's read");
     started_ref = 0;
     if (started_v)
         pthread_join(th_v, NULL);
@@ -1849,11 +1837,11 @@ int cc_media_live(const CcMediaOptions *opts)
 end:
     if (started_mic && !mic_joined) { /* failed while opening the outputs */
         atomic_store(&L->stop, 1);
-        mic_stuck = join_or_abandon(th_mic, &L->q_apkt);
+        mic_stuck = join_or_abandon(th_mic, &L->q_apkt, "a device read");
     }
     if (started_ref) {
         atomic_store(&L->stop, 1);
-        ref_stuck = join_ref(th_ref);
+        ref_stuck = join_or_abandon(th_ref, NULL, "the echo reference's read");
     }
     for (int i = 0; i < L->n_out; i++) {
         Output *out = &L->out[i];
