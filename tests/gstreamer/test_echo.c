@@ -196,13 +196,26 @@ static int part_erle(void)
     int64_t n_on = 0, n_off = 0, n_cli = 0;
     float *on = NULL, *off = NULL, *cli = NULL;
 
-    int r = run_case(dir, c.name, "echo-cancel=true", 1, out_on, &msg);
-    guint64 far_missing = last_far_missing;
+    /* A machine too loaded to play the far branch on time starves the canceller (far-missing
+     * > 0) and the output can no longer equal the CLI's: such a run is repeated, at most
+     * twice, and a third starved run fails (the comparison below is never skipped). */
+    int r = -1;
+    guint64 far_missing = G_MAXUINT64;
+    for (int attempt = 0; attempt < 3 && far_missing != 0; attempt++) {
+        g_free(msg);
+        msg = NULL;
+        r = run_case(dir, c.name, "echo-cancel=true", 1, out_on, &msg);
+        far_missing = last_far_missing;
+        printf("%s: run %d: far-end samples missing when the mic needed them: %" G_GUINT64_FORMAT
+               "\n", c.name, attempt + 1, far_missing);
+        if (r != 0)
+            break;
+    }
     CHECK(r == 0, "echo-cancel pipeline failed: %s", msg);
     g_free(msg);
-    printf("%s: far-end samples missing when the mic needed them: %" G_GUINT64_FORMAT "\n",
-           c.name, far_missing);
     CHECK(far_missing != G_MAXUINT64, "far-missing not read at EOS");
+    CHECK(far_missing == 0, "the far end was short by %" G_GUINT64_FORMAT " samples in 3 runs",
+          far_missing);
     r = run_case(dir, c.name, "", 0, out_off, &msg);
     CHECK(r == 0, "plain pipeline failed: %s", msg);
     g_free(msg);
@@ -241,15 +254,8 @@ static int part_erle(void)
         printf("%s: element vs cleancast denoise --echo-reference: %.1f dB difference SNR, "
                "max |diff| %.3g, CLI ERLE %.1f dB\n",
                c.name, snr, maxd, cc_echo_erle(&c, cli, 2.0, 0));
-        /* The same samples in, the same library: identical, unless the machine starved the
-         * far branch (then the canceller started from other input and its residual, which
-         * is all a far-end-only case leaves, differs; the ERLE checks above still hold). */
-        if (far_missing == 0)
-            CHECK(snr >= 30.0, "element output %.1f dB from the CLI's (want >= 30)", snr);
-        else
-            printf("%s: the far end was short by %" G_GUINT64_FORMAT " samples (machine "
-                   "load): output not compared sample for sample with the CLI's\n",
-                   c.name, far_missing);
+        /* The same samples in, the same library: identical. */
+        CHECK(snr >= 30.0, "element output %.1f dB from the CLI's (want >= 30)", snr);
     } else {
         CHECK(0, "no CLI output to compare (%lld frames)", (long long)n_cli);
     }
