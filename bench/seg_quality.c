@@ -72,20 +72,31 @@ static void print_row(const char *name, int frames, const CcSegScore *sc)
     printf("\n");
 }
 
+/* The model and the HD set's clip list (DIR/clips.txt, one clip name per line): the list, or
+ * NULL with a message and nothing left open. */
+static FILE *open_hd_set(const char *model_path, const char *dir, CcSegModel **model)
+{
+    if (cc_seg_model_open_file(model, model_path) < 0)
+        return NULL;
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/clips.txt", dir);
+    FILE *list = fopen(path, "r");
+    if (!list) {
+        fprintf(stderr, "seg_quality: no %s (run data/build_hd.sh)\n", path);
+        cc_seg_model_close(model);
+    }
+    return list;
+}
+
 /* best = 0: raw against default; best = 1: default (realtime) against --quality best with the
  * files' look-ahead (radius 2), the columns read "raw default" as "realtime best". */
 static int run_hd(const char *model_path, const char *dir, int max_frames, int best)
 {
     CcSegModel *model = NULL;
-    if (cc_seg_model_open_file(&model, model_path) < 0)
+    char name[256];
+    FILE *list = open_hd_set(model_path, dir, &model);
+    if (!list)
         return 1;
-    char path[1024], name[256];
-    snprintf(path, sizeof(path), "%s/clips.txt", dir);
-    FILE *list = fopen(path, "r");
-    if (!list) {
-        fprintf(stderr, "seg_quality: no %s (run data/build_hd.sh)\n", path);
-        return 1;
-    }
     /* groups: 0 = 720, 1 = 1080, then one per background (in list order) */
     enum { MAXG = 40 };
     char gname[MAXG][64];
@@ -182,20 +193,10 @@ static void free_clip(Clip *c)
 static int load_clip(const char *dir, const char *name, int max_frames, Clip *c)
 {
     memset(c, 0, sizeof(*c));
-    char cmd[2048];
-    snprintf(cmd, sizeof(cmd), "ffmpeg -nostdin -v error -i '%s/%s.mp4' -f yuv4mpegpipe "
-             "-pix_fmt yuv420p -", dir, name);
     CcY4m y;
-    if (cc_y4m_open_cmd(&y, cmd))
+    FILE *fa;
+    if (cc_hd_clip_open(dir, name, &y, &fa))
         return -1;
-    snprintf(cmd, sizeof(cmd), "ffmpeg -nostdin -v error -i '%s/%s.alpha.mkv' -f rawvideo "
-             "-pix_fmt gray -", dir, name);
-    fflush(NULL);
-    FILE *fa = popen(cmd, "r");
-    if (!fa) {
-        cc_y4m_close(&y);
-        return -1;
-    }
     c->w = y.width, c->h = y.height;
     const size_t n = (size_t)c->w * c->h, nc = (size_t)((c->w + 1) / 2) * ((c->h + 1) / 2);
     int cap = 0, ok = 1;
@@ -327,16 +328,10 @@ static double frame_measure(const uint8_t *mask, const uint8_t *gt, const uint8_
 static int run_crops(const char *model_path, const char *dir, const char *outdir, int max_frames)
 {
     CcSegModel *model = NULL;
-    if (cc_seg_model_open_file(&model, model_path) < 0)
-        return 1;
     char path[1024], name[256];
-    snprintf(path, sizeof(path), "%s/clips.txt", dir);
-    FILE *list = fopen(path, "r");
-    if (!list) {
-        fprintf(stderr, "seg_quality: no %s (run data/build_hd.sh)\n", path);
-        cc_seg_model_close(&model);
+    FILE *list = open_hd_set(model_path, dir, &model);
+    if (!list)
         return 1;
-    }
     /* probe the output folder before minutes of work */
     snprintf(path, sizeof(path), "%s/.probe", outdir);
     FILE *probe = fopen(path, "wb");

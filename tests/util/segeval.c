@@ -72,24 +72,32 @@ int cc_seg_eval_hd(const char *dir, const char *name, CcSegmenter *seg, int max_
     return cc_seg_eval_hd_lookahead(dir, name, seg, max_frames, 0, out);
 }
 
-int cc_seg_eval_hd_lookahead(const char *dir, const char *name, CcSegmenter *seg, int max_frames,
-                             int radius, CcSegEval *out)
+int cc_hd_clip_open(const char *dir, const char *name, CcY4m *y, FILE **alpha)
 {
-    memset(out, 0, sizeof(*out));
     char cmd[2048];
     snprintf(cmd, sizeof(cmd), "ffmpeg -nostdin -v error -i '%s/%s.mp4' -f yuv4mpegpipe "
              "-pix_fmt yuv420p -", dir, name);
-    CcY4m y;
-    if (cc_y4m_open_cmd(&y, cmd))
+    if (cc_y4m_open_cmd(y, cmd))
         return -1;
     snprintf(cmd, sizeof(cmd), "ffmpeg -nostdin -v error -i '%s/%s.alpha.mkv' -f rawvideo "
              "-pix_fmt gray -", dir, name);
     fflush(NULL);
-    FILE *fa = popen(cmd, "r");
-    if (!fa) {
-        cc_y4m_close(&y);
+    *alpha = popen(cmd, "r");
+    if (!*alpha) {
+        cc_y4m_close(y);
         return -1;
     }
+    return 0;
+}
+
+int cc_seg_eval_hd_lookahead(const char *dir, const char *name, CcSegmenter *seg, int max_frames,
+                             int radius, CcSegEval *out)
+{
+    memset(out, 0, sizeof(*out));
+    CcY4m y;
+    FILE *fa;
+    if (cc_hd_clip_open(dir, name, &y, &fa))
+        return -1;
     const int w = y.width, h = y.height, n = w * h;
     uint8_t *mask = malloc(n), *prev_mask = malloc(n), *prev_y = malloc(n), *still = malloc(n);
     uint8_t *gt = malloc(n), *ign = malloc(n), *alpha = malloc(n);

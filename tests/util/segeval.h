@@ -2,6 +2,8 @@
 #ifndef CC_TEST_SEGEVAL_H
 #define CC_TEST_SEGEVAL_H
 
+#include <stdio.h>
+
 #include "cleancast/video.h"
 #include "segmetrics.h"
 
@@ -35,5 +37,11 @@ int cc_seg_eval_hd(const char *dir, const char *name, CcSegmenter *seg, int max_
  * applied to the segmenter's masks before scoring (radius 0: none). */
 int cc_seg_eval_hd_lookahead(const char *dir, const char *name, CcSegmenter *seg, int max_frames,
                              int radius, CcSegEval *out);
+
+struct CcY4m;
+/* Opens the HD set's clip DIR/NAME: its video as I420 Y4M frames (through ffmpeg) into *y and
+ * its exact alpha as 8-bit gray frames on *alpha (a pipe: pclose it). 0, or -1 with nothing
+ * left open. */
+int cc_hd_clip_open(const char *dir, const char *name, struct CcY4m *y, FILE **alpha);
 
 #endif
