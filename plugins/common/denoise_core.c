@@ -462,3 +462,53 @@ void ccp_echo_run(CcpEcho *p, const CcpEchoControls *c, const float *mic, const 
         done += (uint32_t)n;
     }
 }
+
+/* ---- the plugins' ports ---------------------------------------------------------------- */
+
+static float port(float *const ctl[CCP_NPORTS], int i, float dflt)
+{
+    return ctl[i] ? *ctl[i] : dflt;
+}
+
+static CcpEchoControls echo_controls(float *const ctl[CCP_NPORTS])
+{
+    return (CcpEchoControls){
+        .dn = { .atten_db = port(ctl, CCP_PORT_ATTEN, CCP_ATTEN_DEFAULT_DB),
+                .engine = port(ctl, CCP_PORT_ENGINE, 0.0f) },
+        .echo_cancel = port(ctl, CCP_PORT_ECHO, 0.0f),
+        .agc = port(ctl, CCP_PORT_AGC, 0.0f),
+        .high_pass = port(ctl, CCP_PORT_HIGHPASS, 0.0f),
+    };
+}
+
+void ccp_activate_ports(CcpDenoise *dn, CcpEcho *echo, float *const ctl[CCP_NPORTS])
+{
+    if (echo) {
+        CcpEchoControls c = echo_controls(ctl);
+        ccp_echo_reset(echo, &c);
+        return;
+    }
+    ccp_reset(dn);
+}
+
+void ccp_run_ports(CcpDenoise *dn, CcpEcho *echo, float *const ctl[CCP_NPORTS],
+                   const float *const *in, const float *ref, float *const *out, uint32_t frames)
+{
+    if (echo) {
+        CcpEchoControls e = echo_controls(ctl);
+        ccp_echo_run(echo, &e, in[0], ref, out[0], frames);
+        if (ctl[CCP_PORT_LATENCY]) /* after the run: the first run() may change the set-up */
+            *ctl[CCP_PORT_LATENCY] = (float)ccp_echo_latency(echo);
+        return;
+    }
+    CcpControls c = {
+        .atten_db = port(ctl, CCP_PORT_ATTEN, CCP_ATTEN_DEFAULT_DB),
+        .engine = port(ctl, CCP_PORT_ENGINE, 0.0f),
+        .vad_threshold = port(ctl, CCP_PORT_THRESHOLD, CCP_VAD_THRESHOLD_DEFAULT),
+        .hold_ms = port(ctl, CCP_PORT_HOLD, CCP_HOLD_DEFAULT_MS),
+        .range_db = port(ctl, CCP_PORT_RANGE, CCP_RANGE_DEFAULT_DB),
+    };
+    if (ctl[CCP_PORT_LATENCY])
+        *ctl[CCP_PORT_LATENCY] = (float)ccp_latency(dn);
+    ccp_run(dn, &c, in, out, frames);
+}

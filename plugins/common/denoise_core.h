@@ -84,4 +84,18 @@ int ccp_echo_latency(const CcpEcho *p);
 void ccp_echo_run(CcpEcho *p, const CcpEchoControls *c, const float *mic, const float *ref,
                   float *out, uint32_t frames);
 
+/* ---- the plugins' ports (LADSPA and LV2 alike) ---------------------------------------- */
+
+/* Control ports in port order after the audio ports; the echo plugin's toggles take the gate's
+ * places. A NULL port (not connected) reads as its default. */
+enum { CCP_PORT_ATTEN, CCP_PORT_ENGINE, CCP_PORT_LATENCY, CCP_PORT_THRESHOLD, CCP_PORT_HOLD,
+       CCP_PORT_RANGE, CCP_NPORTS };
+enum { CCP_PORT_ECHO = 3, CCP_PORT_AGC, CCP_PORT_HIGHPASS, CCP_NECHO_PORTS };
+
+/* A plugin's activate() and run() from its control ports: dn for the denoisers, echo for the
+ * echo plugin (the other NULL). run writes the latency port. */
+void ccp_activate_ports(CcpDenoise *dn, CcpEcho *echo, float *const ctl[CCP_NPORTS]);
+void ccp_run_ports(CcpDenoise *dn, CcpEcho *echo, float *const ctl[CCP_NPORTS],
+                   const float *const *in, const float *ref, float *const *out, uint32_t frames);
+
 #endif

@@ -26,10 +26,8 @@
 
 #include "denoise_core.h"
 
-enum { P_ATTEN, P_ENGINE, P_LATENCY, P_THRESHOLD, P_HOLD, P_RANGE, P_NCONTROLS };
-/* Echo plugin: ports 0 Input, 1 Reference, 2 Output, then P_ATTEN, P_ENGINE, P_LATENCY and
- * these three. */
-enum { E_ECHO = 3, E_AGC, E_HIGHPASS, E_NCONTROLS };
+/* Echo plugin: ports 0 Input, 1 Reference, 2 Output, then CCP_PORT_ATTEN .. CCP_PORT_LATENCY
+ * and CCP_PORT_ECHO .. CCP_PORT_HIGHPASS (denoise_core.h). */
 #define ECHO_ID 5775
 
 typedef struct Plugin {
@@ -38,17 +36,17 @@ typedef struct Plugin {
     const LADSPA_Data *ref;
     int channels, has_gate;
     LADSPA_Data *in[2], *out[2];
-    LADSPA_Data *ctl[P_NCONTROLS];
+    LADSPA_Data *ctl[CCP_NPORTS];
 } Plugin;
 
-static const char *const echo_port_names[3 + E_NCONTROLS] = {
+static const char *const echo_port_names[3 + CCP_NECHO_PORTS] = {
     "Input", "Reference (far end)", "Output",
     "Attenuation limit (dB, 40 = none)", "Engine (0 neural, 1 classical)", "latency",
     "Echo cancellation (needs the reference)", "Automatic gain control", "High-pass 80 Hz",
 };
 static LADSPA_Descriptor echo_descriptor;
-static LADSPA_PortDescriptor echo_port_desc[3 + E_NCONTROLS];
-static LADSPA_PortRangeHint echo_port_hints[3 + E_NCONTROLS];
+static LADSPA_PortDescriptor echo_port_desc[3 + CCP_NECHO_PORTS];
+static LADSPA_PortRangeHint echo_port_hints[3 + CCP_NECHO_PORTS];
 
 /* Port order: audio ins, audio outs, then the controls in enum order (gate ones last). */
 typedef struct Variant {
@@ -71,12 +69,12 @@ static const char *const audio_names[2][2][2] = {
     { { "Input L", "Input R" }, { "Output L", "Output R" } },
 };
 
-static const char *const control_names[P_NCONTROLS] = {
+static const char *const control_names[CCP_NPORTS] = {
     "Attenuation limit (dB, 40 = none)", "Engine (0 neural, 1 classical)", "latency",
     "VAD threshold", "Gate hold (ms)", "Gate range (dB)",
 };
 
-static const LADSPA_PortRangeHint control_hints[P_NCONTROLS] = {
+static const LADSPA_PortRangeHint control_hints[CCP_NPORTS] = {
     { LADSPA_HINT_BOUNDED_BELOW | LADSPA_HINT_BOUNDED_ABOVE | LADSPA_HINT_DEFAULT_MAXIMUM,
       0.0f, CCP_ATTEN_MAX_DB },
     { LADSPA_HINT_BOUNDED_BELOW | LADSPA_HINT_BOUNDED_ABOVE | LADSPA_HINT_INTEGER |
@@ -94,9 +92,9 @@ static const LADSPA_PortRangeHint control_hints[P_NCONTROLS] = {
 };
 
 static LADSPA_Descriptor descriptors[NVARIANTS];
-static LADSPA_PortDescriptor port_desc[NVARIANTS][4 + P_NCONTROLS];
-static const char *port_names[NVARIANTS][4 + P_NCONTROLS];
-static LADSPA_PortRangeHint port_hints[NVARIANTS][4 + P_NCONTROLS];
+static LADSPA_PortDescriptor port_desc[NVARIANTS][4 + CCP_NPORTS];
+static const char *port_names[NVARIANTS][4 + CCP_NPORTS];
+static LADSPA_PortRangeHint port_hints[NVARIANTS][4 + CCP_NPORTS];
 
 static LADSPA_Handle instantiate(const LADSPA_Descriptor *d, unsigned long rate)
 {
@@ -133,7 +131,7 @@ static void connect_port(LADSPA_Handle h, unsigned long port, LADSPA_Data *data)
             p->ref = data;
         else if (port == 2)
             p->out[0] = data;
-        else if (port - 3 < E_NCONTROLS)
+        else if (port - 3 < CCP_NECHO_PORTS)
             p->ctl[port - 3] = data;
         return;
     }
@@ -141,56 +139,21 @@ static void connect_port(LADSPA_Handle h, unsigned long port, LADSPA_Data *data)
         p->in[port] = data;
     else if (port < 2 * ch)
         p->out[port - ch] = data;
-    else if (port - 2 * ch < P_NCONTROLS)
+    else if (port - 2 * ch < CCP_NPORTS)
         p->ctl[port - 2 * ch] = data;
-}
-
-static float ctl(const Plugin *p, int i, float dflt)
-{
-    return p->ctl[i] ? *p->ctl[i] : dflt;
-}
-
-static CcpEchoControls echo_controls(const Plugin *p)
-{
-    return (CcpEchoControls){
-        .dn = { .atten_db = ctl(p, P_ATTEN, CCP_ATTEN_DEFAULT_DB), .engine = ctl(p, P_ENGINE, 0.0f) },
-        .echo_cancel = ctl(p, E_ECHO, 0.0f),
-        .agc = ctl(p, E_AGC, 0.0f),
-        .high_pass = ctl(p, E_HIGHPASS, 0.0f),
-    };
 }
 
 static void activate(LADSPA_Handle h)
 {
     Plugin *p = h;
-    if (p->echo) {
-        CcpEchoControls c = echo_controls(p);
-        ccp_echo_reset(p->echo, &c);
-        return;
-    }
-    ccp_reset(p->core);
+    ccp_activate_ports(p->core, p->echo, p->ctl);
 }
 
 static void run(LADSPA_Handle h, unsigned long frames)
 {
     Plugin *p = h;
-    if (p->echo) {
-        CcpEchoControls e = echo_controls(p);
-        ccp_echo_run(p->echo, &e, p->in[0], p->ref, p->out[0], (uint32_t)frames);
-        if (p->ctl[P_LATENCY]) /* after the run: the first run() may change the set-up */
-            *p->ctl[P_LATENCY] = (LADSPA_Data)ccp_echo_latency(p->echo);
-        return;
-    }
-    CcpControls c = {
-        .atten_db = ctl(p, P_ATTEN, CCP_ATTEN_DEFAULT_DB),
-        .engine = ctl(p, P_ENGINE, 0.0f),
-        .vad_threshold = ctl(p, P_THRESHOLD, CCP_VAD_THRESHOLD_DEFAULT),
-        .hold_ms = ctl(p, P_HOLD, CCP_HOLD_DEFAULT_MS),
-        .range_db = ctl(p, P_RANGE, CCP_RANGE_DEFAULT_DB),
-    };
-    if (p->ctl[P_LATENCY])
-        *p->ctl[P_LATENCY] = (LADSPA_Data)ccp_latency(p->core);
-    ccp_run(p->core, &c, (const float *const *)p->in, p->out, (uint32_t)frames);
+    ccp_run_ports(p->core, p->echo, p->ctl, (const float *const *)p->in, p->ref, p->out,
+                  (uint32_t)frames);
 }
 
 static void cleanup(LADSPA_Handle h)
@@ -213,10 +176,10 @@ __attribute__((constructor)) static void init_descriptors(void)
                 port_names[i][n] = audio_names[ch - 1][io][c];
                 port_hints[i][n] = (LADSPA_PortRangeHint){ 0, 0.0f, 0.0f };
             }
-        int nctl = v->has_gate ? P_NCONTROLS : P_LATENCY + 1;
+        int nctl = v->has_gate ? CCP_NPORTS : CCP_PORT_LATENCY + 1;
         for (int k = 0; k < nctl; k++, n++) {
             port_desc[i][n] = LADSPA_PORT_CONTROL |
-                              (k == P_LATENCY ? LADSPA_PORT_OUTPUT : LADSPA_PORT_INPUT);
+                              (k == CCP_PORT_LATENCY ? LADSPA_PORT_OUTPUT : LADSPA_PORT_INPUT);
             port_names[i][n] = control_names[k];
             port_hints[i][n] = control_hints[k];
         }
@@ -239,11 +202,11 @@ __attribute__((constructor)) static void init_descriptors(void)
             .cleanup = cleanup,
         };
     }
-    for (int k = 0; k < 3 + E_NCONTROLS; k++) {
-        int is_out = k == 2 || k == 3 + P_LATENCY;
+    for (int k = 0; k < 3 + CCP_NECHO_PORTS; k++) {
+        int is_out = k == 2 || k == 3 + CCP_PORT_LATENCY;
         echo_port_desc[k] = (k < 3 ? LADSPA_PORT_AUDIO : LADSPA_PORT_CONTROL) |
                             (is_out ? LADSPA_PORT_OUTPUT : LADSPA_PORT_INPUT);
-        if (k >= 3 + E_ECHO)
+        if (k >= 3 + CCP_PORT_ECHO)
             echo_port_hints[k] = (LADSPA_PortRangeHint){
                 LADSPA_HINT_TOGGLED | LADSPA_HINT_DEFAULT_0, 0.0f, 0.0f };
         else if (k >= 3)
@@ -258,7 +221,7 @@ __attribute__((constructor)) static void init_descriptors(void)
         .Name = "cleancast echo canceller (mono mic + reference)",
         .Maker = "cleancast",
         .Copyright = "BSD-3-Clause (RNNoise model: BSD-3-Clause, Xiph.Org)",
-        .PortCount = 3 + E_NCONTROLS,
+        .PortCount = 3 + CCP_NECHO_PORTS,
         .PortDescriptors = echo_port_desc,
         .PortNames = echo_port_names,
         .PortRangeHints = echo_port_hints,

@@ -22,8 +22,6 @@
 
 #define URI_PREFIX "urn:cleancast:lv2:"
 
-enum { P_ATTEN, P_ENGINE, P_LATENCY, P_THRESHOLD, P_HOLD, P_RANGE, P_NCONTROLS };
-enum { E_ECHO = 3, E_AGC, E_HIGHPASS, E_NCONTROLS };
 
 typedef struct Plugin {
     CcpDenoise *core;
@@ -32,7 +30,7 @@ typedef struct Plugin {
     int channels;
     const float *in[2];
     float *out[2];
-    float *ctl[P_NCONTROLS];
+    float *ctl[CCP_NPORTS];
 } Plugin;
 
 static LV2_Handle instantiate(const LV2_Descriptor *d, double rate, const char *bundle,
@@ -73,7 +71,7 @@ static void connect_port(LV2_Handle h, uint32_t port, void *data)
             p->ref = data;
         else if (port == 2)
             p->out[0] = data;
-        else if (port - 3 < E_NCONTROLS)
+        else if (port - 3 < CCP_NECHO_PORTS)
             p->ctl[port - 3] = data;
         return;
     }
@@ -81,56 +79,20 @@ static void connect_port(LV2_Handle h, uint32_t port, void *data)
         p->in[port] = data;
     else if (port < 2 * ch)
         p->out[port - ch] = data;
-    else if (port - 2 * ch < P_NCONTROLS)
+    else if (port - 2 * ch < CCP_NPORTS)
         p->ctl[port - 2 * ch] = data;
-}
-
-static float ctl(const Plugin *p, int i, float dflt)
-{
-    return p->ctl[i] ? *p->ctl[i] : dflt;
-}
-
-static CcpEchoControls echo_controls(const Plugin *p)
-{
-    return (CcpEchoControls){
-        .dn = { .atten_db = ctl(p, P_ATTEN, CCP_ATTEN_DEFAULT_DB), .engine = ctl(p, P_ENGINE, 0.0f) },
-        .echo_cancel = ctl(p, E_ECHO, 0.0f),
-        .agc = ctl(p, E_AGC, 0.0f),
-        .high_pass = ctl(p, E_HIGHPASS, 0.0f),
-    };
 }
 
 static void activate(LV2_Handle h)
 {
     Plugin *p = h;
-    if (p->echo) {
-        CcpEchoControls c = echo_controls(p);
-        ccp_echo_reset(p->echo, &c);
-        return;
-    }
-    ccp_reset(p->core);
+    ccp_activate_ports(p->core, p->echo, p->ctl);
 }
 
 static void run(LV2_Handle h, uint32_t frames)
 {
     Plugin *p = h;
-    if (p->echo) {
-        CcpEchoControls e = echo_controls(p);
-        ccp_echo_run(p->echo, &e, p->in[0], p->ref, p->out[0], frames);
-        if (p->ctl[P_LATENCY]) /* after the run: the first run() may change the set-up */
-            *p->ctl[P_LATENCY] = (float)ccp_echo_latency(p->echo);
-        return;
-    }
-    CcpControls c = {
-        .atten_db = ctl(p, P_ATTEN, CCP_ATTEN_DEFAULT_DB),
-        .engine = ctl(p, P_ENGINE, 0.0f),
-        .vad_threshold = ctl(p, P_THRESHOLD, CCP_VAD_THRESHOLD_DEFAULT),
-        .hold_ms = ctl(p, P_HOLD, CCP_HOLD_DEFAULT_MS),
-        .range_db = ctl(p, P_RANGE, CCP_RANGE_DEFAULT_DB),
-    };
-    if (p->ctl[P_LATENCY])
-        *p->ctl[P_LATENCY] = (float)ccp_latency(p->core);
-    ccp_run(p->core, &c, p->in, p->out, frames);
+    ccp_run_ports(p->core, p->echo, p->ctl, (const float *const *)p->in, p->ref, p->out, frames);
 }
 
 static void cleanup(LV2_Handle h)
