@@ -55,28 +55,32 @@ static inline v128_t pair_sums(v128_t a, v128_t b)
     return wasm_i32x4_add(wasm_i32x4_shuffle(a, b, 0, 2, 4, 6), wasm_i32x4_shuffle(a, b, 1, 3, 5, 7));
 }
 
-/* One block (8 rows x 4 inputs at x): rows (0 1), (2 3), (4 5), (6 7) as pairs of partial lanes. */
+/*
+ * One block (8 rows x 4 inputs at x): rows (0 1), (2 3), (4 5), (6 7) as pairs of partial
+ * lanes. Each row pair comes in through v128.load8x8_s, which V8 makes one vpmovsxbw from
+ * memory: two loads, two low and two high extends took ten x64 instructions (the high extend
+ * is an unpack and a shift).
+ */
+#define LD8(p) wasm_i16x8_load8x8(p)
 #define BLOCK(wp, x)                                                                          \
     do {                                                                                      \
         v128_t xx = wasm_v128_load64_splat(x); /* x0 x1 x2 x3 x0 x1 x2 x3 */                  \
-        v128_t w0 = LD(wp), w1 = LD((wp) + 16); /* rows 0-3, rows 4-7 */                     \
-        a01 = wasm_i32x4_add(a01, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16(w0), xx)); \
-        a23 = wasm_i32x4_add(a23, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16(w0), xx));\
-        a45 = wasm_i32x4_add(a45, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16(w1), xx)); \
-        a67 = wasm_i32x4_add(a67, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16(w1), xx));\
+        a01 = wasm_i32x4_add(a01, wasm_i32x4_dot_i16x8(LD8(wp), xx));                         \
+        a23 = wasm_i32x4_add(a23, wasm_i32x4_dot_i16x8(LD8((wp) + 8), xx));                   \
+        a45 = wasm_i32x4_add(a45, wasm_i32x4_dot_i16x8(LD8((wp) + 16), xx));                  \
+        a67 = wasm_i32x4_add(a67, wasm_i32x4_dot_i16x8(LD8((wp) + 24), xx));                  \
     } while (0)
 /* Two blocks (inputs at xa, xb), their products summed before the accumulators. */
-#define DOT2(acc, wa, wb, ext)                                                                \
-    acc = wasm_i32x4_add(acc, wasm_i32x4_add(wasm_i32x4_dot_i16x8(ext(wa), va),               \
-                                             wasm_i32x4_dot_i16x8(ext(wb), vb)))
+#define DOT2(acc, wp, off)                                                                    \
+    acc = wasm_i32x4_add(acc, wasm_i32x4_add(wasm_i32x4_dot_i16x8(LD8((wp) + (off)), va),       \
+                                             wasm_i32x4_dot_i16x8(LD8((wp) + 32 + (off)), vb)))
 #define BLOCK2(wp, xa, xb)                                                                    \
     do {                                                                                      \
         v128_t va = wasm_v128_load64_splat(xa), vb = wasm_v128_load64_splat(xb);              \
-        v128_t w0 = LD(wp), w1 = LD((wp) + 16), w2 = LD((wp) + 32), w3 = LD((wp) + 48);      \
-        DOT2(a01, w0, w2, wasm_i16x8_extend_low_i8x16);                                       \
-        DOT2(a23, w0, w2, wasm_i16x8_extend_high_i8x16);                                      \
-        DOT2(a45, w1, w3, wasm_i16x8_extend_low_i8x16);                                       \
-        DOT2(a67, w1, w3, wasm_i16x8_extend_high_i8x16);                                      \
+        DOT2(a01, wp, 0);                                                                     \
+        DOT2(a23, wp, 8);                                                                     \
+        DOT2(a45, wp, 16);                                                                    \
+        DOT2(a67, wp, 24);                                                                    \
     } while (0)
 
 /*
