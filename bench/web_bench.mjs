@@ -1,15 +1,19 @@
 // Web bench in one headless Debian Chromium run (web_bench.sh makes the frames):
 //  video: the official @mediapipe/selfie_segmentation (useCpuInference: true, general model;
 //    warm-up sends, each timed send ended by reading back a pixel of its mask) and ours (the
-//    page bench/web/bench.html in the same browser: getImageData + segment + matte + composite
-//    blur in wasm, SIMD128 and baseline, ended by reading a byte of the output) on the same frames
-//    at 640x480 and 1280x720;
+//    page bench/web/bench.html in the same browser, SIMD128 and baseline, ended by reading a byte
+//    of the output) on the same frames at 640x480 and 1280x720. Ours through the worker's path:
+//    an I420 VideoFrame of the Y4M frame (as a camera gives it), copyTo() into wasm memory,
+//    segment + matte + composite blur in place, a new I420 VideoFrame out (rows 'frame'); and
+//    through its canvas fallback (getImageData RGBA; rows 'rgba', the only path before);
 //  audio: OfflineAudioContext at 48 kHz, 128-frame worklet quanta: ours (RNNoise 0.1 and 0.2
 //    models) against @jitsi/rnnoise-wasm 0.2.1 in jitsi-meet's worklet shape, as render wall
 //    time over a ring-only worklet, per 10 ms of audio.
 //   node bench/web_bench.mjs FRAMES_DIR N WARM
 //   env CC_BENCH_BASE_DIST=DIR: also another build's dist/ (e.g. one made from an older commit)
-//   in the same browser, on the same frames, interleaved with ours: rows 'base SIMD128'.
+//   in the same browser, on the same frames, interleaved with ours: rows 'base SIMD128' (both
+//   paths where that build has them); CC_BENCH_DIST=DIR: ours from DIR instead of web/dist;
+//   CC_BENCH_VIDEO_ONLY=1: no official solution, no audio (quick A/B of our video path).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,10 +28,11 @@ const med = (v) => { const s = [...v].sort((a, b) => a - b), m = s.length >> 1; 
 const q = (v, p) => { const s = [...v].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 const f1 = (x) => x.toFixed(1).padStart(8);
 
+const videoOnly = !!process.env.CC_BENCH_VIDEO_ONLY;
 const off = await openOfficial();
-const baseDist = process.env.CC_BENCH_BASE_DIST;
+const baseDist = process.env.CC_BENCH_BASE_DIST, ourDist = process.env.CC_BENCH_DIST;
 const server = await startServer({ extra: { bench: `${here}/web`, frames: dir, jitsi: `${CACHE}/models/jitsi-rnnoise-wasm/dist`,
-  ...(baseDist ? { basedist: path.resolve(baseDist) } : {}) } });
+  ...(baseDist ? { basedist: path.resolve(baseDist) } : {}), ...(ourDist ? { ourdist: path.resolve(ourDist) } : {}) } });
 async function openBench(query) {
   const p = await off.context.newPage();
   p.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
@@ -35,7 +40,8 @@ async function openBench(query) {
   await p.waitForFunction(() => window.benchReady, null, { timeout: 30000 });
   return p;
 }
-const page = await openBench('');
+const page = await openBench(ourDist ? '?dist=/extra/ourdist/' : '');
+if (ourDist) console.log(`# ours: ${ourDist}`);
 const basePage = baseDist ? await openBench('?dist=/extra/basedist/') : null;
 if (baseDist) console.log(`# base: ${baseDist}`);
 console.log(`# Chromium ${off.browserVersion}; ${n} frames per size after ${warm} warm-up; load before: ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
@@ -46,21 +52,39 @@ console.log('who                      size       median_ms   p10_ms   p90_ms   s
 for (const [w, h] of SIZES) {
   const b = fs.readFileSync(path.join(dir, `clip_${h}p.rgb`));
   const frames = Array.from({ length: n }, (_, i) => new Uint8Array(b.buffer, b.byteOffset + i * w * h * 3, w * h * 3));
-  const o = await off.time(frames, w, h, warm);
-  res[`official ${h}`] = med(o.ms);
-  console.log(`official (CPU inference)  ${`${w}x${h}`.padEnd(10)} ${f1(med(o.ms))} ${f1(q(o.ms, 0.1))} ${f1(q(o.ms, 0.9))}`);
-  const runs = [['ours SIMD128 ', page, true, 'simd'], ['ours baseline', page, false, 'base']];
-  if (basePage) runs.push(['base SIMD128 ', basePage, true, 'prev']);
-  for (const [name, pg, simd, key] of runs) {
-    const r = await pg.evaluate((a) => window.timeVideo(a), { w, h, n, warm, simd, model: '/models/selfie_segmentation.tflite' });
-    const all = r.rows.map((x) => x.all);
+  if (!videoOnly) {
+    const o = await off.time(frames, w, h, warm);
+    res[`official ${h}`] = med(o.ms);
+    console.log(`official (CPU inference)  ${`${w}x${h}`.padEnd(10)} ${f1(med(o.ms))} ${f1(q(o.ms, 0.1))} ${f1(q(o.ms, 0.9))}`);
+  }
+  const runs = [['ours SIMD128 frame', page, true, 'simd', 'frame'], ['ours SIMD128 rgba ', page, true, 'simdrgba', 'rgba'],
+    ['ours baseline frame', page, false, 'base', 'frame']];
+  if (basePage) runs.push(['base SIMD128 frame', basePage, true, 'prev', 'frame'], ['base SIMD128 rgba ', basePage, true, 'prevrgba', 'rgba']);
+  // rounds: every run once per round (the pages interleave), medians over all rounds' frames
+  const rounds = Number(process.env.CC_BENCH_ROUNDS || 1), rows = {};
+  for (let r = 0; r < rounds; r++) for (const [name, pg, simd, key, p] of runs) {
+    const x = await pg.evaluate((a) => window.timeVideo(a), { w, h, n, warm, simd, model: '/models/selfie_segmentation.tflite', path: p });
+    if (!x.missing) (rows[key] ??= []).push(...x.rows);
+  }
+  for (const [name, , , key] of runs) {
+    const rs = rows[key];
+    if (!rs) { console.log(`${name}       ${`${w}x${h}`.padEnd(10)} (this build has no such path)`); continue; }
+    const all = rs.map((x) => x.all);
     res[`ours ${key} ${h}`] = med(all);
-    console.log(`${name}            ${`${w}x${h}`.padEnd(10)} ${f1(med(all))} ${f1(q(all, 0.1))} ${f1(q(all, 0.9))} ${f1(med(r.rows.map((x) => x.seg)))} (${med(r.rows.map((x) => x.inferMs)).toFixed(1)} ${med(r.rows.map((x) => x.refineMs)).toFixed(1)}) ${f1(med(r.rows.map((x) => x.comp)))}`);
+    console.log(`${name.padEnd(24)} ${`${w}x${h}`.padEnd(10)} ${f1(med(all))} ${f1(q(all, 0.1))} ${f1(q(all, 0.9))} ${f1(med(rs.map((x) => x.seg)))} (${med(rs.map((x) => x.inferMs)).toFixed(1)} ${med(rs.map((x) => x.refineMs)).toFixed(1)}) ${f1(med(rs.map((x) => x.comp)))}`);
   }
 }
-for (const [, h] of SIZES)
-  console.log(`# ${h}p: official / ours SIMD128 = ${(res[`official ${h}`] / res[`ours simd ${h}`]).toFixed(2)}x; SIMD128 speed-up over baseline wasm ${(res[`ours base ${h}`] / res[`ours simd ${h}`]).toFixed(2)}x` +
-    (basePage ? `; official / base SIMD128 = ${(res[`official ${h}`] / res[`ours prev ${h}`]).toFixed(2)}x` : ''));
+for (const [, h] of SIZES) {
+  const r = (a, b) => (res[a] / res[b]).toFixed(2);
+  console.log(`# ${h}p:` + (videoOnly ? '' : ` official / ours SIMD128 frame = ${r(`official ${h}`, `ours simd ${h}`)}x;`) +
+    ` rgba path / frame path ${r(`ours simdrgba ${h}`, `ours simd ${h}`)}x; SIMD128 speed-up over baseline wasm ${r(`ours base ${h}`, `ours simd ${h}`)}x` +
+    (basePage ? `; base rgba / ours frame ${r(`ours prevrgba ${h}`, `ours simd ${h}`)}x` + (res[`ours prev ${h}`] ? `, base frame / ours frame ${r(`ours prev ${h}`, `ours simd ${h}`)}x` : '') : ''));
+}
+if (videoOnly) {
+  console.log(`# load after: ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  await page.close(); await basePage?.close(); server.close(); await off.close();
+  process.exit(0);
+}
 
 const seconds = 20, reps = Number(process.env.CC_BENCH_AUDIO_REPS || 3); // best of reps: rounds interleave every worklet
 // reps rounds; each round runs every worklet once (and the base build's, interleaved)

@@ -57,8 +57,10 @@ EXPORT(cw_free) void cw_free(void *p) { free(p); }
 
 /* ---------------------------------------------------------------- video */
 
+/* matrix: CcColorMatrix of YUV frames (0 BT.601, 1 BT.709; JS callers that pass no such
+   argument get 0). */
 static CcFrame frame_of(int fmt, int w, int h, uint8_t *d0, int s0, uint8_t *d1, int s1,
-                        uint8_t *d2, int s2, int full_range)
+                        uint8_t *d2, int s2, int full_range, int matrix)
 {
     CcFrame f;
     memset(&f, 0, sizeof(f));
@@ -71,7 +73,7 @@ static CcFrame frame_of(int fmt, int w, int h, uint8_t *d0, int s0, uint8_t *d1,
     f.stride[0] = s0;
     f.stride[1] = s1;
     f.stride[2] = s2;
-    f.matrix = CC_MATRIX_BT601;
+    f.matrix = matrix == CC_MATRIX_BT709 ? CC_MATRIX_BT709 : CC_MATRIX_BT601;
     f.full_range = full_range;
     return f;
 }
@@ -109,9 +111,10 @@ EXPORT(cw_seg_open) intptr_t cw_seg_open(const CcSegModel *m, int raw, float smo
 
 EXPORT(cw_seg_process)
 int cw_seg_process(CcSegmenter *seg, int fmt, int w, int h, uint8_t *d0, int s0, uint8_t *d1,
-                   int s1, uint8_t *d2, int s2, int full_range, uint8_t *mask, int mask_stride)
+                   int s1, uint8_t *d2, int s2, int full_range, uint8_t *mask, int mask_stride,
+                   int matrix)
 {
-    CcFrame f = frame_of(fmt, w, h, d0, s0, d1, s1, d2, s2, full_range);
+    CcFrame f = frame_of(fmt, w, h, d0, s0, d1, s1, d2, s2, full_range, matrix);
     CcMask m = { w, h, mask, mask_stride };
     return cc_segmenter_process(seg, &f, &m);
 }
@@ -153,15 +156,16 @@ intptr_t cw_comp_open(int mode, float blur_strength, int r, int g, int b, float 
 EXPORT(cw_comp_set_background)
 int cw_comp_set_background(CcCompositor *c, int fmt, int w, int h, uint8_t *d0, int s0)
 {
-    CcFrame f = frame_of(fmt, w, h, d0, s0, NULL, 0, NULL, 0, 1);
+    CcFrame f = frame_of(fmt, w, h, d0, s0, NULL, 0, NULL, 0, 1, 0);
     return cc_compositor_set_background(c, &f);
 }
 
 EXPORT(cw_comp_process)
 int cw_comp_process(CcCompositor *c, int fmt, int w, int h, uint8_t *d0, int s0, uint8_t *d1,
-                    int s1, uint8_t *d2, int s2, int full_range, uint8_t *mask, int mask_stride)
+                    int s1, uint8_t *d2, int s2, int full_range, uint8_t *mask, int mask_stride,
+                    int matrix)
 {
-    CcFrame f = frame_of(fmt, w, h, d0, s0, d1, s1, d2, s2, full_range);
+    CcFrame f = frame_of(fmt, w, h, d0, s0, d1, s1, d2, s2, full_range, matrix);
     CcMask m = { w, h, mask, mask_stride };
     return cc_compositor_process(c, &f, &m);
 }

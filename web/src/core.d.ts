@@ -89,6 +89,17 @@ export interface SegmenterOptions {
   smoothing?: number;
 }
 
+/** What loadVideoFrame() took: the library's format, size, YUV range (1 full) and matrix (0 BT.601, 1 BT.709). */
+export interface VideoFrameInfo {
+  format: PixelFormatId; width: number; height: number; fullRange: 0 | 1; matrix: 0 | 1;
+  /** bytes of the planes (the mask follows them) */
+  bytes: number;
+  /** I420 with a transparent background: the mask is the output's alpha plane */
+  alpha: boolean;
+  /** the VideoFrame's format */
+  frameFormat: string;
+}
+
 /** Stage times of the last segment(), ms. */
 export interface SegTimings { convertMs: number; inferMs: number; refineMs: number; }
 
@@ -101,9 +112,22 @@ export class VideoPipeline {
   /** Copies the frame's pixels into wasm memory (data: width*height*4 for RGBA). */
   load(format: PixelFormatId, width: number, height: number, data?: Uint8Array | Uint8ClampedArray): unknown;
   /** Segments the loaded frame into the mask (width*height, 255 = person). */
-  segment(format: PixelFormatId, width: number, height: number, fullRange?: 0 | 1): void;
+  segment(format: PixelFormatId, width: number, height: number, fullRange?: 0 | 1, matrix?: 0 | 1): void;
   /** Composites the loaded frame in place with its own mask. */
-  composite(format: PixelFormatId, width: number, height: number, fullRange?: 0 | 1): void;
+  composite(format: PixelFormatId, width: number, height: number, fullRange?: 0 | 1, matrix?: 0 | 1): void;
+  /**
+   * Copies a VideoFrame (I420, NV12, RGBA/RGBX, BGRA/BGRX) into wasm memory as it is (copyTo);
+   * null where the library does not take it (use a canvas). The mask follows the planes.
+   */
+  loadVideoFrame(frame: VideoFrame): Promise<VideoFrameInfo | null>;
+  /** The processed frame as a new VideoFrame (I420A for a transparent background on I420). */
+  outputFrame(info: VideoFrameInfo, src: VideoFrame): VideoFrame;
+  /**
+   * loadVideoFrame + segment + composite + outputFrame (the worker's path); onSegmented runs
+   * before compositing. The caller closes both frames. null: use a canvas.
+   */
+  processVideoFrame(src: VideoFrame, onSegmented?: (info: VideoFrameInfo) => void):
+    Promise<{ frame: VideoFrame; info: VideoFrameInfo; segmentMs: number; compositeMs: number } | null>;
   /** A view of the frame in wasm memory, valid until the next call. */
   frameView(format: PixelFormatId, width: number, height: number): Uint8Array;
   /** A view of the mask in wasm memory, valid until the next call. */

@@ -141,6 +141,9 @@ export const DENOISE_MODEL_FILES = Object.freeze({ rnnoise: 'rnnoise.ccm', rnnoi
 
 /** Pixel formats (CcPixelFormat). */
 export const PixelFormat = Object.freeze({ RGBA: 0, BGRA: 1, RGB24: 2, I420: 3, NV12: 4 });
+/** WebCodecs VideoFrame formats the library takes as they are (alpha of RGBX/BGRX unused). */
+const VIDEO_FRAME_FORMATS = Object.freeze({ I420: PixelFormat.I420, NV12: PixelFormat.NV12,
+  RGBA: PixelFormat.RGBA, RGBX: PixelFormat.RGBA, BGRA: PixelFormat.BGRA, BGRX: PixelFormat.BGRA });
 /** Background modes (CcBackgroundMode). */
 export const Background = Object.freeze({ none: 0, blur: 1, color: 2, image: 3, transparent: 4 });
 
@@ -237,8 +240,83 @@ export class VideoPipeline {
   load(format, width, height, data) {
     const L = planeLayout(format, width, height);
     this.buf.ensure(L.bytes, width * height);
+    this.maskAt = this.buf.mask;
     if (data) this.cc.u8.set(data.subarray ? data.subarray(0, L.bytes) : new Uint8Array(data, 0, L.bytes), this.buf.p);
     return L;
+  }
+
+  /**
+   * Copies a WebCodecs VideoFrame into wasm memory in its own format (VideoFrame.copyTo(), no
+   * canvas, no colour conversion): I420 and NV12 (1.5 bytes a pixel, the cameras' formats),
+   * RGBA/RGBX/BGRA/BGRX. Returns what segment(), composite() and outputFrame() need, or null
+   * where the library does not take the frame as it is (another format, a visible rect that is
+   * scaled for display, NV12 with a transparent background): then use a canvas.
+   * The mask lies right after the frame's planes, so that I420 + mask is an I420A frame.
+   * Async (copyTo); nothing else may use this pipeline until it resolves.
+   */
+  async loadVideoFrame(frame) {
+    const format = VIDEO_FRAME_FORMATS[frame.format] ?? -1;
+    const { x, y, width, height } = frame.visibleRect ?? {};
+    if (format < 0 || width !== frame.displayWidth || height !== frame.displayHeight) return null;
+    const yuv = format === PixelFormat.I420 || format === PixelFormat.NV12;
+    const transparent = this.opts.background === 'transparent';
+    if (yuv && ((x | y) & 1 || (transparent && format === PixelFormat.NV12))) return null;
+    const L = planeLayout(format, width, height);
+    this.buf.ensure(L.bytes + width * height, 0);
+    const p = this.buf.p;
+    const planes = format === PixelFormat.I420 ? 3 : format === PixelFormat.NV12 ? 2 : 1;
+    const layout = [];
+    for (let i = 0; i < planes; i++) layout.push({ offset: L.off[i], stride: L.stride[i] });
+    await frame.copyTo(this.cc.u8.subarray(p, p + L.bytes), { layout });
+    this.maskAt = p + L.bytes;
+    // Unspecified colour spaces (Chromium's fake camera, many webcams): limited range, and the
+    // native tools' matrix rule (BT.709 from 720 lines up, else BT.601).
+    const cs = frame.colorSpace ?? {};
+    const matrix = !yuv ? 0 : cs.matrix === 'bt709' || (cs.matrix == null && height >= 720) ? 1 : 0;
+    const fullRange = yuv ? (cs.fullRange ? 1 : 0) : 1;
+    return { format, width, height, fullRange, matrix, layout, bytes: L.bytes,
+      alpha: yuv && transparent, frameFormat: frame.format };
+  }
+
+  /**
+   * The processed frame of loadVideoFrame() as a new VideoFrame (a copy; timestamp, duration
+   * and colour space of src): its own format, I420A (the mask as alpha) for a transparent
+   * background on I420, RGBA/BGRA for one on RGBX/BGRX.
+   */
+  outputFrame(info, src) {
+    const { width: w, height: h } = info;
+    let format = info.frameFormat, layout = info.layout, bytes = info.bytes;
+    if (info.alpha) {
+      format = 'I420A';
+      layout = [...layout, { offset: bytes, stride: w }];
+      bytes += w * h;
+    } else if (this.opts.background === 'transparent') {
+      format = info.format === PixelFormat.BGRA ? 'BGRA' : 'RGBA';
+    }
+    const p = this.buf.p;
+    return new VideoFrame(this.cc.u8.subarray(p, p + bytes), { format, codedWidth: w, codedHeight: h,
+      layout, timestamp: src.timestamp, duration: src.duration ?? undefined,
+      colorSpace: src.colorSpace?.toJSON?.() ?? undefined });
+  }
+
+  /**
+   * One VideoFrame through loadVideoFrame, segment, composite, outputFrame (the worker's path).
+   * onSegmented(info): called between segmentation and compositing (the frame is still the
+   * input then). Returns {frame (the new VideoFrame; the caller closes both), info, segmentMs
+   * (copy in + segment), compositeMs (composite + the output frame)}, or null (see
+   * loadVideoFrame: use a canvas).
+   */
+  async processVideoFrame(src, onSegmented) {
+    const t0 = now();
+    const info = await this.loadVideoFrame(src);
+    if (!info) return null;
+    const { format: f, width: w, height: h, fullRange: r, matrix: m } = info;
+    this.segment(f, w, h, r, m);
+    const t1 = now();
+    onSegmented?.(info);
+    if (!info.alpha) this.composite(f, w, h, r, m);
+    const frame = this.outputFrame(info, src);
+    return { frame, info, segmentMs: t1 - t0, compositeMs: now() - t1 };
   }
 
   /** A view of the frame buffer in wasm memory (valid until the next call). */
@@ -248,22 +326,23 @@ export class VideoPipeline {
   }
 
   maskView(width, height) {
-    return this.cc.u8.subarray(this.buf.mask, this.buf.mask + width * height);
+    const m = this.maskAt ?? this.buf.mask;
+    return this.cc.u8.subarray(m, m + width * height);
   }
 
-  /** Segments the frame already loaded; returns timings {segmentMs, inferMs}. */
-  segment(format, width, height, fullRange = 1) {
+  /** Segments the frame already loaded; matrix (YUV): 0 BT.601, 1 BT.709. */
+  segment(format, width, height, fullRange = 1, matrix = 0) {
     const cc = this.cc, L = planeLayout(format, width, height), p = this.buf.p;
     cc.check(cc.x.cw_seg_process(this.seg, format, width, height, p + L.off[0], L.stride[0],
-      p + L.off[1], L.stride[1], p + L.off[2], L.stride[2], fullRange, this.buf.mask, width),
-    'segmentation');
+      p + L.off[1], L.stride[1], p + L.off[2], L.stride[2], fullRange, this.maskAt ?? this.buf.mask,
+      width, matrix), 'segmentation');
   }
 
-  composite(format, width, height, fullRange = 1) {
+  composite(format, width, height, fullRange = 1, matrix = 0) {
     const cc = this.cc, L = planeLayout(format, width, height), p = this.buf.p;
     cc.check(cc.x.cw_comp_process(this.comp, format, width, height, p + L.off[0], L.stride[0],
-      p + L.off[1], L.stride[1], p + L.off[2], L.stride[2], fullRange, this.buf.mask, width),
-    'compositing');
+      p + L.off[1], L.stride[1], p + L.off[2], L.stride[2], fullRange, this.maskAt ?? this.buf.mask,
+      width, matrix), 'compositing');
   }
 
   /** Stage times of the last segment() in ms: convert, infer, refine. */

@@ -13,13 +13,16 @@ const stats = { videoFrames: 0, videoDropped: 0, videoDroppedUpstream: 0, videoR
 // are counted from the gaps in the frame timestamps (period: the frame's duration, else the
 // camera's frame rate, else the smallest gap seen).
 let lastTs = null, minGap = Infinity, period = 0;
-// Test hooks (options, live through configure): tap = N posts the next N frames' input RGBA,
-// mask and output ('tap' messages, buffers transferred); slowMs adds a busy wait per frame
-// (a slow machine, to test dropping).
-let tap = 0, slowMs = 0;
+// Test hooks (options, live through configure): tap = N posts the next N frames' input pixels
+// (in the format the wasm took them: the camera's I420/NV12, else RGBA), mask and output ('tap'
+// messages, buffers transferred); slowMs adds a busy wait per frame
+// (a slow machine, to test dropping); canvas: true takes every frame through the canvas (the
+// fallback of formats the library does not take).
+let tap = 0, slowMs = 0, canvasOnly = false;
 function hooks(o) {
   if (o?.tap !== undefined) tap = o.tap | 0;
   if (o?.slowMs !== undefined) slowMs = +o.slowMs || 0;
+  if (o?.canvas !== undefined) canvasOnly = !!o.canvas;
 }
 
 function median(a) { const s = [...a].sort((x, y) => x - y); return s.length ? s[s.length >> 1] : 0; }
@@ -33,30 +36,53 @@ async function work() {
     const t0 = performance.now();
     stats.maxWaitMs = Math.max(stats.maxWaitMs, t0 - pendingAt);
     try {
-      const w = frame.displayWidth, h = frame.displayHeight;
-      if (!canvas || canvas.width !== w || canvas.height !== h) {
-        canvas = new OffscreenCanvas(w, h);
-        g = canvas.getContext('2d', { willReadFrequently: true });
+      // the frame as it is (I420/NV12 from cameras) straight into wasm memory, composited in
+      // place; a canvas (RGBA) only for formats the library does not take
+      let tapped = null;
+      const onSegmented = (info) => {
+        if (tap <= 0) return;
+        const n = info.bytes;
+        tapped = { input: pipe.cc.u8.slice(pipe.buf.p, pipe.buf.p + n),
+          mask: pipe.maskView(info.width, info.height).slice(), info };
+      };
+      let out, t1, t2, outPixels = null;
+      const r = frame.format && !canvasOnly ? await pipe.processVideoFrame(frame, onSegmented) : null;
+      if (r) {
+        out = r.frame;
+        t1 = t0 + r.segmentMs;
+        if (tapped) outPixels = pipe.cc.u8.slice(pipe.buf.p, pipe.buf.p + r.info.bytes);
+      } else {
+        const w = frame.displayWidth, h = frame.displayHeight;
+        if (!canvas || canvas.width !== w || canvas.height !== h) {
+          canvas = new OffscreenCanvas(w, h);
+          g = canvas.getContext('2d', { willReadFrequently: true });
+        }
+        g.drawImage(frame, 0, 0, w, h);
+        const img = g.getImageData(0, 0, w, h);
+        pipe.load(PixelFormat.RGBA, w, h, img.data);
+        pipe.segment(PixelFormat.RGBA, w, h);
+        t1 = performance.now();
+        onSegmented({ bytes: w * h * 4, width: w, height: h, format: PixelFormat.RGBA, frameFormat: 'RGBA',
+          fullRange: 1, matrix: 0 });
+        pipe.composite(PixelFormat.RGBA, w, h);
+        out = new VideoFrame(pipe.frameView(PixelFormat.RGBA, w, h).slice(), {
+          format: 'RGBA', codedWidth: w, codedHeight: h, timestamp: frame.timestamp,
+          duration: frame.duration ?? undefined });
+        if (tapped) outPixels = pipe.frameView(PixelFormat.RGBA, w, h).slice();
       }
-      g.drawImage(frame, 0, 0, w, h);
-      const img = g.getImageData(0, 0, w, h);
-      pipe.load(PixelFormat.RGBA, w, h, img.data);
-      pipe.segment(PixelFormat.RGBA, w, h);
-      const t1 = performance.now();
-      const tapped = tap > 0 ? { input: img.data.slice(), mask: pipe.maskView(w, h).slice() } : null;
-      pipe.composite(PixelFormat.RGBA, w, h);
       if (slowMs) for (const end = performance.now() + slowMs; performance.now() < end;) { /* slow */ }
-      const t2 = performance.now();
+      t2 = performance.now();
       if (tapped) {
         tap--;
-        const output = pipe.frameView(PixelFormat.RGBA, w, h).slice();
-        self.postMessage({ type: 'tap', index: stats.videoFrames, timestamp: frame.timestamp, width: w,
-          height: h, options: { ...pipe.opts }, input: tapped.input.buffer, mask: tapped.mask.buffer,
-          output: output.buffer }, [tapped.input.buffer, tapped.mask.buffer, output.buffer]);
+        const i = tapped.info;
+        // format: the pixel data's ('I420', 'NV12', 'RGBA'...); fullRange, matrix: how the
+        // library read YUV (0 BT.601, 1 BT.709)
+        self.postMessage({ type: 'tap', index: stats.videoFrames, timestamp: frame.timestamp,
+          width: i.width, height: i.height, format: i.frameFormat, fullRange: i.fullRange,
+          matrix: i.matrix, options: { ...pipe.opts }, input: tapped.input.buffer,
+          mask: tapped.mask.buffer, output: outPixels.buffer },
+        [tapped.input.buffer, tapped.mask.buffer, outPixels.buffer]);
       }
-      const out = new VideoFrame(pipe.frameView(PixelFormat.RGBA, w, h).slice(), {
-        format: 'RGBA', codedWidth: w, codedHeight: h, timestamp: frame.timestamp,
-        duration: frame.duration ?? undefined });
       frame.close();
       await writer.write(out);
       stats.videoFrames++;
@@ -118,7 +144,7 @@ self.onmessage = async (e) => {
       pump(readable);
     } else if (m.type === 'configure') {
       hooks(m.options);
-      const { tap: _t, slowMs: _s, ...rest } = m.options;
+      const { tap: _t, slowMs: _s, canvas: _c, ...rest } = m.options;
       if (Object.keys(rest).length) pipe.configure(rest);
     }
   } catch (err) {
