@@ -36,6 +36,12 @@ typedef struct CcNnDwParams {
  *   in with ci floats per pixel, out with co floats per pixel, w packed [ci][co].
  * dwconv: y[oy][ox][ch] = clamp(bias[ch] + sum_{ky,kx} x[iy][ix][ch] * w[ky][kx][ch])
  *   with iy = oy * sh - pad_top + ky (taps outside the input are zero).
+ * dots: s[p][j] = sum_c x[p][c] * w[j][c], summed from 0 in channel order, for n_pix pixels
+ *   of ci floats and nout rows of w (the deconvolution with few output channels).
+ * binary: y[i] = a[i] + b[i] (mul 0) or a[i] * b[i] (mul 1), i < n.
+ * lerp2d: one pixel of c channels of a bilinear resize: top = p00 + (p01 - p00) fx,
+ *   bot = p10 + (p11 - p10) fx, o = top + (bot - top) fy.
+ * All three are exact per element, so their SIMD variants equal the C reference bit for bit.
  */
 typedef struct CcNnKernels {
     void (*conv1x1)(float *out, const float *in, const float *w, const float *bias,
@@ -43,6 +49,10 @@ typedef struct CcNnKernels {
     void (*dwconv)(float *y, const float *x, const float *w, const float *bias, const CcNnDwParams *p);
     void (*hardswish)(float *y, const float *x, size_t n);  /* x * relu6(x + 3) / 6 */
     void (*clamp)(float *y, const float *x, size_t n, float lo, float hi);
+    void (*dots)(float *s, const float *x, const float *w, size_t n_pix, int ci, int nout);
+    void (*binary)(float *y, const float *a, const float *b, size_t n, int mul);
+    void (*lerp2d)(float *o, const float *p00, const float *p01, const float *p10,
+                   const float *p11, float fx, float fy, int c);
 } CcNnKernels;
 
 void cc_nn_kernels_init_c(CcNnKernels *k);

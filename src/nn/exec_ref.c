@@ -100,12 +100,49 @@ static void clamp_c(float *y, const float *x, size_t n, float lo, float hi)
         y[i] = clampf(x[i], lo, hi);
 }
 
+static void dots_c(float *s, const float *x, const float *w, size_t n_pix, int ci, int nout)
+{
+    for (size_t p = 0; p < n_pix; p++) {
+        const float *xp = x + p * (size_t)ci;
+        for (int j = 0; j < nout; j++) {
+            const float *wr = w + (size_t)j * ci;
+            float a = 0;
+            for (int c = 0; c < ci; c++)
+                a += xp[c] * wr[c];
+            s[p * (size_t)nout + j] = a;
+        }
+    }
+}
+
+static void binary_c(float *y, const float *a, const float *b, size_t n, int mul)
+{
+    if (mul)
+        for (size_t i = 0; i < n; i++)
+            y[i] = a[i] * b[i];
+    else
+        for (size_t i = 0; i < n; i++)
+            y[i] = a[i] + b[i];
+}
+
+static void lerp2d_c(float *o, const float *p00, const float *p01, const float *p10,
+                     const float *p11, float fx, float fy, int c)
+{
+    for (int k = 0; k < c; k++) {
+        float top = p00[k] + (p01[k] - p00[k]) * fx;
+        float bot = p10[k] + (p11[k] - p10[k]) * fx;
+        o[k] = top + (bot - top) * fy;
+    }
+}
+
 void cc_nn_kernels_init_c(CcNnKernels *k)
 {
     k->hardswish = hardswish_c;
     k->clamp = clamp_c;
     k->conv1x1 = conv1x1_c;
     k->dwconv = dwconv_c;
+    k->dots = dots_c;
+    k->binary = binary_c;
+    k->lerp2d = lerp2d_c;
 }
 
 /*
@@ -130,14 +167,29 @@ static void run_conv(const CcNnKernels *kt, const CcNnGraph *g, const CcNnOp *op
     for (int oy = 0; oy < oh; oy++) {
         for (int ox = 0; ox < ow; ox++) {
             float *d = scratch + (size_t)ox * patch;
+            const int ix0 = ox * op->stride_w - op->pad_left;
             for (int ky = 0; ky < kh; ky++) {
                 int iy = oy * op->stride_h - op->pad_top + ky;
+                if (iy >= 0 && iy < ih && ix0 >= 0 && ix0 + kw <= iw) {
+                    /* the window's row is inside: kw * ci contiguous floats (plain loops:
+                     * ci is 3 for the models' first layer, where a memcpy call per tap
+                     * costs more than the copy in wasm) */
+                    const float *src = x + ((size_t)iy * iw + ix0) * ci;
+                    for (int k = 0; k < kw * ci; k++)
+                        d[k] = src[k];
+                    d += (size_t)kw * ci;
+                    continue;
+                }
                 for (int kx = 0; kx < kw; kx++, d += ci) {
-                    int ix = ox * op->stride_w - op->pad_left + kx;
-                    if (iy < 0 || iy >= ih || ix < 0 || ix >= iw)
-                        memset(d, 0, (size_t)ci * sizeof(float));
-                    else
-                        memcpy(d, x + ((size_t)iy * iw + ix) * ci, (size_t)ci * sizeof(float));
+                    int ix = ix0 + kx;
+                    if (iy < 0 || iy >= ih || ix < 0 || ix >= iw) {
+                        for (int c = 0; c < ci; c++)
+                            d[c] = 0;
+                    } else {
+                        const float *src = x + ((size_t)iy * iw + ix) * ci;
+                        for (int c = 0; c < ci; c++)
+                            d[c] = src[c];
+                    }
                 }
             }
         }
@@ -160,8 +212,12 @@ static void run_dwconv(const CcNnKernels *kt, const CcNnGraph *g, const CcNnOp *
 /*
  * Transposed convolution as a scatter: input pixel (iy, ix) adds in * w[ky][kx] to output
  * pixel (iy * stride - pad_top + ky, ix * stride - pad_left + kx) when that is inside.
+ * Few output channels (the models' last layer has one): per input row, the dot products
+ * of every pixel with every filter row of the filter in its own [co][kh][kw][ci] (the dots
+ * kernel, into scratch (iw, co * kh * kw)), then scattered.
  */
-static void run_deconv(const CcNnGraph *g, const CcNnOp *op, float **buf, const float *w)
+static void run_deconv(const CcNnKernels *kt, const CcNnGraph *g, const CcNnOp *op, float **buf,
+                       const float *w, float *scratch)
 {
     const CcNnTensor *xt = &g->tensors[op->in[0]], *yt = &g->tensors[op->out];
     const float *x = buf[op->in[0]], *bias = g->tensors[op->in[2]].data, *wo = g->tensors[op->in[1]].data;
@@ -169,37 +225,49 @@ static void run_deconv(const CcNnGraph *g, const CcNnOp *op, float **buf, const 
     const int kh = cc_nn_op_kh(g, op), kw = cc_nn_op_kw(g, op);
     const int ih = xt->h, iw = xt->w, ci = xt->c, oh = yt->h, ow = yt->w, co = yt->c;
     for (size_t p = 0; p < (size_t)oh * ow; p++)
-        memcpy(y + p * co, bias, (size_t)co * sizeof(float));
-    for (int iy = 0; iy < ih; iy++) {
-        for (int ix = 0; ix < iw; ix++) {
-            const float *xp = x + ((size_t)iy * iw + ix) * ci;
-            for (int ky = 0; ky < kh; ky++) {
-                int oy = iy * op->stride_h - op->pad_top + ky;
-                if (oy < 0 || oy >= oh)
-                    continue;
-                for (int kx = 0; kx < kw; kx++) {
-                    int ox = ix * op->stride_w - op->pad_left + kx;
-                    if (ox < 0 || ox >= ow)
+        for (int k = 0; k < co; k++)
+            y[p * co + k] = bias[k];
+    if (co < 8) {
+        const int nout = co * kh * kw;
+        for (int iy = 0; iy < ih; iy++) {
+            kt->dots(scratch, x + (size_t)iy * iw * ci, wo, (size_t)iw, ci, nout);
+            for (int ix = 0; ix < iw; ix++) {
+                const float *s = scratch + (size_t)ix * nout;
+                for (int ky = 0; ky < kh; ky++) {
+                    int oy = iy * op->stride_h - op->pad_top + ky;
+                    if (oy < 0 || oy >= oh)
                         continue;
-                    float *o = y + ((size_t)oy * ow + ox) * co;
-                    if (co < 8) {
-                        /* Few outputs (the models' last layer has one): dot products over
-                         * the input channels with the filter in its own [co][kh][kw][ci]. */
-                        for (int k = 0; k < co; k++) {
-                            const float *wr = wo + (((size_t)k * kh + ky) * kw + kx) * ci;
-                            float s = 0;
-                            for (int c = 0; c < ci; c++)
-                                s += xp[c] * wr[c];
-                            o[k] += s;
-                        }
-                        continue;
-                    }
-                    const float *wp = w + (size_t)(ky * kw + kx) * ci * co;
-                    for (int c = 0; c < ci; c++) {
-                        const float a = xp[c];
-                        const float *wr = wp + (size_t)c * co;
+                    for (int kx = 0; kx < kw; kx++) {
+                        int ox = ix * op->stride_w - op->pad_left + kx;
+                        if (ox < 0 || ox >= ow)
+                            continue;
+                        float *o = y + ((size_t)oy * ow + ox) * co;
                         for (int k = 0; k < co; k++)
-                            o[k] += a * wr[k];
+                            o[k] += s[((size_t)k * kh + ky) * kw + kx];
+                    }
+                }
+            }
+        }
+    } else {
+        for (int iy = 0; iy < ih; iy++) {
+            for (int ix = 0; ix < iw; ix++) {
+                const float *xp = x + ((size_t)iy * iw + ix) * ci;
+                for (int ky = 0; ky < kh; ky++) {
+                    int oy = iy * op->stride_h - op->pad_top + ky;
+                    if (oy < 0 || oy >= oh)
+                        continue;
+                    for (int kx = 0; kx < kw; kx++) {
+                        int ox = ix * op->stride_w - op->pad_left + kx;
+                        if (ox < 0 || ox >= ow)
+                            continue;
+                        float *o = y + ((size_t)oy * ow + ox) * co;
+                        const float *wp = w + (size_t)(ky * kw + kx) * ci * co;
+                        for (int c = 0; c < ci; c++) {
+                            const float a = xp[c];
+                            const float *wr = wp + (size_t)c * co;
+                            for (int k = 0; k < co; k++)
+                                o[k] += a * wr[k];
+                        }
                     }
                 }
             }
@@ -230,7 +298,7 @@ static void run_unary(const CcNnKernels *kt, const CcNnGraph *g, const CcNnOp *o
 }
 
 /* a op b with NHWC broadcast: a dimension of 1 repeats (its stride is 0). */
-static void run_binary(const CcNnGraph *g, const CcNnOp *op, float **buf)
+static void run_binary(const CcNnKernels *kt, const CcNnGraph *g, const CcNnOp *op, float **buf)
 {
     const CcNnTensor *at = &g->tensors[op->in[0]], *bt = &g->tensors[op->in[1]], *yt = &g->tensors[op->out];
     const float *a = buf[op->in[0]], *b = buf[op->in[1]];
@@ -241,19 +309,18 @@ static void run_binary(const CcNnGraph *g, const CcNnOp *op, float **buf)
     const size_t ah = at->h == 1 ? 0 : (size_t)at->w * at->c, bh = bt->h == 1 ? 0 : (size_t)bt->w * bt->c;
     const int mul = op->kind == CC_NN_OP_MUL;
     const int clamp = op->act_min > -INFINITY || op->act_max < INFINITY;
+    if (ac && bc && !clamp && aw && bw && (ah || h == 1) && (bh || h == 1)) {
+        /* same shape on both sides: one flat pass */
+        kt->binary(y, a, b, yt->count, mul);
+        return;
+    }
     for (int yy = 0; yy < h; yy++) {
         for (int xx = 0; xx < w; xx++) {
             const float *ap = a + yy * ah + xx * aw, *bp = b + yy * bh + xx * bw;
             float *o = y + ((size_t)yy * w + xx) * c;
-            if (ac && bc && !clamp) {
-                /* same channel count on both sides: plain vectorisable loops */
-                if (mul)
-                    for (int k = 0; k < c; k++)
-                        o[k] = ap[k] * bp[k];
-                else
-                    for (int k = 0; k < c; k++)
-                        o[k] = ap[k] + bp[k];
-            } else if (mul)
+            if (ac && bc && !clamp) /* same channel count on both sides (squeeze-excite) */
+                kt->binary(o, ap, bp, (size_t)c, mul);
+            else if (mul)
                 for (int k = 0; k < c; k++)
                     o[k] = clampf(ap[k * ac] * bp[k * bc], op->act_min, op->act_max);
             else
@@ -300,7 +367,7 @@ static void src_coord(int d, int in, int out, int *i0, int *i1, float *f)
         *f = 1;
 }
 
-static void run_resize(const CcNnGraph *g, const CcNnOp *op, float **buf)
+static void run_resize(const CcNnKernels *kt, const CcNnGraph *g, const CcNnOp *op, float **buf)
 {
     const CcNnTensor *xt = &g->tensors[op->in[0]], *yt = &g->tensors[op->out];
     const float *x = buf[op->in[0]];
@@ -316,12 +383,7 @@ static void run_resize(const CcNnGraph *g, const CcNnOp *op, float **buf)
             src_coord(ox, iw, ow, &x0, &x1, &fx);
             const float *p00 = x + ((size_t)y0 * iw + x0) * c, *p01 = x + ((size_t)y0 * iw + x1) * c;
             const float *p10 = x + ((size_t)y1 * iw + x0) * c, *p11 = x + ((size_t)y1 * iw + x1) * c;
-            float *o = y + ((size_t)oy * ow + ox) * c;
-            for (int k = 0; k < c; k++) {
-                float top = p00[k] + (p01[k] - p00[k]) * fx;
-                float bot = p10[k] + (p11[k] - p10[k]) * fx;
-                o[k] = top + (bot - top) * fy;
-            }
+            kt->lerp2d(y + ((size_t)oy * ow + ox) * c, p00, p01, p10, p11, fx, fy, c);
         }
     }
 }
@@ -339,11 +401,11 @@ static int ref_run(CcNnExec *e)
         switch (op->kind) {
         case CC_NN_OP_CONV2D: run_conv(&r->k, g, op, r->buf, r->packed[i], r->scratch); break;
         case CC_NN_OP_DWCONV2D: run_dwconv(&r->k, g, op, r->buf); break;
-        case CC_NN_OP_DECONV2D: run_deconv(g, op, r->buf, r->packed[i]); break;
+        case CC_NN_OP_DECONV2D: run_deconv(&r->k, g, op, r->buf, r->packed[i], r->scratch); break;
         case CC_NN_OP_HARDSWISH: case CC_NN_OP_RELU: case CC_NN_OP_SIGMOID: run_unary(&r->k, g, op, r->buf); break;
-        case CC_NN_OP_MUL: case CC_NN_OP_ADD: run_binary(g, op, r->buf); break;
+        case CC_NN_OP_MUL: case CC_NN_OP_ADD: run_binary(&r->k, g, op, r->buf); break;
         case CC_NN_OP_GAVGPOOL: run_gavgpool(g, op, r->buf); break;
-        case CC_NN_OP_RESIZE: run_resize(g, op, r->buf); break;
+        case CC_NN_OP_RESIZE: run_resize(&r->k, g, op, r->buf); break;
         default: return CC_ERR_UNSUPPORTED;
         }
     }
@@ -540,6 +602,9 @@ int cc_nn_exec_ref_open(CcNnExec *e, int threads, int simd)
         if (op->kind == CC_NN_OP_CONV2D)
             scratch = CC_MAX(scratch, (size_t)g->tensors[op->out].w * g->tensors[op->in[1]].count /
                                           (size_t)g->tensors[op->in[1]].dims[0]);
+        if (op->kind == CC_NN_OP_DECONV2D && g->tensors[op->out].c < 8) /* dots of one row */
+            scratch = CC_MAX(scratch, (size_t)g->tensors[op->in[0]].w * g->tensors[op->in[1]].count /
+                                          (size_t)g->tensors[op->in[0]].c);
     }
     if (!(r->scratch = cc_alloc_aligned(scratch * sizeof(float))))
         goto nomem;

@@ -127,6 +127,48 @@ int main(void)
             }
         }
     }
+    /* dots, binary, lerp2d are exact per element: bit for bit */
+    if (s.dots != c.dots) {
+        static const int cis[] = {1, 3, 4, 16, 17, 40};
+        static const int nouts[] = {1, 3, 4, 5, 8, 9, 28, 60};
+        for (size_t a = 0; a < sizeof(cis) / sizeof(cis[0]); a++)
+            for (size_t b = 0; b < sizeof(nouts) / sizeof(nouts[0]); b++)
+                for (int np = 1; np <= 11; np += 2) {
+                    int ci = cis[a], nout = nouts[b];
+                    size_t ns = (size_t)np * nout;
+                    float *x = malloc(sizeof(float) * (size_t)(np * ci)), *w = malloc(sizeof(float) * (size_t)(ci * nout));
+                    float *o1 = malloc(sizeof(float) * (ns + 1)), *o2 = malloc(sizeof(float) * (ns + 1));
+                    fill(x, (size_t)(np * ci), 2);
+                    fill(w, (size_t)(ci * nout), 1);
+                    o1[ns] = o2[ns] = 12345;
+                    c.dots(o1, x, w, (size_t)np, ci, nout);
+                    s.dots(o2, x, w, (size_t)np, ci, nout);
+                    CHECK_MSG(!memcmp(o1, o2, (ns + 1) * sizeof(float)), "dots ci %d nout %d pixels %d", ci, nout, np);
+                    free(x), free(w), free(o1), free(o2);
+                    cases++;
+                }
+    }
+    for (size_t n = 0; n <= 37; n++) {
+        float a[40], b[40], d[40], e[40], o1[41], o2[41];
+        fill(a, n, 4), fill(b, n, 4), fill(d, n, 4), fill(e, n, 4);
+        for (int mul = 0; mul < 2 && s.binary != c.binary; mul++) {
+            o1[n] = o2[n] = 12345;
+            c.binary(o1, a, b, n, mul);
+            s.binary(o2, a, b, n, mul);
+            CHECK_MSG(!memcmp(o1, o2, (n + 1) * sizeof(float)), "binary n %zu mul %d", n, mul);
+            cases++;
+        }
+        if (s.lerp2d != c.lerp2d) {
+            static const float fs[][2] = {{0, 0}, {1, 1}, {0.25f, 0.75f}, {0.3f, 0.1f}};
+            for (int f = 0; f < 4; f++) {
+                o1[n] = o2[n] = 12345;
+                c.lerp2d(o1, a, b, d, e, fs[f][0], fs[f][1], (int)n);
+                s.lerp2d(o2, a, b, d, e, fs[f][0], fs[f][1], (int)n);
+                CHECK_MSG(!memcmp(o1, o2, (n + 1) * sizeof(float)), "lerp2d c %zu f %d", n, f);
+                cases++;
+            }
+        }
+    }
     printf("%d kernel cases, SIMD vs C\n", cases);
     return CC_TEST_RESULT();
 }

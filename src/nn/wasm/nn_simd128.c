@@ -186,8 +186,116 @@ void cc_nn_clamp_simd128(float *y, const float *x, size_t n, float lo, float hi)
         y[i] = clampf(x[i], lo, hi);
 }
 
+/*
+ * dots for few rows (the last deconvolution: 4 rows of 16): lanes over the rows, the filter
+ * transposed to (ci, nout rounded up to 4) on the stack; 4 pixels at a time in 4
+ * accumulators. Each lane sums from 0 in channel order like the reference.
+ */
+#define DOTS_MAX 2048
+void cc_nn_dots_simd128(float *s, const float *x, const float *w, size_t n_pix, int ci, int nout)
+{
+    const int nq = (nout + 3) & ~3;
+    if ((size_t)ci * nq > DOTS_MAX) {
+        for (size_t p = 0; p < n_pix; p++)
+            for (int j = 0; j < nout; j++) {
+                float a = 0;
+                for (int c = 0; c < ci; c++)
+                    a += x[p * (size_t)ci + c] * w[(size_t)j * ci + c];
+                s[p * (size_t)nout + j] = a;
+            }
+        return;
+    }
+    float wt[DOTS_MAX] __attribute__((aligned(16)));
+    for (int c = 0; c < ci; c++)
+        for (int j = 0; j < nq; j++)
+            wt[c * nq + j] = j < nout ? w[(size_t)j * ci + c] : 0.0f;
+    float tail[4] __attribute__((aligned(16)));
+    for (int j = 0; j < nq; j += 4) {
+        const int full = j + 4 <= nout;
+        size_t p = 0;
+        for (; p + 4 <= n_pix; p += 4) {
+            const float *x0 = x + p * (size_t)ci;
+            v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0, a2 = a0, a3 = a0;
+            for (int c = 0; c < ci; c++) {
+                v128_t wv = wasm_v128_load(wt + c * nq + j);
+                a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(x0 + c), wv));
+                a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load32_splat(x0 + ci + c), wv));
+                a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_v128_load32_splat(x0 + 2 * ci + c), wv));
+                a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_v128_load32_splat(x0 + 3 * ci + c), wv));
+            }
+            v128_t acc[4] = { a0, a1, a2, a3 };
+            for (int q = 0; q < 4; q++) {
+                float *o = s + (p + q) * (size_t)nout + j;
+                if (full) {
+                    wasm_v128_store(o, acc[q]);
+                } else {
+                    wasm_v128_store(tail, acc[q]);
+                    for (int l = 0; l < nout - j; l++)
+                        o[l] = tail[l];
+                }
+            }
+        }
+        for (; p < n_pix; p++) {
+            const float *x0 = x + p * (size_t)ci;
+            v128_t a0 = wasm_f32x4_splat(0.0f);
+            for (int c = 0; c < ci; c++)
+                a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(x0 + c),
+                                                       wasm_v128_load(wt + c * nq + j)));
+            wasm_v128_store(tail, a0);
+            for (int l = 0; l < (full ? 4 : nout - j); l++)
+                s[p * (size_t)nout + j + l] = tail[l];
+        }
+    }
+}
+
+void cc_nn_binary_simd128(float *y, const float *a, const float *b, size_t n, int mul)
+{
+    size_t i = 0;
+    if (mul) {
+        for (; i + 8 <= n; i += 8) {
+            wasm_v128_store(y + i, wasm_f32x4_mul(wasm_v128_load(a + i), wasm_v128_load(b + i)));
+            wasm_v128_store(y + i + 4, wasm_f32x4_mul(wasm_v128_load(a + i + 4), wasm_v128_load(b + i + 4)));
+        }
+        for (; i + 4 <= n; i += 4)
+            wasm_v128_store(y + i, wasm_f32x4_mul(wasm_v128_load(a + i), wasm_v128_load(b + i)));
+        for (; i < n; i++)
+            y[i] = a[i] * b[i];
+    } else {
+        for (; i + 8 <= n; i += 8) {
+            wasm_v128_store(y + i, wasm_f32x4_add(wasm_v128_load(a + i), wasm_v128_load(b + i)));
+            wasm_v128_store(y + i + 4, wasm_f32x4_add(wasm_v128_load(a + i + 4), wasm_v128_load(b + i + 4)));
+        }
+        for (; i + 4 <= n; i += 4)
+            wasm_v128_store(y + i, wasm_f32x4_add(wasm_v128_load(a + i), wasm_v128_load(b + i)));
+        for (; i < n; i++)
+            y[i] = a[i] + b[i];
+    }
+}
+
+void cc_nn_lerp2d_simd128(float *o, const float *p00, const float *p01, const float *p10,
+                          const float *p11, float fx, float fy, int c)
+{
+    const v128_t vx = wasm_f32x4_splat(fx), vy = wasm_f32x4_splat(fy);
+    int k = 0;
+    for (; k + 4 <= c; k += 4) {
+        v128_t a = wasm_v128_load(p00 + k), b = wasm_v128_load(p01 + k);
+        v128_t d = wasm_v128_load(p10 + k), e = wasm_v128_load(p11 + k);
+        v128_t top = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_f32x4_sub(b, a), vx));
+        v128_t bot = wasm_f32x4_add(d, wasm_f32x4_mul(wasm_f32x4_sub(e, d), vx));
+        wasm_v128_store(o + k, wasm_f32x4_add(top, wasm_f32x4_mul(wasm_f32x4_sub(bot, top), vy)));
+    }
+    for (; k < c; k++) {
+        float top = p00[k] + (p01[k] - p00[k]) * fx;
+        float bot = p10[k] + (p11[k] - p10[k]) * fx;
+        o[k] = top + (bot - top) * fy;
+    }
+}
+
 void cc_nn_kernels_init_wasm(CcNnKernels *k)
 {
+    k->dots = cc_nn_dots_simd128;
+    k->binary = cc_nn_binary_simd128;
+    k->lerp2d = cc_nn_lerp2d_simd128;
     k->conv1x1 = cc_nn_conv1x1_simd128;
     k->dwconv = cc_nn_dwconv_simd128;
     k->hardswish = cc_nn_hardswish_simd128;
