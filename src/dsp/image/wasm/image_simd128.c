@@ -1,7 +1,8 @@
 /*
  * WebAssembly SIMD128 variants of the compositor's image kernels (table in image.h), chosen at
  * compile time in the wasm build: blend_lerp, wacc1, waccn (4 channels), expand_mask
- * (4 channels), hup and span_add, the ones a blurred RGBA frame spends its time in. Integer arithmetic in 16-bit
+ * (4 channels), hup and span_add, the ones a blurred RGBA frame spends its time in, and
+ * mask_down2x2 and hsum_u16 (I420 frames: the chroma mask, the downsample's block sums). Integer arithmetic in 16-bit
  * lanes with the C reference's exact formulas (every intermediate fits 16 bits unsigned, and
  * the uint16_t accumulators wrap the same way), so the results equal C byte for byte; the
  * other shapes go to C.
@@ -234,6 +235,90 @@ void cc_prefix_u16_simd128(uint32_t *dst, const uint16_t *src, int n)
     }
 }
 
+/*
+ * Chroma mask of I420/NV12 frames: 2x2 means of 16 outputs per step, pairwise widening adds
+ * (the 4 terms + 2 fit 16 bits), >> 2, narrowed back; the odd last column in C.
+ */
+void cc_mask_down2x2_simd128(uint8_t *dst, const uint8_t *r0, const uint8_t *r1, int src_w)
+{
+    const int n = src_w / 2;
+    const v128_t two = U16(2);
+    int x = 0;
+    for (; x + 16 <= n; x += 16) {
+        v128_t a = wasm_i16x8_add(wasm_u16x8_extadd_pairwise_u8x16(LD(r0 + 2 * x)),
+                                  wasm_u16x8_extadd_pairwise_u8x16(LD(r1 + 2 * x)));
+        v128_t b = wasm_i16x8_add(wasm_u16x8_extadd_pairwise_u8x16(LD(r0 + 2 * x + 16)),
+                                  wasm_u16x8_extadd_pairwise_u8x16(LD(r1 + 2 * x + 16)));
+        a = wasm_u16x8_shr(wasm_i16x8_add(a, two), 2);
+        b = wasm_u16x8_shr(wasm_i16x8_add(b, two), 2);
+        ST(dst + x, wasm_u8x16_narrow_i16x8(a, b));
+    }
+    if (x < n || (src_w & 1))
+        cc_mask_down2x2_c(dst + x, r0 + 2 * x, r1 + 2 * x, src_w - 2 * x);
+}
+
+/* Sums of adjacent 16-bit pairs of s[0..7] as 4 32-bit values (exact). */
+static inline v128_t pair_sums(const uint16_t *s)
+{
+    return wasm_u32x4_extadd_pairwise_u16x8(LD(s));
+}
+
+/* The 4 sums of three of 12 consecutive 32-bit values in v0, v1, v2. */
+static inline v128_t sum_triples(v128_t v0, v128_t v1, v128_t v2)
+{
+    v128_t a = wasm_i32x4_shuffle(wasm_i32x4_shuffle(v0, v1, 0, 3, 6, 0), v2, 0, 1, 2, 5);
+    v128_t b = wasm_i32x4_shuffle(wasm_i32x4_shuffle(v0, v1, 1, 4, 7, 0), v2, 0, 1, 2, 6);
+    v128_t c = wasm_i32x4_shuffle(wasm_i32x4_shuffle(v0, v1, 2, 5, 0, 0), v2, 0, 1, 4, 7);
+    return wasm_i32x4_add(wasm_i32x4_add(a, b), c);
+}
+
+/* Sums of adjacent 32-bit pairs of a (lanes 0..3) and b (4..7), in order. */
+static inline v128_t pairs32(v128_t a, v128_t b)
+{
+    return wasm_i32x4_add(wasm_i32x4_shuffle(a, b, 0, 2, 4, 6), wasm_i32x4_shuffle(a, b, 1, 3, 5, 7));
+}
+
+/*
+ * Block sums of the blur's downsample: f = 2, 4, 8 (720p luma and chroma blocks) from pairwise
+ * widening adds, f = 3, 6 (1080p) through sum_triples; 4 outputs per step, the rest in C.
+ */
+void cc_hsum_u16_simd128(uint32_t *out, const uint16_t *src, int f, int nout)
+{
+    int X = 0;
+    if (f == 2) {
+        for (; X + 4 <= nout; X += 4)
+            ST(out + X, pair_sums(src + (size_t)X * 2));
+    } else if (f == 4) {
+        for (; X + 4 <= nout; X += 4) {
+            const uint16_t *s = src + (size_t)X * 4;
+            ST(out + X, pairs32(pair_sums(s), pair_sums(s + 8)));
+        }
+    } else if (f == 8) {
+        for (; X + 4 <= nout; X += 4) {
+            const uint16_t *s = src + (size_t)X * 8;
+            v128_t q0 = pairs32(pair_sums(s), pair_sums(s + 8));
+            v128_t q1 = pairs32(pair_sums(s + 16), pair_sums(s + 24));
+            ST(out + X, pairs32(q0, q1));
+        }
+    } else if (f == 3) {
+        /* 16 values loaded for 12 used: stop while 6 outputs (18 values) remain */
+        for (; X + 6 <= nout; X += 4) {
+            const uint16_t *s = src + (size_t)X * 3;
+            v128_t lo = LD(s), hi = LD(s + 8);
+            ST(out + X, sum_triples(wasm_u32x4_extend_low_u16x8(lo),
+                                    wasm_u32x4_extend_high_u16x8(lo),
+                                    wasm_u32x4_extend_low_u16x8(hi)));
+        }
+    } else if (f == 6) {
+        for (; X + 4 <= nout; X += 4) {
+            const uint16_t *s = src + (size_t)X * 6;
+            ST(out + X, sum_triples(pair_sums(s), pair_sums(s + 8), pair_sums(s + 16)));
+        }
+    }
+    if (X < nout)
+        cc_hsum_u16_c(out + X, src + (size_t)X * f, f, nout - X);
+}
+
 void cc_image_dsp_init_wasm(CcImageDsp *dsp, unsigned flags)
 {
     if (!(flags & CC_CPU_SIMD128))
@@ -245,4 +330,6 @@ void cc_image_dsp_init_wasm(CcImageDsp *dsp, unsigned flags)
     dsp->hup = cc_hup_simd128;
     dsp->span_add = cc_span_add_simd128;
     dsp->prefix_u16 = cc_prefix_u16_simd128;
+    dsp->mask_down2x2 = cc_mask_down2x2_simd128;
+    dsp->hsum_u16 = cc_hsum_u16_simd128;
 }
