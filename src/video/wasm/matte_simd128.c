@@ -9,6 +9,7 @@
 #error "matte_simd128.c needs -msimd128"
 #endif
 #include <stddef.h>
+#include <stdint.h>
 #include <wasm_simd128.h>
 
 #include "video/matte_dsp.h"
@@ -191,8 +192,93 @@ void cc_matte_classify_simd128(uint8_t *cell, uint8_t *band, const float *p0, co
         cc_matte_classify_c(cell + i, band + i, p0 + i, p1 + i, n - i, zlo, zhi, steep);
 }
 
+/* Sums of adjacent 16-bit pairs of s[0..7] as 4 32-bit values (exact). */
+static inline v128_t pair_sums(const uint16_t *s)
+{
+    return wasm_u32x4_extadd_pairwise_u16x8(wasm_v128_load(s));
+}
+
+/* Sums of adjacent 32-bit pairs of a (lanes 0..3) and b (4..7), in order. */
+static inline v128_t pairs32(v128_t a, v128_t b)
+{
+    return wasm_i32x4_add(wasm_i32x4_shuffle(a, b, 0, 2, 4, 6), wasm_i32x4_shuffle(a, b, 1, 3, 5, 7));
+}
+
+/* The 4 sums of three of 12 consecutive 32-bit values in v0, v1, v2. */
+static inline v128_t sum_triples(v128_t v0, v128_t v1, v128_t v2)
+{
+    v128_t a = wasm_i32x4_shuffle(wasm_i32x4_shuffle(v0, v1, 0, 3, 6, 0), v2, 0, 1, 2, 5);
+    v128_t b = wasm_i32x4_shuffle(wasm_i32x4_shuffle(v0, v1, 1, 4, 7, 0), v2, 0, 1, 2, 6);
+    v128_t c = wasm_i32x4_shuffle(wasm_i32x4_shuffle(v0, v1, 2, 5, 0, 0), v2, 0, 1, 4, 7);
+    return wasm_i32x4_add(wasm_i32x4_add(a, b), c);
+}
+
+/*
+ * The guide downsample's block sums for the working factors of 480p (f = 2), 720p (4) and
+ * 1080p (6): integer sums (exact), converted to float like C; other factors in C.
+ */
+void cc_matte_block_sums_simd128(float *out, const uint16_t *cs, int n, int f)
+{
+    int i = 0;
+    if (f == 2) {
+        for (; i + 4 <= n; i += 4)
+            ST(out + i, wasm_f32x4_convert_u32x4(pair_sums(cs + (size_t)i * 2)));
+    } else if (f == 4) {
+        for (; i + 4 <= n; i += 4) {
+            const uint16_t *s = cs + (size_t)i * 4;
+            ST(out + i, wasm_f32x4_convert_u32x4(pairs32(pair_sums(s), pair_sums(s + 8))));
+        }
+    } else if (f == 6) {
+        for (; i + 4 <= n; i += 4) {
+            const uint16_t *s = cs + (size_t)i * 6;
+            ST(out + i, wasm_f32x4_convert_u32x4(sum_triples(pair_sums(s), pair_sums(s + 8),
+                                                             pair_sums(s + 16))));
+        }
+    }
+    if (i < n)
+        cc_matte_block_sums_c(out + i, cs + (size_t)i * f, n - i, f);
+}
+
+/* The 16 statistics channels, 4 pixels a step: the products in lanes, then a 4x4 transpose of
+ * each group of four channels. Single multiplies: equal to C bit for bit. */
+static inline void transpose4(v128_t *a, v128_t *b, v128_t *c, v128_t *d)
+{
+    v128_t t0 = wasm_i32x4_shuffle(*a, *b, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(*a, *b, 2, 6, 3, 7);
+    v128_t t2 = wasm_i32x4_shuffle(*c, *d, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(*c, *d, 2, 6, 3, 7);
+    *a = wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5);
+    *b = wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7);
+    *c = wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5);
+    *d = wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7);
+}
+
+void cc_matte_products_simd128(float *dst, const float *y, const float *u, const float *v,
+                               const float *p, int n)
+{
+    int x = 0;
+    const v128_t z = wasm_f32x4_splat(0.0f);
+    for (; x + 4 <= n; x += 4) {
+        const v128_t Y = LD(y + x), U = LD(u + x), V = LD(v + x), P = LD(p + x);
+        v128_t g[4][4] = {
+            { Y, U, V, P },
+            { wasm_f32x4_mul(Y, Y), wasm_f32x4_mul(Y, U), wasm_f32x4_mul(Y, V), wasm_f32x4_mul(U, U) },
+            { wasm_f32x4_mul(U, V), wasm_f32x4_mul(V, V), wasm_f32x4_mul(Y, P), wasm_f32x4_mul(U, P) },
+            { wasm_f32x4_mul(V, P), z, z, z },
+        };
+        float *o = dst + (size_t)x * 16;
+        for (int k = 0; k < 4; k++) {
+            transpose4(&g[k][0], &g[k][1], &g[k][2], &g[k][3]);
+            for (int i = 0; i < 4; i++) /* pixel i, channels 4 k .. 4 k + 3 */
+                ST(o + 16 * i + 4 * k, g[k][i]);
+        }
+    }
+    if (x < n)
+        cc_matte_products_c(dst + (size_t)x * 16, y + x, u + x, v + x, p + x, n - x);
+}
+
 void cc_matte_dsp_init_wasm(CcMatteDsp *dsp)
 {
+    dsp->block_sums = cc_matte_block_sums_simd128;
+    dsp->products = cc_matte_products_simd128;
     dsp->box_h = cc_matte_box_h_simd128;
     dsp->box_v = cc_matte_box_v_simd128;
     dsp->steady = cc_matte_steady_simd128;
