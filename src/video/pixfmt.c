@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cc_config.h"
 #include "common.h"
 
 int cc_frame_validate(const CcFrame *f, const char *who)
@@ -69,14 +70,9 @@ int cc_frame_validate(const CcFrame *f, const char *who)
 }
 
 /* YUV -> RGB coefficients (0..1 out) for a matrix and range. */
-typedef struct YuvCoef {
-    float y_off, y_mul, c_mul;  /* y' = (Y - y_off) * y_mul; c' = (C - 128) * c_mul */
-    float rv, gu, gv, bu;
-} YuvCoef;
-
-static YuvCoef yuv_coef(const CcFrame *f)
+static CcTensorCoef yuv_coef(const CcFrame *f)
 {
-    YuvCoef c;
+    CcTensorCoef c;
     float kr = f->matrix == CC_MATRIX_BT709 ? 0.2126f : 0.299f;
     float kb = f->matrix == CC_MATRIX_BT709 ? 0.0722f : 0.114f;
     float kg = 1.0f - kr - kb;
@@ -117,34 +113,21 @@ static inline float clamp01(float v)
     return v < 1.0f ? v : 1.0f;
 }
 
-/* One tensor row from a YUV frame; fmt is a constant at each call site so the switch folds. */
-static inline __attribute__((always_inline)) void
-yuv_row_fmt(const CcFrame *f, const YuvCoef *kc, const CcTap *tx, CcTap vy, float *o, int dst_w,
-            const CcPixelFormat fmt)
+/* One tensor row from a YUYV frame (the planar formats: cc_tensor_row_yuv_c). */
+static void yuyv_row(const CcFrame *f, const CcTensorCoef *kc, const CcTap *tx, CcTap vy, float *o,
+                     int dst_w)
 {
-    const YuvCoef k = *kc;
+    const CcTensorCoef k = *kc;
     for (int ox = 0; ox < dst_w; ox++, o += 3) {
         const CcTap hx = tx[ox];
         int xs[2] = { hx.i0, hx.i1 }, ys[2] = { vy.i0, vy.i1 };
         float Y[4], U[4], V[4];
         for (int j = 0; j < 4; j++) {
             int x = xs[j & 1], y = ys[j >> 1];
-            const uint8_t *p;
-            if (fmt == CC_PIX_I420) {
-                Y[j] = f->data[0][(size_t)y * f->stride[0] + x];
-                U[j] = f->data[1][(size_t)(y >> 1) * f->stride[1] + (x >> 1)];
-                V[j] = f->data[2][(size_t)(y >> 1) * f->stride[2] + (x >> 1)];
-            } else if (fmt == CC_PIX_NV12) {
-                Y[j] = f->data[0][(size_t)y * f->stride[0] + x];
-                p = f->data[1] + (size_t)(y >> 1) * f->stride[1] + (size_t)(x >> 1) * 2;
-                U[j] = p[0];
-                V[j] = p[1];
-            } else { /* YUYV */
-                p = f->data[0] + (size_t)y * f->stride[0] + (size_t)(x >> 1) * 4;
-                Y[j] = p[(x & 1) * 2];
-                U[j] = p[1];
-                V[j] = p[3];
-            }
+            const uint8_t *p = f->data[0] + (size_t)y * f->stride[0] + (size_t)(x >> 1) * 4;
+            Y[j] = p[(x & 1) * 2];
+            U[j] = p[1];
+            V[j] = p[3];
         }
         float yt = Y[0] + (Y[1] - Y[0]) * hx.w, yb = Y[2] + (Y[3] - Y[2]) * hx.w;
         float ut = U[0] + (U[1] - U[0]) * hx.w, ub = U[2] + (U[3] - U[2]) * hx.w;
@@ -158,14 +141,57 @@ yuv_row_fmt(const CcFrame *f, const YuvCoef *kc, const CcTap *tx, CcTap vy, floa
     }
 }
 
-static void yuv_row(const CcFrame *f, const YuvCoef *k, const CcTap *tx, CcTap vy, float *o,
-                    int dst_w, CcPixelFormat fmt)
+/* The planar formats' row (I420, NV12): the same operations as yuyv_row, from the six rows
+ * and a structure-of-arrays copy of the horizontal taps (the layout the SIMD variants load). */
+void cc_tensor_row_yuv_c(float *o, const uint8_t *const rows[6], int cstep, const int32_t *xi,
+                         const float *xw, int n, int src_w, float wy, const CcTensorCoef *kc)
 {
-    switch (fmt) {
-    case CC_PIX_I420: yuv_row_fmt(f, k, tx, vy, o, dst_w, CC_PIX_I420); break;
-    case CC_PIX_NV12: yuv_row_fmt(f, k, tx, vy, o, dst_w, CC_PIX_NV12); break;
-    default: yuv_row_fmt(f, k, tx, vy, o, dst_w, CC_PIX_YUYV); break;
+    const CcTensorCoef k = *kc;
+    for (int ox = 0; ox < n; ox++, o += 3) {
+        const int x0 = xi[ox], x1 = CC_MIN(x0 + 1, src_w - 1);
+        const int c0 = (x0 >> 1) * cstep, c1 = (x1 >> 1) * cstep;
+        const float w = xw[ox];
+        float Y[4] = { rows[0][x0], rows[0][x1], rows[1][x0], rows[1][x1] };
+        float U[4] = { rows[2][c0], rows[2][c1], rows[3][c0], rows[3][c1] };
+        float V[4] = { rows[4][c0], rows[4][c1], rows[5][c0], rows[5][c1] };
+        float yt = Y[0] + (Y[1] - Y[0]) * w, yb = Y[2] + (Y[3] - Y[2]) * w;
+        float ut = U[0] + (U[1] - U[0]) * w, ub = U[2] + (U[3] - U[2]) * w;
+        float vt = V[0] + (V[1] - V[0]) * w, vb = V[2] + (V[3] - V[2]) * w;
+        float yy = (yt + (yb - yt) * wy - k.y_off) * k.y_mul;
+        float u = (ut + (ub - ut) * wy - 128.0f) * k.c_mul;
+        float v = (vt + (vb - vt) * wy - 128.0f) * k.c_mul;
+        o[0] = clamp01(yy + k.rv * v);
+        o[1] = clamp01(yy + k.gu * u + k.gv * v);
+        o[2] = clamp01(yy + k.bu * u);
     }
+}
+
+void cc_pixfmt_dsp_init_c(CcPixfmtDsp *dsp)
+{
+    dsp->tensor_row_yuv = cc_tensor_row_yuv_c;
+}
+
+void cc_pixfmt_dsp_init(CcPixfmtDsp *dsp)
+{
+    cc_pixfmt_dsp_init_c(dsp);
+#if CC_ARCH_X86_64
+    cc_pixfmt_dsp_init_x86(dsp);
+#endif
+}
+
+/* The kernels for cc_frame_to_tensor, chosen on first use. Threads racing on the first call
+ * store the same pointer. */
+static CcTensorRowYuv tensor_row_yuv(void)
+{
+    static CcTensorRowYuv fn;
+    CcTensorRowYuv f = __atomic_load_n(&fn, __ATOMIC_ACQUIRE);
+    if (!f) {
+        CcPixfmtDsp dsp;
+        cc_pixfmt_dsp_init(&dsp);
+        f = dsp.tensor_row_yuv;
+        __atomic_store_n(&fn, f, __ATOMIC_RELEASE);
+    }
+    return f;
 }
 
 /*
@@ -176,7 +202,7 @@ static void yuv_row(const CcFrame *f, const YuvCoef *k, const CcTap *tx, CcTap v
  */
 void cc_frame_to_tensor(const CcFrame *f, float *dst, int dst_w, int dst_h)
 {
-    YuvCoef k = yuv_coef(f);
+    CcTensorCoef k = yuv_coef(f);
     CcTap tx[1024], ty[1024];
     if (dst_w > 1024 || dst_h > 1024)
         return;
@@ -184,6 +210,29 @@ void cc_frame_to_tensor(const CcFrame *f, float *dst, int dst_w, int dst_h)
     cc_bilinear_taps(ty, dst_h, f->height);
     const int packed = f->format <= CC_PIX_RGB24;
     const int px = f->format == CC_PIX_RGB24 ? 3 : 4, ri = f->format == CC_PIX_BGRA ? 2 : 0;
+    if (f->format == CC_PIX_I420 || f->format == CC_PIX_NV12) {
+        const CcTensorRowYuv row = tensor_row_yuv();
+        const int nv12 = f->format == CC_PIX_NV12;
+        int32_t xi[1024];
+        float xw[1024];
+        for (int ox = 0; ox < dst_w; ox++) {
+            xi[ox] = tx[ox].i0;
+            xw[ox] = tx[ox].w;
+        }
+        for (int oy = 0; oy < dst_h; oy++) {
+            const CcTap vy = ty[oy];
+            const size_t c0 = (size_t)(vy.i0 >> 1), c1 = (size_t)(vy.i1 >> 1);
+            const uint8_t *u = f->data[1], *v = nv12 ? f->data[1] + 1 : f->data[2];
+            const int us = f->stride[1], vs = nv12 ? f->stride[1] : f->stride[2];
+            const uint8_t *rows[6] = {
+                f->data[0] + (size_t)vy.i0 * f->stride[0], f->data[0] + (size_t)vy.i1 * f->stride[0],
+                u + c0 * us, u + c1 * us, v + c0 * vs, v + c1 * vs,
+            };
+            row(dst + (size_t)oy * dst_w * 3, rows, nv12 ? 2 : 1, xi, xw, dst_w, f->width, vy.w,
+                &k);
+        }
+        return;
+    }
     for (int oy = 0; oy < dst_h; oy++) {
         const CcTap vy = ty[oy];
         float *o = dst + (size_t)oy * dst_w * 3;
@@ -203,7 +252,7 @@ void cc_frame_to_tensor(const CcFrame *f, float *dst, int dst_w, int dst_h)
             }
             continue;
         }
-        yuv_row(f, &k, tx, vy, o, dst_w, f->format);
+        yuyv_row(f, &k, tx, vy, o, dst_w);
     }
 }
 

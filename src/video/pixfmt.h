@@ -5,6 +5,8 @@
 #ifndef CC_VIDEO_PIXFMT_H
 #define CC_VIDEO_PIXFMT_H
 
+#include <stdint.h>
+
 #include "cleancast/video.h"
 
 /* Half-pixel bilinear taps: destination i reads source i0, i1 with weight w on i1. */
@@ -25,6 +27,41 @@ int cc_frame_validate(const CcFrame *f, const char *who);
  * sample before interpolation, with the frame's matrix and range.
  */
 void cc_frame_to_tensor(const CcFrame *f, float *dst, int dst_w, int dst_h);
+
+/* YUV -> RGB of the tensor (0..1 out): y' = (Y - y_off) y_mul, c' = (C - 128) c_mul,
+ * R = y' + rv v', G = y' + gu u' + gv v', B = y' + bu u' (each clamped to 0..1). */
+typedef struct CcTensorCoef {
+    float y_off, y_mul, c_mul;
+    float rv, gu, gv, bu;
+} CcTensorCoef;
+
+/*
+ * One tensor row (dst (n, 3) RGB floats) from a planar YUV frame (I420: cstep 1, NV12: cstep 2
+ * with V = U + 1). rows: Y top, Y bottom, U top, U bottom, V top, V bottom (the chroma rows of
+ * the two luma rows). Output x reads luma columns x0 = xi[x] and x1 = min(x0 + 1, src_w - 1)
+ * with weight xw[x] on x1, chroma columns (x0 >> 1) cstep and (x1 >> 1) cstep; each of Y, U, V
+ * is lerped across (a + (b - a) w), then down with wy, then converted: the same float
+ * operations in the same order in every variant (no FMA), so all give the same bits. Reads
+ * luma bytes below src_w and chroma bytes below ((src_w + 1) / 2) cstep of each row only.
+ */
+typedef void (*CcTensorRowYuv)(float *dst, const uint8_t *const rows[6], int cstep,
+                               const int32_t *xi, const float *xw, int n, int src_w, float wy,
+                               const CcTensorCoef *k);
+
+typedef struct CcPixfmtDsp {
+    CcTensorRowYuv tensor_row_yuv;
+} CcPixfmtDsp;
+
+/* C reference only (tests), and the best this CPU runs (C first, then overrides). */
+void cc_pixfmt_dsp_init_c(CcPixfmtDsp *dsp);
+void cc_pixfmt_dsp_init(CcPixfmtDsp *dsp);
+void cc_pixfmt_dsp_init_x86(CcPixfmtDsp *dsp);
+
+void cc_tensor_row_yuv_c(float *dst, const uint8_t *const rows[6], int cstep, const int32_t *xi,
+                         const float *xw, int n, int src_w, float wy, const CcTensorCoef *k);
+void cc_tensor_row_yuv_avx2(float *dst, const uint8_t *const rows[6], int cstep,
+                            const int32_t *xi, const float *xw, int n, int src_w, float wy,
+                            const CcTensorCoef *k);
 
 /* out[i] = cs[i f] + ... + cs[i f + f - 1] as float, i < n (the downsamples' block sums; a
  * matte kernel, cc_matte_block_sums_c and its SIMD variants). */

@@ -3,16 +3,22 @@
  * reference against a direct sum (first principles), on random inputs: widths from 1 to past
  * the SIMD width, radii 0 to past the width (the window clipped at both ends), 4 and 16
  * interleaved channels, NULL add/sub rows; the edge pixels' output curve over every band class;
- * the temporal steadying.
+ * the temporal steadying; the model tensor's rows of planar YUV frames (I420 and NV12, each row
+ * ending at an unreadable page; down- and upscales, odd widths, values that clip) and cc_frame_to_tensor on whole I420 / NV12 frames against the definition.
  * The variants do the same float operations in the same order as C: the results must be
  * identical.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 #include "testutil.h"
 #include "video/matte_dsp.h"
+#include "video/pixfmt.h"
 
 static float frand(unsigned *s, float lo, float hi)
 {
@@ -22,15 +28,208 @@ static float frand(unsigned *s, float lo, float hi)
 
 enum { WMAX = 341, NCMAX = 16 };
 
+/* BT.601 limited range and BT.709 full range, as pixfmt.c derives them. */
+static CcTensorCoef tensor_coef(int bt709, int full)
+{
+    const float kr = bt709 ? 0.2126f : 0.299f, kb = bt709 ? 0.0722f : 0.114f;
+    const float kg = 1.0f - kr - kb;
+    CcTensorCoef k = { full ? 0.0f : 16.0f, full ? 1.0f / 255.0f : 1.0f / 219.0f,
+                       full ? 1.0f / 255.0f : 1.0f / 224.0f, 0, 0, 0, 0 };
+    k.rv = 2.0f * (1.0f - kr);
+    k.bu = 2.0f * (1.0f - kb);
+    k.gu = -k.bu * kb / kg;
+    k.gv = -k.rv * kr / kg;
+    return k;
+}
+
+/* The tensor's definition in double: bilinear Y, U, V (chroma of each luma tap at x >> 1),
+ * then the conversion, clamped. */
+static void tensor_px_ref(double out[3], const uint8_t *const rows[6], int cstep, int x0, int x1,
+                          double wx, double wy, const CcTensorCoef *k)
+{
+    double ch[3];
+    for (int p = 0; p < 3; p++) {
+        const int a = p == 0 ? x0 : (x0 >> 1) * cstep, b = p == 0 ? x1 : (x1 >> 1) * cstep;
+        const uint8_t *t = rows[2 * p], *d = rows[2 * p + 1];
+        const double top = t[a] + (t[b] - t[a]) * wx, bot = d[a] + (d[b] - d[a]) * wx;
+        ch[p] = top + (bot - top) * wy;
+    }
+    const double y = (ch[0] - k->y_off) * k->y_mul, u = (ch[1] - 128.0) * k->c_mul,
+                 v = (ch[2] - 128.0) * k->c_mul;
+    const double rgb[3] = { y + k->rv * v, y + k->gu * u + k->gv * v, y + k->bu * u };
+    for (int c = 0; c < 3; c++)
+        out[c] = rgb[c] < 0.0 ? 0.0 : rgb[c] > 1.0 ? 1.0 : rgb[c];
+}
+
+/* A row of len bytes (len <= 4096) that ends where an unreadable page starts (Linux), so
+ * that any read past it faults, gathers included (which ASan does not see); elsewhere malloc. */
+static uint8_t *guarded_row(int slot, int len)
+{
+#if defined(__linux__)
+    static uint8_t *pages[6];
+    const long pg = sysconf(_SC_PAGESIZE);
+    if (!pages[slot]) {
+        void *m = mmap(NULL, (size_t)(2 * pg), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                       -1, 0);
+        if (m == MAP_FAILED)
+            abort();
+        pages[slot] = m;
+        mprotect(pages[slot] + pg, (size_t)pg, PROT_NONE);
+    }
+    return pages[slot] + pg - len;
+#else
+    static uint8_t *bufs[6];
+    free(bufs[slot]);
+    bufs[slot] = malloc((size_t)len);
+    return bufs[slot];
+#endif
+}
+
+/* Tensor rows: widths 1 to 130 (odd and even), down- and upscales, I420 and NV12, each row
+ * ending at an unreadable page; variants bit-exact, C against the definition. */
+static void check_tensor_rows(const CcPixfmtDsp *pc, const CcPixfmtDsp *pbest, unsigned *seed)
+{
+    enum { NMAX = 300 };
+    static float o_c[NMAX * 3 + 8], o_s[NMAX * 3 + 8];
+    static CcTap tap[NMAX];
+    static int32_t xi[NMAX];
+    static float xw[NMAX];
+    int clipped = 0, inside = 0, odd_taps = 0;
+    for (int iter = 0; iter < 400; iter++) {
+        const int src_w = 1 + (iter * 31) % 130, cstep = 1 + (iter & 1);
+        const int n = iter % 3 == 0 ? 1 + (iter * 7) % NMAX : 1 + (iter * 11) % (src_w + 20);
+        const int cw = (src_w + 1) / 2;
+        const CcTensorCoef k = tensor_coef(iter & 2, iter & 4);
+        cc_bilinear_taps(tap, n, src_w);
+        for (int i = 0; i < n; i++) {
+            xi[i] = tap[i].i0;
+            xw[i] = tap[i].w;
+            odd_taps += tap[i].i0 & 1;
+        }
+        uint8_t *buf[6];
+        const uint8_t *rows[6];
+        for (int r = 0; r < 6; r++) {
+            const int len = r < 2 ? src_w : cw * cstep;
+            if (cstep == 2 && r >= 4)
+                continue; /* NV12: V is U + 1 */
+            buf[r] = guarded_row(r, len);
+            for (int i = 0; i < len; i++) {
+                *seed = *seed * 1103515245u + 12345u;
+                const unsigned v = *seed >> 16;
+                /* extremes now and then, so that R, G, B clip both ways */
+                buf[r][i] = (uint8_t)(iter % 5 == 0 ? (v & 1 ? 255 : 0) : v);
+            }
+            rows[r] = buf[r];
+        }
+        if (cstep == 2) {
+            rows[4] = rows[2] + 1;
+            rows[5] = rows[3] + 1;
+        }
+        const float wy = iter % 7 == 0 ? 0.0f : iter % 7 == 1 ? 1.0f : frand(seed, 0.0f, 1.0f);
+        memset(o_c, 0x5a, sizeof(o_c));
+        memset(o_s, 0x5a, sizeof(o_s));
+        pc->tensor_row_yuv(o_c, rows, cstep, xi, xw, n, src_w, wy, &k);
+        pbest->tensor_row_yuv(o_s, rows, cstep, xi, xw, n, src_w, wy, &k);
+        CHECK_MSG(!memcmp(o_c, o_s, sizeof(o_c)), "tensor row src_w %d n %d cstep %d: variant differs",
+                  src_w, n, cstep);
+        for (int x = 0; x < n; x++) {
+            double want[3];
+            tensor_px_ref(want, rows, cstep, tap[x].i0, tap[x].i1, tap[x].w, wy, &k);
+            for (int ch = 0; ch < 3; ch++) {
+                CHECK_MSG(fabs(want[ch] - o_c[x * 3 + ch]) < 1e-5,
+                          "tensor row C px %d ch %d: %g, want %g", x, ch, o_c[x * 3 + ch], want[ch]);
+                clipped += want[ch] == 0.0 || want[ch] == 1.0;
+                inside += want[ch] > 0.0 && want[ch] < 1.0;
+            }
+        }
+        unsigned char guard[8];
+        memset(guard, 0x5a, sizeof(guard));
+        CHECK_MSG(!memcmp(o_c + n * 3, guard, sizeof(guard)), "tensor row wrote past n = %d", n);
+    }
+    CHECK_MSG(clipped > 1000 && inside > 10000 && odd_taps > 1000,
+              "tensor row inputs did not cover every case");
+}
+
+/* cc_frame_to_tensor on whole frames: the same picture as I420 and NV12 (with padded
+ * strides) gives the same tensor, and each sample is the definition's at the frame's taps
+ * (a wrong chroma row, plane or stride fails). */
+static void check_frame_to_tensor(unsigned *seed)
+{
+    static const int sizes[][4] = { { 37, 23, 16, 16 }, { 300, 170, 64, 48 }, { 15, 9, 40, 20 },
+                                    { 2, 2, 9, 9 }, { 641, 361, 256, 144 } };
+    for (size_t t = 0; t < sizeof(sizes) / sizeof(sizes[0]); t++) {
+        const int w = sizes[t][0], h = sizes[t][1], dw = sizes[t][2], dh = sizes[t][3];
+        const int cw = (w + 1) / 2, ch = (h + 1) / 2, ys = w + 5, cs = cw + 3, uvs = 2 * cw + 7;
+        uint8_t *Y = malloc((size_t)ys * h), *U = malloc((size_t)cs * ch);
+        uint8_t *V = malloc((size_t)cs * ch), *UV = malloc((size_t)uvs * ch);
+        for (int i = 0; i < ys * h; i++)
+            Y[i] = (uint8_t)((*seed = *seed * 1103515245u + 12345u) >> 16);
+        for (int y = 0; y < ch; y++)
+            for (int x = 0; x < cs; x++) {
+                U[y * cs + x] = (uint8_t)((*seed = *seed * 1103515245u + 12345u) >> 16);
+                V[y * cs + x] = (uint8_t)((*seed = *seed * 1103515245u + 12345u) >> 16);
+                if (x < cw) {
+                    UV[y * uvs + 2 * x] = U[y * cs + x];
+                    UV[y * uvs + 2 * x + 1] = V[y * cs + x];
+                }
+            }
+        CcFrame fi = { 0 }, fn = { 0 };
+        fi.width = fn.width = w;
+        fi.height = fn.height = h;
+        fi.matrix = fn.matrix = t & 1 ? CC_MATRIX_BT709 : CC_MATRIX_BT601;
+        fi.full_range = fn.full_range = (int)(t & 1);
+        fi.format = CC_PIX_I420;
+        fi.data[0] = fn.data[0] = Y;
+        fi.stride[0] = fn.stride[0] = ys;
+        fi.data[1] = U;
+        fi.data[2] = V;
+        fi.stride[1] = fi.stride[2] = cs;
+        fn.format = CC_PIX_NV12;
+        fn.data[1] = UV;
+        fn.stride[1] = uvs;
+        float *ti = malloc(sizeof(float) * dw * dh * 3), *tn = malloc(sizeof(float) * dw * dh * 3);
+        cc_frame_to_tensor(&fi, ti, dw, dh);
+        cc_frame_to_tensor(&fn, tn, dw, dh);
+        CHECK_MSG(!memcmp(ti, tn, sizeof(float) * dw * dh * 3), "tensor %dx%d: I420 != NV12", w, h);
+        CcTap tx[256], ty[256];
+        cc_bilinear_taps(tx, dw, w);
+        cc_bilinear_taps(ty, dh, h);
+        const CcTensorCoef k = tensor_coef(t & 1, (int)(t & 1));
+        double worst = 0;
+        for (int oy = 0; oy < dh; oy++) {
+            const uint8_t *rows[6] = { Y + (size_t)ty[oy].i0 * ys, Y + (size_t)ty[oy].i1 * ys,
+                                       U + (size_t)(ty[oy].i0 >> 1) * cs,
+                                       U + (size_t)(ty[oy].i1 >> 1) * cs,
+                                       V + (size_t)(ty[oy].i0 >> 1) * cs,
+                                       V + (size_t)(ty[oy].i1 >> 1) * cs };
+            for (int ox = 0; ox < dw; ox++) {
+                double want[3];
+                tensor_px_ref(want, rows, 1, tx[ox].i0, tx[ox].i1, tx[ox].w, ty[oy].w, &k);
+                for (int c3 = 0; c3 < 3; c3++) {
+                    const double d = fabs(want[c3] - ti[((size_t)oy * dw + ox) * 3 + c3]);
+                    worst = d > worst ? d : worst;
+                }
+            }
+        }
+        CHECK_MSG(worst < 1e-5, "tensor %dx%d -> %dx%d: %.3g from the definition", w, h, dw, dh,
+                  worst);
+        free(ti), free(tn), free(Y), free(U), free(V), free(UV);
+    }
+}
+
 int main(void)
 {
     CcMatteDsp c, best;
     cc_matte_dsp_init_c(&c);
     cc_matte_dsp_init(&best);
+    CcPixfmtDsp pc, pbest;
+    cc_pixfmt_dsp_init_c(&pc);
+    cc_pixfmt_dsp_init(&pbest);
     const int have_simd = best.box_h != c.box_h || best.box_v != c.box_v ||
                           best.edge_px != c.edge_px || best.steady != c.steady ||
                           best.products != c.products || best.classify != c.classify ||
-                          best.block_sums != c.block_sums;
+                          best.block_sums != c.block_sums ||
+                          pbest.tensor_row_yuv != pc.tensor_row_yuv;
     static float src[WMAX * NCMAX], out_c[WMAX * NCMAX + 8], out_s[WMAX * NCMAX + 8];
     static float acc_c[WMAX * NCMAX], acc_s[WMAX * NCMAX], add[WMAX * NCMAX], sub[WMAX * NCMAX];
     unsigned seed = 7;
@@ -238,6 +437,8 @@ int main(void)
     }
     CHECK_MSG(falls && rises && clamped && floored > 10 && moving > 100,
               "steady inputs did not cover every case");
+    check_tensor_rows(&pc, &pbest, &seed);
+    check_frame_to_tensor(&seed);
     /* the sliding sums drift from a direct sum only by rounding */
     CHECK_MSG(worst_ref < 2e-5, "box_h C against direct sums: worst %.3g", worst_ref);
     if (!have_simd) {
