@@ -66,21 +66,53 @@ void cc_blend_lerp_simd128(uint8_t *dst, const uint8_t *a, const uint8_t *b, int
         cc_blend_lerp_c(dst + i, a + i, b + i, wy, m + i, n - i);
 }
 
+/*
+ * wacc1: 16 pixels a step, one instance per shift (0..5) so that V8 shifts by an immediate,
+ * the first row's stores apart from the accumulating ones (the I420 planes run through here:
+ * a third of a 720p I420 composite).
+ */
+#define WACC1(SH)                                                                             \
+    static void wacc1_##SH(uint16_t *acc, uint16_t *accw, const uint8_t *src,                \
+                           const uint8_t *m, int n, int first)                                \
+    {                                                                                         \
+        const v128_t rnd = U16((uint16_t)(1u << SH >> 1)), k256 = U16(256);                  \
+        for (int i = 0; i + 16 <= n; i += 16) {                                               \
+            const v128_t mm = LD(m + i), ss = LD(src + i);                                    \
+            const v128_t w0 = wasm_i16x8_sub(k256, wasm_u16x8_extend_low_u8x16(mm));         \
+            const v128_t w1 = wasm_i16x8_sub(k256, wasm_u16x8_extend_high_u8x16(mm));        \
+            const v128_t p0 = wasm_u16x8_shr(wasm_i16x8_add(                                  \
+                wasm_i16x8_mul(wasm_u16x8_extend_low_u8x16(ss), w0), rnd), SH);              \
+            const v128_t p1 = wasm_u16x8_shr(wasm_i16x8_add(                                  \
+                wasm_i16x8_mul(wasm_u16x8_extend_high_u8x16(ss), w1), rnd), SH);             \
+            if (first) {                                                                      \
+                ST(acc + i, p0);                                                              \
+                ST(acc + i + 8, p1);                                                          \
+                ST(accw + i, w0);                                                             \
+                ST(accw + i + 8, w1);                                                         \
+            } else {                                                                          \
+                ST(acc + i, wasm_i16x8_add(LD(acc + i), p0));                                 \
+                ST(acc + i + 8, wasm_i16x8_add(LD(acc + i + 8), p1));                         \
+                ST(accw + i, wasm_i16x8_add(LD(accw + i), w0));                               \
+                ST(accw + i + 8, wasm_i16x8_add(LD(accw + i + 8), w1));                       \
+            }                                                                                 \
+        }                                                                                     \
+    }
+WACC1(0)
+WACC1(1)
+WACC1(2)
+WACC1(3)
+WACC1(4)
+WACC1(5)
+
 void cc_wacc1_simd128(uint16_t *acc, uint16_t *accw, const uint8_t *src, const uint8_t *m,
                       int n, int shift, int first)
 {
-    const v128_t rnd = U16((uint16_t)(1u << shift >> 1)), k256 = U16(256);
+    static void (*const fn[6])(uint16_t *, uint16_t *, const uint8_t *, const uint8_t *, int,
+                               int) = { wacc1_0, wacc1_1, wacc1_2, wacc1_3, wacc1_4, wacc1_5 };
     int i = 0;
-    for (; i + 8 <= n; i += 8) {
-        v128_t w = wasm_i16x8_sub(k256, wasm_u16x8_load8x8(m + i));
-        v128_t p = wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_mul(wasm_u16x8_load8x8(src + i), w), rnd), shift);
-        if (first) {
-            ST(acc + i, p);
-            ST(accw + i, w);
-        } else {
-            ST(acc + i, wasm_i16x8_add(LD(acc + i), p));
-            ST(accw + i, wasm_i16x8_add(LD(accw + i), w));
-        }
+    if (shift >= 0 && shift <= 5) {
+        i = n & ~15;
+        fn[shift](acc, accw, src, m, i, first);
     }
     if (i < n)
         cc_wacc1_c(acc + i, accw + i, src + i, m + i, n - i, shift, first);
