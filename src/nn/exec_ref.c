@@ -228,22 +228,26 @@ static void run_deconv(const CcNnKernels *kt, const CcNnGraph *g, const CcNnOp *
         for (int k = 0; k < co; k++)
             y[p * co + k] = bias[k];
     if (co < 8) {
+        /* per input row and kernel row: one output row (the same order of additions into
+         * every output as input row, column, kernel row, column) */
         const int nout = co * kh * kw;
         for (int iy = 0; iy < ih; iy++) {
             kt->dots(scratch, x + (size_t)iy * iw * ci, wo, (size_t)iw, ci, nout);
-            for (int ix = 0; ix < iw; ix++) {
-                const float *s = scratch + (size_t)ix * nout;
-                for (int ky = 0; ky < kh; ky++) {
-                    int oy = iy * op->stride_h - op->pad_top + ky;
-                    if (oy < 0 || oy >= oh)
-                        continue;
+            for (int ky = 0; ky < kh; ky++) {
+                const int oy = iy * op->stride_h - op->pad_top + ky;
+                if (oy < 0 || oy >= oh)
+                    continue;
+                float *orow = y + (size_t)oy * ow * co;
+                for (int ix = 0; ix < iw; ix++) {
+                    const float *s = scratch + (size_t)ix * nout + (size_t)ky * kw;
+                    const int ox0 = ix * op->stride_w - op->pad_left;
                     for (int kx = 0; kx < kw; kx++) {
-                        int ox = ix * op->stride_w - op->pad_left + kx;
+                        const int ox = ox0 + kx;
                         if (ox < 0 || ox >= ow)
                             continue;
-                        float *o = y + ((size_t)oy * ow + ox) * co;
+                        float *o = orow + (size_t)ox * co;
                         for (int k = 0; k < co; k++)
-                            o[k] += s[((size_t)k * kh + ky) * kw + kx];
+                            o[k] += s[(size_t)k * kh * kw + kx];
                     }
                 }
             }
