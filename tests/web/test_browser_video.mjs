@@ -16,6 +16,10 @@
 //    frame composited with the options of its step.
 // 3. A slow machine (a busy wait per frame in the worker): frames are dropped and counted, the
 //    newest frame is taken (a frame never waits more than about one frame's work), not queued.
+// 4. VideoPipeline.processVideoFrame() on VideoFrames of the same planes in other layouts: NV12
+//    gives the I420 mask and output (interleaved), a transparent background on I420 gives I420A
+//    with the mask as alpha, a BT.709 frame is read as BT.709 and keeps its colour space, NV12 +
+//    transparent and a scaled display size go to the canvas (null).
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { needSetup, launch, root } from './browser.mjs';
@@ -190,6 +194,27 @@ try {
   }
   console.log(`summary: composite within1 >= ${worst.comp.toFixed(3)}% (every plane), camera planes vs Y4M max ${worst.y4m}, ` +
     `mask of ffmpeg's RGB decode within1 >= ${worst.y4mMask.toFixed(3)}%`);
+
+  // ---- 4: processVideoFrame() on the other layouts, from the first Y4M frame's planes
+  const fm = await page.evaluate((a) => window.runFormats(a), { model: '/models/selfie_segmentation.tflite',
+    yuv: Buffer.from(y4mYuv[0]).toString('base64'), width: W, height: H });
+  {
+    const ys = W * H, cs = ys / 4, i420 = fm.i420, nv12 = fm.nv12, a = fm.alpha;
+    const m0 = u8(i420.mask), o0 = u8(i420.out), o1 = u8(nv12.out);
+    check(i420.format === 'I420' && i420.timestamp === 1234 && i420.info.matrix === 0 && i420.info.fullRange === 0,
+      `I420 VideoFrame: I420 out, timestamp kept, BT.601 limited read (${i420.format}, ${JSON.stringify(i420.info)})`);
+    check(nv12.format === 'NV12' && diff(u8(nv12.mask), m0, 1).max === 0, `NV12 VideoFrame: NV12 out, the same mask as I420 (${nv12.format})`);
+    let uv = 0;
+    for (let i = 0; i < cs; i++) uv += o1[ys + 2 * i] !== o0[ys + i] || o1[ys + 2 * i + 1] !== o0[ys + cs + i];
+    check(diff(o1.subarray(0, ys), o0.subarray(0, ys), 1).max === 0 && uv === 0, `NV12 output = I420 output (Y and interleaved U, V; ${uv} chroma pairs differ)`);
+    const oa = u8(a.out);
+    check(a.format === 'I420A' && oa.length === ys * 2.5 && diff(oa.subarray(ys * 1.5), u8(a.mask), 1).max === 0 &&
+      diff(oa.subarray(0, ys * 1.5), y4mYuv[0], 1).max === 0, `transparent on I420: I420A out, alpha = mask, planes untouched (${a.format}, ${oa.length} bytes)`);
+    const d709 = diff(u8(fm.bt709.mask), m0, 1);
+    check(fm.bt709.info.matrix === 1 && fm.bt709.colorSpace.matrix === 'bt709' && diff(u8(fm.bt709.out), y4mYuv[0], 1).max === 0 &&
+      d709.max > 0, `BT.709 frame: read with BT.709 (the mask moves: ${fmt(d709)}), colour space kept, 'none' passes it (${JSON.stringify(fm.bt709.colorSpace)})`);
+    check(fm.nv12Alpha === null && fm.scaled === null, 'NV12 + transparent and a display size other than the visible one: null (canvas fallback)');
+  }
 
   // ---- 3: a slow machine drops frames (counted), never queues them
   const slowMs = 150;
