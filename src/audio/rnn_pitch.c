@@ -130,11 +130,23 @@ static void whiten(CcRnnPitch *p, const CcRnnKernels *k)
     const float zero = .8f;
     float tap[5] = { a[0] + zero, a[1] + zero * a[0], a[2] + zero * a[1],
                      a[3] + zero * a[2], zero * a[3] };
-    /* in place, newest sample first, so every input read is still unfiltered */
-    for (int i = HALF_LEN - 1; i >= 0; i--) {
-        float s = y[i];
-        for (int j = 0; j < 5 && j < i; j++)
-            s += tap[j] * y[i - 1 - j];
+    /* from a copy of the unfiltered signal: every output on its own, its terms added in tap
+       order (a loop the compiler vectorises across outputs); the first five have fewer taps */
+    float u[HALF_LEN];
+    memcpy(u, y, sizeof(u));
+    for (int i = 5; i < HALF_LEN; i++) {
+        float s = u[i];
+        s += tap[0] * u[i - 1];
+        s += tap[1] * u[i - 2];
+        s += tap[2] * u[i - 3];
+        s += tap[3] * u[i - 4];
+        s += tap[4] * u[i - 5];
+        y[i] = s;
+    }
+    for (int i = 0; i < 5; i++) {
+        float s = u[i];
+        for (int j = 0; j < i; j++)
+            s += tap[j] * u[i - 1 - j];
         y[i] = s;
     }
 }
