@@ -105,6 +105,33 @@ void cc_nn_dwconv_simd128(float *y, const float *x, const float *w, const float 
             const int ix0 = ox * p->sw - p->pad_left;
             const int kx0 = ix0 < 0 ? -ix0 : 0, kx1 = p->iw - ix0 < p->kw ? p->iw - ix0 : p->kw;
             float *o = y + ((size_t)oy * p->ow + ox) * c;
+            if (c % 8 == 0 && ox + 1 < p->ow && ix0 >= 0 && ix0 + p->sw + p->kw <= p->iw) {
+                /* two neighbouring outputs whose windows are inside the row: one load of each
+                 * weight for both (the same taps in the same order per output) */
+                const size_t sx = (size_t)p->sw * c;
+                for (int ch = 0; ch < c; ch += 8) {
+                    v128_t a0 = wasm_v128_load(bias + ch), a1 = wasm_v128_load(bias + ch + 4);
+                    v128_t b0 = a0, b1 = a1;
+                    for (int ky = ky0; ky < ky1; ky++) {
+                        const float *xr = x + ((size_t)(iy0 + ky) * p->iw + ix0) * c + ch;
+                        const float *wr = w + (size_t)ky * p->kw * c + ch;
+                        for (int kx = 0; kx < p->kw; kx++) {
+                            const float *xp = xr + (size_t)kx * c, *wp = wr + (size_t)kx * c;
+                            const v128_t w0 = wasm_v128_load(wp), w1 = wasm_v128_load(wp + 4);
+                            a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(xp), w0));
+                            a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load(xp + 4), w1));
+                            b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(wasm_v128_load(xp + sx), w0));
+                            b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(wasm_v128_load(xp + sx + 4), w1));
+                        }
+                    }
+                    wasm_v128_store(o + ch, vclamp(a0, vlo, vhi));
+                    wasm_v128_store(o + ch + 4, vclamp(a1, vlo, vhi));
+                    wasm_v128_store(o + c + ch, vclamp(b0, vlo, vhi));
+                    wasm_v128_store(o + c + ch + 4, vclamp(b1, vlo, vhi));
+                }
+                ox++;
+                continue;
+            }
             int ch = 0;
             for (; ch + 16 <= c; ch += 16) { /* 4 accumulators: fewer window walks */
                 v128_t a0 = wasm_v128_load(bias + ch), a1 = wasm_v128_load(bias + ch + 4);
