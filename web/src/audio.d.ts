@@ -22,8 +22,11 @@ export interface DenoiserNodeOptions {
   strength?: number;
   /** default true; false keeps the same delay with strength 0 */
   enabled?: boolean;
-  /** voice activity, about every 100 ms */
+  /** voice activity, every vadIntervalMs */
   onvad?: (vad: number) => void;
+  /** period of the worklet's 'vad' message (the VAD and the counters of stats); default 100
+   *  with onvad, else 1000 (each message costs the audio thread ~50 us) */
+  vadIntervalMs?: number;
   onmessage?: (m: DenoiserMessage) => void;
   /** test hook: every quantum's input and output posted to the port */
   tap?: boolean;

@@ -7,13 +7,15 @@
 //
 // processorOptions: {wasm: ArrayBuffer|Uint8Array (cleancast(-simd).wasm bytes; a compiled
 //   WebAssembly.Module does not survive cloning into this scope), model: bytes of
-//   rnnoise.ccm / rnnoise2.ccm / .rnnn, strength = 1, enabled = true, tap = false}
+//   rnnoise.ccm / rnnoise2.ccm / .rnnn, strength = 1, enabled = true, tap = false,
+//   vadIntervalMs = 100}
 // AudioParams: strength (0..1), enabled (0/1), k-rate; port messages do the same:
 //   {type: 'strength', value}, {type: 'enabled', value}, {type: 'reset'}, {type: 'stats'}.
 // Posted back: {type: 'ready', latencySamples, latencyMs, sampleRate, simd, modelKind},
 //   {type: 'error', message} (then the output is silence, never the raw input),
-//   {type: 'vad', vad, frame, quanta, late, meanUs} about every 100 ms (the VAD and the counters
-//   in one message), {type: 'stats', quanta, late, frame, meanUs} when asked.
+//   {type: 'vad', vad, frame, quanta, late, meanUs} every vadIntervalMs (the VAD and the counters
+//   in one message; createDenoiserNode asks for 100 ms with onvad, else 1000 ms),
+//   {type: 'stats', quanta, late, frame, meanUs} when asked.
 import { Cleancast, DenoiseModel, Denoiser } from './core.js';
 
 const clock = () => Date.now(); // performance is not defined in this scope
@@ -37,6 +39,8 @@ class CleancastDenoiserProcessor extends AudioWorkletProcessor {
     this.enabled = o.enabled ?? true;
     this.tap = !!o.tap;
     this.lastVadPost = 0;
+    // the VAD message's period: each post costs this thread ~50 us (see process())
+    this.vadFrames = Math.max(1, Math.round(sampleRate * (o.vadIntervalMs ?? 100) / 1000));
     this.port.onmessage = (e) => this.onMessage(e.data);
     try {
       if (!o.wasm) throw new Error('processorOptions.wasm (the bytes of cleancast.wasm) is missing');
@@ -44,12 +48,23 @@ class CleancastDenoiserProcessor extends AudioWorkletProcessor {
       this.cc = new Cleancast(o.wasm);
       this.model = new DenoiseModel(this.cc, new Uint8Array(o.model.buffer ?? o.model));
       this.dn = new Denoiser(this.cc, this.model, { sampleRate, channels: 1, strength: this.effective(), maxBlock: 128 });
+      // The 128-frame quantum goes straight through cw_dn_process: persistent views on the
+      // Denoiser's in/out blocks (remade only when a memory growth detached them), no
+      // subarray, no memory.buffer read per quantum.
+      this.x = this.cc.x;
+      this.views();
       this.port.postMessage({ type: 'ready', latencySamples: this.dn.latency,
         latencyMs: 1000 * this.dn.latency / sampleRate, sampleRate, simd: this.cc.simd,
         modelKind: this.model.kind });
     } catch (e) {
       this.fail(e);
     }
+  }
+
+  views() {
+    const b = this.cc.memory.buffer;
+    this.inView = new Float32Array(b, this.dn.pin, 128);
+    this.outView = new Float32Array(b, this.dn.pout, 128);
   }
 
   effective() { return this.enabled ? this.strength : 0; }
@@ -83,12 +98,20 @@ class CleancastDenoiserProcessor extends AudioWorkletProcessor {
     if (!out) return true;
     if (this.failed || !this.dn) { out.fill(0); return true; }
     const s = params.strength[0], en = params.enabled[0];
-    if (s >= 0 && s !== this.paramStrength) { this.paramStrength = s; this.strength = s; this.apply(); }
-    if (en >= 0 && en !== this.paramEnabled) { this.paramEnabled = en; this.enabled = en >= 0.5; this.apply(); }
-    const input = inputs[0][0] ?? new Float32Array(out.length); // no input connected: silence
+    if (s !== this.paramStrength && s >= 0) { this.paramStrength = s; this.strength = s; this.apply(); }
+    if (en !== this.paramEnabled && en >= 0) { this.paramEnabled = en; this.enabled = en >= 0.5; this.apply(); }
+    const input = inputs[0][0], n = out.length;
     const t0 = clock();
     try {
-      this.dn.process(input, out);
+      if (n === 128) {
+        if (this.inView.length === 0) this.views(); // the memory grew: views detached
+        if (input) this.inView.set(input); else this.inView.fill(0); // no input: silence
+        const r = this.x.cw_dn_process(this.dn.h, this.dn.pin, this.dn.pout, 128);
+        if (r < 0) this.cc.check(r, 'denoise');
+        out.set(this.outView);
+      } else {
+        this.dn.process(input ?? new Float32Array(n), out); // other render quantum sizes
+      }
     } catch (e) {
       this.fail(e);
       out.fill(0);
@@ -96,18 +119,18 @@ class CleancastDenoiserProcessor extends AudioWorkletProcessor {
     }
     const ms = clock() - t0;
     this.busyMs += ms;
-    if (ms > 1000 * out.length / sampleRate) this.late++;
-    if (this.tap) this.port.postMessage({ type: 'tap', frame: this.frame, input: input.slice(), output: out.slice() });
+    if (ms > 1000 * n / sampleRate) this.late++;
+    if (this.tap) this.port.postMessage({ type: 'tap', frame: this.frame, input: input ? input.slice() : new Float32Array(n), output: out.slice() });
     for (let c = 1; c < outputs[0].length; c++) outputs[0][c].set(out);
-    this.frame += out.length;
+    this.frame += n;
     this.quanta++;
-    if (this.frame - this.lastVadPost >= sampleRate / 10) {
-      // One message every 100 ms carries the VAD and the counters: a postMessage from this
-      // thread costs ~50 us (Chromium, bench/web_results.md run 5), i.e. ~10 us per 10 ms of
-      // audio at two messages every 50 ms, a tenth of the denoiser's own cost.
+    if (this.frame - this.lastVadPost >= this.vadFrames) {
+      // One message carries the VAD and the counters: a postMessage from this thread costs
+      // ~50 us (Chromium, bench/web_results.md run 5), i.e. ~5 us per 10 ms of audio at the
+      // default 100 ms, as much as all the JS around the wasm call.
       this.lastVadPost = this.frame;
-      this.port.postMessage({ type: 'vad', vad: this.dn.vad, frame: this.frame, quanta: this.quanta,
-        late: this.late, meanUs: this.quanta ? 1000 * this.busyMs / this.quanta : 0 });
+      this.port.postMessage({ type: 'vad', vad: this.x.cw_dn_vad(this.dn.h), frame: this.frame,
+        quanta: this.quanta, late: this.late, meanUs: this.quanta ? 1000 * this.busyMs / this.quanta : 0 });
     }
     return true;
   }
