@@ -76,6 +76,8 @@ struct CcMatte {
     CcMatteDsp dsp;
     CcTap *tx, *ty;    /* (ww), (wh): model size -> working size */
     CcTap *rx, *ry;    /* (w), (h): model size -> frame size (raw mode) */
+    int32_t *rxi0, *rxi1; /* (w) rx's taps as arrays (the p_row kernel's layout) */
+    float *rxw;        /* (w) */
 };
 
 /* Rows in the ring of horizontally box-meaned statistics: 2 r + 2 (row y + r enters while
@@ -120,6 +122,9 @@ void cc_matte_close(CcMatte **pm)
     cc_free_aligned(m->ty);
     cc_free_aligned(m->rx);
     cc_free_aligned(m->ry);
+    cc_free_aligned(m->rxi0);
+    cc_free_aligned(m->rxi1);
+    cc_free_aligned(m->rxw);
     free(m);
     *pm = NULL;
 }
@@ -223,9 +228,13 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     m->ty = cc_alloc_aligned((size_t)m->wh * sizeof(CcTap));
     m->rx = cc_alloc_aligned((size_t)w * sizeof(CcTap));
     m->ry = cc_alloc_aligned((size_t)h * sizeof(CcTap));
+    m->rxi0 = cc_alloc_aligned((size_t)w * sizeof(int32_t));
+    m->rxi1 = cc_alloc_aligned((size_t)w * sizeof(int32_t));
+    m->rxw = falloc((size_t)w);
     if (!m->state || !m->prev_in || !m->guide || !m->p ||
         !m->x0 || !m->wx || !m->arow[0] ||
-        !m->arow[1] || !m->brow[0] || !m->brow[1] || !m->luma || !m->ka || !m->rgbsum || !m->tx || !m->ty || !m->rx || !m->ry) {
+        !m->arow[1] || !m->brow[0] || !m->brow[1] || !m->luma || !m->ka || !m->rgbsum || !m->tx || !m->ty || !m->rx || !m->ry ||
+        !m->rxi0 || !m->rxi1 || !m->rxw) {
         cc_matte_close(&m);
         return CC_ERR(ENOMEM);
     }
@@ -233,6 +242,11 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     cc_bilinear_taps(m->ty, m->wh, mh);
     cc_bilinear_taps(m->rx, w, mw);
     cc_bilinear_taps(m->ry, h, mh);
+    for (int x = 0; x < w; x++) {
+        m->rxi0[x] = m->rx[x].i0;
+        m->rxi1[x] = m->rx[x].i1;
+        m->rxw[x] = m->rx[x].w;
+    }
     for (int x = 0; x < w; x++) {
         float fx = (x + 0.5f) / m->f - 0.5f;
         if (fx < 0.0f)
@@ -697,6 +711,15 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
              * are the model's p through the steep curve (q = p there, so the gate leaves it);
              * runs of band cells go to the edge kernel. */
             float *pp = m->luma, *cx = m->coefx;
+            /* p straight from the model grid to the run's pixels, as raw mode samples it, and
+             * the off-band output everywhere (band cells overwrite theirs below) */
+            m->dsp.p_row(pp + xa, sr0, sr1, m->rxi0 + xa, m->rxi1 + xa, m->rxw + xa, ty.w,
+                         xb - xa);
+            for (int x = xa; x < xb; x++) {
+                float v = (pp[x] - 0.5f) * Go + 128.0f;
+                v = v < 0.0f ? 0.0f : v > 255.0f ? 255.0f : v;
+                o[x] = (uint8_t)(int)v;
+            }
             int span = -1; /* first pixel of the pending run of band cells */
             for (; i <= ie; i++) {
                 const int inband = i == ie ? 0 : m->band <= 0 ? 2 : m->bandm[(size_t)j0 * ww + i];
@@ -708,22 +731,9 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
                 }
                 if (i == ie)
                     break;
-                const int xa = m->xs[i], xb = m->xs[i + 1];
-                for (int x = xa; x < xb; x++) {
-                    /* p straight from the model grid to this pixel, as raw mode samples it */
-                    const CcTap tx = m->rx[x];
-                    const float pt = sr0[tx.i0] + (sr0[tx.i1] - sr0[tx.i0]) * tx.w;
-                    const float pb = sr1[tx.i0] + (sr1[tx.i1] - sr1[tx.i0]) * tx.w;
-                    pp[x] = pt + (pb - pt) * ty.w;
-                }
-                if (!inband) {
-                    for (int x = xa; x < xb; x++) {
-                        float v = (pp[x] - 0.5f) * Go + 128.0f;
-                        v = v < 0.0f ? 0.0f : v > 255.0f ? 255.0f : v;
-                        o[x] = (uint8_t)(int)v;
-                    }
+                if (!inband)
                     continue;
-                }
+                const int xa = m->xs[i], xb = m->xs[i + 1];
                 const int i1 = CC_MIN(i + 1, ww - 1);
                 const size_t k00 = (size_t)j0 * ww + i, k01 = (size_t)j0 * ww + i1;
                 const size_t k10 = (size_t)j1 * ww + i, k11 = (size_t)j1 * ww + i1;

@@ -122,8 +122,19 @@ void cc_matte_edge_px_c(uint8_t *dst, const float *gy, const float *gu, const fl
     }
 }
 
+void cc_matte_p_row_c(float *dst, const float *r0, const float *r1, const int32_t *i0,
+                      const int32_t *i1, const float *w, float wy, int n)
+{
+    for (int x = 0; x < n; x++) {
+        const float t = r0[i0[x]] + (r0[i1[x]] - r0[i0[x]]) * w[x];
+        const float b = r1[i0[x]] + (r1[i1[x]] - r1[i0[x]]) * w[x];
+        dst[x] = t + (b - t) * wy;
+    }
+}
+
 void cc_matte_dsp_init_c(CcMatteDsp *dsp)
 {
+    dsp->p_row = cc_matte_p_row_c;
     dsp->edge_px = cc_matte_edge_px_c;
     dsp->steady = cc_matte_steady_c;
     dsp->products = cc_matte_products_c;

@@ -71,6 +71,13 @@ typedef struct CcMatteDsp {
     void (*edge_px)(uint8_t *dst, const float *gy, const float *gu, const float *gv,
                     const float *co, int cstride, const float *pp, const uint8_t *band, int n,
                     const CcMatteCurve *c);
+    /*
+     * The model's p at n frame pixels of one row, bilinear from two model rows r0, r1:
+     * t = r0[i0[x]] + (r0[i1[x]] - r0[i0[x]]) w[x], b likewise from r1,
+     * dst[x] = t + (b - t) wy. The same operations in every variant (no FMA).
+     */
+    void (*p_row)(float *dst, const float *r0, const float *r1, const int32_t *i0,
+                  const int32_t *i1, const float *w, float wy, int n);
 } CcMatteDsp;
 
 /* Fills dsp with the best kernels this CPU runs (C reference first, then overrides). */
@@ -105,6 +112,10 @@ void cc_matte_edge_px_c(uint8_t *dst, const float *gy, const float *gu, const fl
 void cc_matte_edge_px_avx2(uint8_t *dst, const float *gy, const float *gu, const float *gv,
                            const float *co, int cstride, const float *pp, const uint8_t *band,
                            int n, const CcMatteCurve *c);
+void cc_matte_p_row_c(float *dst, const float *r0, const float *r1, const int32_t *i0,
+                      const int32_t *i1, const float *w, float wy, int n);
+void cc_matte_p_row_avx2(float *dst, const float *r0, const float *r1, const int32_t *i0,
+                         const int32_t *i1, const float *w, float wy, int n);
 void cc_matte_box_h_avx2(float *dst, const float *src, int w, int nc, int r);
 void cc_matte_box_v_avx2(float *dst, float *acc, const float *add, const float *sub, float inv,
                          int n);

@@ -166,9 +166,25 @@ void cc_tensor_row_yuv_c(float *o, const uint8_t *const rows[6], int cstep, cons
     }
 }
 
+void cc_colsum_u8_c(uint16_t *cs, const uint8_t *src, ptrdiff_t stride, int step, int rows, int n)
+{
+    for (int x = 0; x < n; x++)
+        cs[x] = 0;
+    for (int r = 0; r < rows; r++) {
+        const uint8_t *s = src + r * stride;
+        if (step == 1) /* the common case: a plain loop that vectorises */
+            for (int x = 0; x < n; x++)
+                cs[x] += s[x];
+        else
+            for (int x = 0; x < n; x++)
+                cs[x] += s[(size_t)x * step];
+    }
+}
+
 void cc_pixfmt_dsp_init_c(CcPixfmtDsp *dsp)
 {
     dsp->tensor_row_yuv = cc_tensor_row_yuv_c;
+    dsp->colsum_u8 = cc_colsum_u8_c;
 }
 
 void cc_pixfmt_dsp_init(CcPixfmtDsp *dsp)
@@ -179,8 +195,8 @@ void cc_pixfmt_dsp_init(CcPixfmtDsp *dsp)
 #endif
 }
 
-/* The kernels for cc_frame_to_tensor, chosen on first use. Threads racing on the first call
- * store the same pointer. */
+/* This file's kernels, chosen on first use. Threads racing on the first call store the same
+ * pointers (each is read on its own). */
 static CcTensorRowYuv tensor_row_yuv(void)
 {
     static CcTensorRowYuv fn;
@@ -189,6 +205,19 @@ static CcTensorRowYuv tensor_row_yuv(void)
         CcPixfmtDsp dsp;
         cc_pixfmt_dsp_init(&dsp);
         f = dsp.tensor_row_yuv;
+        __atomic_store_n(&fn, f, __ATOMIC_RELEASE);
+    }
+    return f;
+}
+
+static CcColsumU8 colsum_u8(void)
+{
+    static CcColsumU8 fn;
+    CcColsumU8 f = __atomic_load_n(&fn, __ATOMIC_ACQUIRE);
+    if (!f) {
+        CcPixfmtDsp dsp;
+        cc_pixfmt_dsp_init(&dsp);
+        f = dsp.colsum_u8;
         __atomic_store_n(&fn, f, __ATOMIC_RELEASE);
     }
     return f;
@@ -327,18 +356,10 @@ void cc_frame_luma_downsample(const CcFrame *f, int factor, float *dst, float *c
         const int y_end = CC_MIN(h, (dy + 1) * factor), rows = y_end - dy * factor;
         float *out = dst + (size_t)dy * dw;
         if (yuv) {
-            /* 16-bit column sums (factor <= 35 rows of 8-bit values fit) vectorise well. */
+            /* 16-bit column sums (factor <= 257 rows of 8-bit values fit) */
             uint16_t *cs = (uint16_t *)row;
-            memset(cs, 0, (size_t)w * sizeof(uint16_t));
-            for (int y = dy * factor; y < y_end; y++) {
-                const uint8_t *src = f->data[0] + (size_t)y * f->stride[0];
-                if (step == 1)
-                    for (int x = 0; x < w; x++)
-                        cs[x] += src[x];
-                else
-                    for (int x = 0; x < w; x++)
-                        cs[x] += src[2 * x];
-            }
+            colsum_u8()(cs, f->data[0] + (size_t)dy * factor * f->stride[0], f->stride[0], step,
+                        rows, w);
         } else {
             memset(colsumf, 0, (size_t)w * sizeof(float));
             for (int y = dy * factor; y < y_end; y++) {
@@ -379,12 +400,6 @@ void cc_frame_luma_downsample(const CcFrame *f, int factor, float *dst, float *c
  * means' luma and colour differences (both are linear in R, G, B, so the mean of the
  * per-pixel values equals the value of the means up to float rounding).
  */
-static void add_u8_u16(uint16_t *restrict acc, const uint8_t *restrict src, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        acc[i] += src[i];
-}
-
 void cc_frame_rgb_guide_downsample(const CcFrame *f, int factor, float *Y, float *U, float *V,
                                    uint16_t *cs, CcBlockSums bsum)
 {
@@ -393,11 +408,10 @@ void cc_frame_rgb_guide_downsample(const CcFrame *f, int factor, float *Y, float
     const int dw = (w + factor - 1) / factor, dh = (h + factor - 1) / factor;
     const int px = f->format == CC_PIX_RGB24 ? 3 : 4, ri = f->format == CC_PIX_BGRA ? 2 : 0;
     const size_t n = (size_t)px * w;
+    const CcColsumU8 csum = colsum_u8();
     for (int dy = 0; dy < dh; dy++) {
         const int y0 = dy * factor, y1 = CC_MIN(h, y0 + factor);
-        memset(cs, 0, n * sizeof(uint16_t));
-        for (int y = y0; y < y1; y++)
-            add_u8_u16(cs, f->data[0] + (size_t)y * f->stride[0], n);
+        csum(cs, f->data[0] + (size_t)y0 * f->stride[0], f->stride[0], 1, y1 - y0, (int)n);
         const float rows = (float)(y1 - y0);
         float *oy = Y + (size_t)dy * dw, *ou = U + (size_t)dy * dw, *ov = V + (size_t)dy * dw;
         for (int dx = 0; dx < dw; dx++) {
@@ -437,21 +451,13 @@ static void plane_block_mean(const uint8_t *src, int stride, int step, int pw, i
                              float *colsum, CcBlockSums bsum)
 {
     uint16_t *cs = (uint16_t *)colsum; /* pw 16-bit column sums in the w-float scratch */
+    const CcColsumU8 csum = colsum_u8();
     for (int dy = 0; dy < dh; dy++) {
         int y0 = dy * f / sy, y1 = CC_MIN(ph, ((dy + 1) * f + sy - 1) / sy);
         if (y1 <= y0)
             y1 = CC_MIN(ph, y0 + 1), y0 = y1 - 1;
         /* 16-bit column sums: at most 257 rows of 8-bit samples (f <= 52 here) */
-        memset(cs, 0, (size_t)pw * sizeof(uint16_t));
-        for (int y = y0; y < y1; y++) {
-            const uint8_t *r = src + (size_t)y * stride;
-            if (step == 1)
-                for (int x = 0; x < pw; x++)
-                    cs[x] += r[x];
-            else
-                for (int x = 0; x < pw; x++)
-                    cs[x] += r[x * step];
-        }
+        csum(cs, src + (size_t)y0 * stride, stride, step, y1 - y0, pw);
         /* Block sums in integers (exact: the same values as summing in float), then the
          * means. With f a multiple of sx every block but the last has f / sx columns: that
          * division runs as one vector loop. */

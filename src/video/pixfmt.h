@@ -5,6 +5,7 @@
 #ifndef CC_VIDEO_PIXFMT_H
 #define CC_VIDEO_PIXFMT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cleancast/video.h"
@@ -48,8 +49,17 @@ typedef void (*CcTensorRowYuv)(float *dst, const uint8_t *const rows[6], int cst
                                const int32_t *xi, const float *xw, int n, int src_w, float wy,
                                const CcTensorCoef *k);
 
+/*
+ * Column sums of rows 8-bit rows (the guide downsamples): cs[x] = sum over r < rows of
+ * src[r stride + x step], x < n; step 1 or 2 (every other byte: YUYV luma, NV12 chroma), rows
+ * <= 257 (the sums fit 16 bits). Reads only the bytes it sums.
+ */
+typedef void (*CcColsumU8)(uint16_t *cs, const uint8_t *src, ptrdiff_t stride, int step, int rows,
+                           int n);
+
 typedef struct CcPixfmtDsp {
     CcTensorRowYuv tensor_row_yuv;
+    CcColsumU8 colsum_u8;
 } CcPixfmtDsp;
 
 /* C reference only (tests), and the best this CPU runs (C first, then overrides). */
@@ -59,6 +69,9 @@ void cc_pixfmt_dsp_init_x86(CcPixfmtDsp *dsp);
 
 void cc_tensor_row_yuv_c(float *dst, const uint8_t *const rows[6], int cstep, const int32_t *xi,
                          const float *xw, int n, int src_w, float wy, const CcTensorCoef *k);
+void cc_colsum_u8_c(uint16_t *cs, const uint8_t *src, ptrdiff_t stride, int step, int rows, int n);
+void cc_colsum_u8_avx2(uint16_t *cs, const uint8_t *src, ptrdiff_t stride, int step, int rows,
+                       int n);
 void cc_tensor_row_yuv_avx2(float *dst, const uint8_t *const rows[6], int cstep,
                             const int32_t *xi, const float *xw, int n, int src_w, float wy,
                             const CcTensorCoef *k);

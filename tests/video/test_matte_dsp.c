@@ -4,7 +4,9 @@
  * the SIMD width, radii 0 to past the width (the window clipped at both ends), 4 and 16
  * interleaved channels, NULL add/sub rows; the edge pixels' output curve over every band class;
  * the temporal steadying; the model tensor's rows of planar YUV frames (I420 and NV12, each row
- * ending at an unreadable page; down- and upscales, odd widths, values that clip) and cc_frame_to_tensor on whole I420 / NV12 frames against the definition.
+ * ending at an unreadable page; down- and upscales, odd widths, values that clip), the guide's
+ * column sums (step 1 and 2), the model's p at frame pixels (p_row) and cc_frame_to_tensor on
+ * whole I420 / NV12 frames against the definition.
  * The variants do the same float operations in the same order as C: the results must be
  * identical.
  */
@@ -61,22 +63,23 @@ static void tensor_px_ref(double out[3], const uint8_t *const rows[6], int cstep
         out[c] = rgb[c] < 0.0 ? 0.0 : rgb[c] > 1.0 ? 1.0 : rgb[c];
 }
 
-/* A row of len bytes (len <= 4096) that ends where an unreadable page starts (Linux), so
+/* A buffer of len bytes (len <= 64 KiB) that ends where an unreadable page starts (Linux), so
  * that any read past it faults, gathers included (which ASan does not see); elsewhere malloc. */
 static uint8_t *guarded_row(int slot, int len)
 {
 #if defined(__linux__)
+    enum { SPAN = 65536 };
     static uint8_t *pages[6];
     const long pg = sysconf(_SC_PAGESIZE);
     if (!pages[slot]) {
-        void *m = mmap(NULL, (size_t)(2 * pg), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                       -1, 0);
+        void *m = mmap(NULL, (size_t)(SPAN + pg), PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (m == MAP_FAILED)
             abort();
         pages[slot] = m;
-        mprotect(pages[slot] + pg, (size_t)pg, PROT_NONE);
+        mprotect(pages[slot] + SPAN, (size_t)pg, PROT_NONE);
     }
-    return pages[slot] + pg - len;
+    return pages[slot] + SPAN - len;
 #else
     static uint8_t *bufs[6];
     free(bufs[slot]);
@@ -148,6 +151,68 @@ static void check_tensor_rows(const CcPixfmtDsp *pc, const CcPixfmtDsp *pbest, u
     }
     CHECK_MSG(clipped > 1000 && inside > 10000 && odd_taps > 1000,
               "tensor row inputs did not cover every case");
+}
+
+/* The model's p at frame pixels: real taps of upscales (odd sizes), variants exact, C
+ * against the definition in double. */
+static void check_p_row(const CcMatteDsp *c, const CcMatteDsp *best, unsigned *seed)
+{
+    enum { MW = 64, WMAXP = 500 };
+    static float r0[MW], r1[MW], d_c[WMAXP + 8], d_s[WMAXP + 8], w[WMAXP];
+    static int32_t i0[WMAXP], i1[WMAXP];
+    static CcTap t[WMAXP];
+    for (int iter = 0; iter < 200; iter++) {
+        const int mw = 1 + iter % MW, n = 1 + (iter * 41) % WMAXP;
+        cc_bilinear_taps(t, n, mw);
+        for (int x = 0; x < n; x++)
+            i0[x] = t[x].i0, i1[x] = t[x].i1, w[x] = t[x].w;
+        for (int i = 0; i < mw; i++)
+            r0[i] = frand(seed, 0.0f, 1.0f), r1[i] = frand(seed, 0.0f, 1.0f);
+        const float wy = frand(seed, 0.0f, 1.0f);
+        memset(d_c, 0x3c, sizeof(d_c));
+        memset(d_s, 0x3c, sizeof(d_s));
+        c->p_row(d_c, r0, r1, i0, i1, w, wy, n);
+        best->p_row(d_s, r0, r1, i0, i1, w, wy, n);
+        CHECK_MSG(!memcmp(d_c, d_s, sizeof(d_c)), "p_row mw %d n %d: variant differs", mw, n);
+        for (int x = 0; x < n; x++) {
+            const double a = r0[i0[x]] + ((double)r0[i1[x]] - r0[i0[x]]) * w[x];
+            const double b = r1[i0[x]] + ((double)r1[i1[x]] - r1[i0[x]]) * w[x];
+            CHECK_MSG(fabs(a + (b - a) * wy - d_c[x]) < 1e-6, "p_row C mw %d x %d", mw, x);
+        }
+    }
+}
+
+/* Column sums: 1 to 40 rows, widths 1 to 300 around the vector widths, step 1 and 2, the
+ * last summed byte the last readable one; variants exact, C against a direct sum. */
+static void check_colsum(const CcPixfmtDsp *pc, const CcPixfmtDsp *pbest, unsigned *seed)
+{
+    static uint16_t cs_c[310], cs_s[310];
+    int big = 0;
+    for (int iter = 0; iter < 300; iter++) {
+        const int n = 1 + (iter * 37) % 300, step = 1 + (iter & 1), rows = 1 + (iter * 7) % 40;
+        const int row_len = (n - 1) * step + 1, stride = row_len + (iter % 3) * 5;
+        const int len = (rows - 1) * stride + row_len;
+        uint8_t *buf = guarded_row(0, len);
+        for (int i = 0; i < len; i++) {
+            *seed = *seed * 1103515245u + 12345u;
+            buf[i] = (uint8_t)(iter % 4 == 0 ? 255 : *seed >> 16);
+        }
+        memset(cs_c, 0x77, sizeof(cs_c));
+        memset(cs_s, 0x77, sizeof(cs_s));
+        pc->colsum_u8(cs_c, buf, stride, step, rows, n);
+        pbest->colsum_u8(cs_s, buf, stride, step, rows, n);
+        CHECK_MSG(!memcmp(cs_c, cs_s, sizeof(cs_c)), "colsum n %d step %d rows %d: variant differs",
+                  n, step, rows);
+        for (int x = 0; x < n; x++) {
+            unsigned want = 0;
+            for (int r = 0; r < rows; r++)
+                want += buf[r * stride + x * step];
+            CHECK_MSG(cs_c[x] == want, "colsum C n %d x %d: %u, want %u", n, x, cs_c[x], want);
+            big += want > 255 * 30;
+        }
+        CHECK_MSG(cs_c[n] == 0x7777, "colsum wrote past n = %d", n);
+    }
+    CHECK_MSG(big > 100, "colsum inputs did not reach large sums");
 }
 
 /* cc_frame_to_tensor on whole frames: the same picture as I420 and NV12 (with padded
@@ -228,8 +293,9 @@ int main(void)
     const int have_simd = best.box_h != c.box_h || best.box_v != c.box_v ||
                           best.edge_px != c.edge_px || best.steady != c.steady ||
                           best.products != c.products || best.classify != c.classify ||
-                          best.block_sums != c.block_sums ||
-                          pbest.tensor_row_yuv != pc.tensor_row_yuv;
+                          best.block_sums != c.block_sums || best.p_row != c.p_row ||
+                          pbest.tensor_row_yuv != pc.tensor_row_yuv ||
+                          pbest.colsum_u8 != pc.colsum_u8;
     static float src[WMAX * NCMAX], out_c[WMAX * NCMAX + 8], out_s[WMAX * NCMAX + 8];
     static float acc_c[WMAX * NCMAX], acc_s[WMAX * NCMAX], add[WMAX * NCMAX], sub[WMAX * NCMAX];
     unsigned seed = 7;
@@ -439,6 +505,8 @@ int main(void)
               "steady inputs did not cover every case");
     check_tensor_rows(&pc, &pbest, &seed);
     check_frame_to_tensor(&seed);
+    check_colsum(&pc, &pbest, &seed);
+    check_p_row(&c, &best, &seed);
     /* the sliding sums drift from a direct sum only by rounding */
     CHECK_MSG(worst_ref < 2e-5, "box_h C against direct sums: worst %.3g", worst_ref);
     if (!have_simd) {

@@ -685,8 +685,12 @@ static void blur_downsample(CcCompositor *c, Plane *p)
         }
         for (int k = 0; k < nch; k++) {
             uint16_t *lo = b->lo + k * lwh + (size_t)Y * lw;
-            for (int X = 0; X < lw; X++)
-                lo[X] = (uint16_t)((hs[X * nc + k] * mulp + 32768) >> 16);
+            if (nc == 1) /* unit stride: vectorises */
+                for (int X = 0; X < lw; X++)
+                    lo[X] = (uint16_t)((hs[X] * mulp + 32768) >> 16);
+            else
+                for (int X = 0; X < lw; X++)
+                    lo[X] = (uint16_t)((hs[X * nc + k] * mulp + 32768) >> 16);
         }
     }
 }

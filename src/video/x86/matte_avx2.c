@@ -292,3 +292,23 @@ void cc_matte_block_sums_avx2(float *out, const uint16_t *cs, int n, int f)
     if (i < n)
         cc_matte_block_sums_c(out + i, cs + (size_t)i * f, n - i, f);
 }
+
+/* Eight pixels a step, the four model samples by gathers. */
+void cc_matte_p_row_avx2(float *dst, const float *r0, const float *r1, const int32_t *i0,
+                         const int32_t *i1, const float *w, float wy, int n)
+{
+    const __m256 vwy = _mm256_set1_ps(wy);
+    int x = 0;
+    for (; x + 8 <= n; x += 8) {
+        const __m256i a = _mm256_loadu_si256((const __m256i *)(i0 + x));
+        const __m256i b = _mm256_loadu_si256((const __m256i *)(i1 + x));
+        const __m256 vw = _mm256_loadu_ps(w + x);
+        const __m256 ta = _mm256_i32gather_ps(r0, a, 4), tb = _mm256_i32gather_ps(r0, b, 4);
+        const __m256 ba = _mm256_i32gather_ps(r1, a, 4), bb = _mm256_i32gather_ps(r1, b, 4);
+        const __m256 t = _mm256_add_ps(ta, _mm256_mul_ps(_mm256_sub_ps(tb, ta), vw));
+        const __m256 bt = _mm256_add_ps(ba, _mm256_mul_ps(_mm256_sub_ps(bb, ba), vw));
+        _mm256_storeu_ps(dst + x, _mm256_add_ps(t, _mm256_mul_ps(_mm256_sub_ps(bt, t), vwy)));
+    }
+    if (x < n)
+        cc_matte_p_row_c(dst + x, r0, r1, i0 + x, i1 + x, w + x, wy, n - x);
+}

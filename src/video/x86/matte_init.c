@@ -20,6 +20,7 @@ void cc_matte_dsp_init_x86(CcMatteDsp *dsp)
     dsp->products = cc_matte_products_avx2;
     dsp->classify = cc_matte_classify_avx2;
     dsp->block_sums = cc_matte_block_sums_avx2;
+    dsp->p_row = cc_matte_p_row_avx2;
 }
 
 void cc_pixfmt_dsp_init_x86(CcPixfmtDsp *dsp)
@@ -27,4 +28,5 @@ void cc_pixfmt_dsp_init_x86(CcPixfmtDsp *dsp)
     if (!have_avx2_fma())
         return;
     dsp->tensor_row_yuv = cc_tensor_row_yuv_avx2;
+    dsp->colsum_u8 = cc_colsum_u8_avx2;
 }

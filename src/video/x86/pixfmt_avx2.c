@@ -112,3 +112,68 @@ void cc_tensor_row_yuv_avx2(float *o, const uint8_t *const rows[6], int cstep, c
         cc_tensor_row_yuv_c(o + (size_t)nv * 3, rows, cstep, xi + nv, xw + nv, n - nv, src_w, wy,
                             k);
 }
+
+/*
+ * Column sums of 8-bit rows, 64 columns per pass with the sums in four registers over all the
+ * rows (one load and widen per 16 bytes and row, one store per column at the end); step 2
+ * widens the even bytes of 32-byte loads (a 16-bit mask). Integer: the C sums exactly.
+ */
+void cc_colsum_u8_avx2(uint16_t *cs, const uint8_t *src, ptrdiff_t stride, int step, int rows,
+                       int n)
+{
+    if (step != 1 && step != 2) {
+        cc_colsum_u8_c(cs, src, stride, step, rows, n);
+        return;
+    }
+    int x = 0;
+    if (step == 1) {
+        for (; x + 64 <= n; x += 64) {
+            __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+            const uint8_t *s = src + x;
+            for (int r = 0; r < rows; r++, s += stride) {
+                a0 = _mm256_add_epi16(a0, _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)s)));
+                a1 = _mm256_add_epi16(a1, _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(s + 16))));
+                a2 = _mm256_add_epi16(a2, _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(s + 32))));
+                a3 = _mm256_add_epi16(a3, _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(s + 48))));
+            }
+            _mm256_storeu_si256((__m256i *)(cs + x), a0);
+            _mm256_storeu_si256((__m256i *)(cs + x + 16), a1);
+            _mm256_storeu_si256((__m256i *)(cs + x + 32), a2);
+            _mm256_storeu_si256((__m256i *)(cs + x + 48), a3);
+        }
+        for (; x + 16 <= n; x += 16) {
+            __m256i a0 = _mm256_setzero_si256();
+            const uint8_t *s = src + x;
+            for (int r = 0; r < rows; r++, s += stride)
+                a0 = _mm256_add_epi16(a0, _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)s)));
+            _mm256_storeu_si256((__m256i *)(cs + x), a0);
+        }
+    } else {
+        /* a 32-byte load at sample x ends at byte 2 x + 31, the odd byte after sample x + 15:
+         * inside the samples only while x + 16 < n */
+        const __m256i lo8 = _mm256_set1_epi16(0xff);
+        for (; x + 33 <= n; x += 32) {
+            __m256i a0 = _mm256_setzero_si256(), a1 = a0;
+            const uint8_t *s = src + 2 * (size_t)x;
+            for (int r = 0; r < rows; r++, s += stride) {
+                a0 = _mm256_add_epi16(a0, _mm256_and_si256(_mm256_loadu_si256((const __m256i *)s), lo8));
+                a1 = _mm256_add_epi16(a1, _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(s + 32)), lo8));
+            }
+            _mm256_storeu_si256((__m256i *)(cs + x), a0);
+            _mm256_storeu_si256((__m256i *)(cs + x + 16), a1);
+        }
+        for (; x + 17 <= n; x += 16) {
+            __m256i a0 = _mm256_setzero_si256();
+            const uint8_t *s = src + 2 * (size_t)x;
+            for (int r = 0; r < rows; r++, s += stride)
+                a0 = _mm256_add_epi16(a0, _mm256_and_si256(_mm256_loadu_si256((const __m256i *)s), lo8));
+            _mm256_storeu_si256((__m256i *)(cs + x), a0);
+        }
+    }
+    for (; x < n; x++) {
+        unsigned sum = 0;
+        for (int r = 0; r < rows; r++)
+            sum += src[r * stride + (ptrdiff_t)x * step];
+        cs[x] = (uint16_t)sum;
+    }
+}
