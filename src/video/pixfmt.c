@@ -192,6 +192,8 @@ void cc_pixfmt_dsp_init(CcPixfmtDsp *dsp)
     cc_pixfmt_dsp_init_c(dsp);
 #if CC_ARCH_X86_64
     cc_pixfmt_dsp_init_x86(dsp);
+#elif CC_ARCH_WASM && defined(__wasm_simd128__)
+    cc_pixfmt_dsp_init_wasm(dsp);
 #endif
 }
 

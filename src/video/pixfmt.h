@@ -66,6 +66,7 @@ typedef struct CcPixfmtDsp {
 void cc_pixfmt_dsp_init_c(CcPixfmtDsp *dsp);
 void cc_pixfmt_dsp_init(CcPixfmtDsp *dsp);
 void cc_pixfmt_dsp_init_x86(CcPixfmtDsp *dsp);
+void cc_pixfmt_dsp_init_wasm(CcPixfmtDsp *dsp); /* SIMD128 build only */
 
 void cc_tensor_row_yuv_c(float *dst, const uint8_t *const rows[6], int cstep, const int32_t *xi,
                          const float *xw, int n, int src_w, float wy, const CcTensorCoef *k);

@@ -18,7 +18,6 @@
 
 #include "video/pixfmt.h"
 
-void cc_pixfmt_dsp_init_wasm(CcPixfmtDsp *dsp);
 
 /* Lanes of 4 bytes as floats (exact). */
 static inline v128_t bytes4(const uint8_t *r, int a, int b, int c, int d)
