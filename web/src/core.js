@@ -401,6 +401,17 @@ export class Denoiser {
   /** in: Float32Array of interleaved samples (frames * channels); out: same size or new. */
   process(input, output = new Float32Array(input.length)) {
     const cc = this.cc, ch = this.channels;
+    if (input.length === this.cap * ch) { // one whole block (the worklet's quantum): no subarrays
+      if (!this.inView || this.inView.length === 0) { // first call, or a memory growth detached them
+        this.inView = new Float32Array(cc.memory.buffer, this.pin, input.length);
+        this.outView = new Float32Array(cc.memory.buffer, this.pout, input.length);
+      }
+      this.inView.set(input);
+      const r = cc.x.cw_dn_process(this.h, this.pin, this.pout, this.cap);
+      if (r < 0) cc.check(r, 'denoise');
+      output.set(this.outView);
+      return output;
+    }
     for (let pos = 0; pos < input.length; pos += this.cap * ch) {
       const n = Math.min(this.cap * ch, input.length - pos);
       cc.f32.set(input.subarray(pos, pos + n), this.pin >> 2);

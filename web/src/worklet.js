@@ -48,23 +48,13 @@ class CleancastDenoiserProcessor extends AudioWorkletProcessor {
       this.cc = new Cleancast(o.wasm);
       this.model = new DenoiseModel(this.cc, new Uint8Array(o.model.buffer ?? o.model));
       this.dn = new Denoiser(this.cc, this.model, { sampleRate, channels: 1, strength: this.effective(), maxBlock: 128 });
-      // The 128-frame quantum goes straight through cw_dn_process: persistent views on the
-      // Denoiser's in/out blocks (remade only when a memory growth detached them), no
-      // subarray, no memory.buffer read per quantum.
-      this.x = this.cc.x;
-      this.views();
+      this.silence = new Float32Array(128); // the input of a quantum with nothing connected
       this.port.postMessage({ type: 'ready', latencySamples: this.dn.latency,
         latencyMs: 1000 * this.dn.latency / sampleRate, sampleRate, simd: this.cc.simd,
         modelKind: this.model.kind });
     } catch (e) {
       this.fail(e);
     }
-  }
-
-  views() {
-    const b = this.cc.memory.buffer;
-    this.inView = new Float32Array(b, this.dn.pin, 128);
-    this.outView = new Float32Array(b, this.dn.pout, 128);
   }
 
   effective() { return this.enabled ? this.strength : 0; }
@@ -103,15 +93,8 @@ class CleancastDenoiserProcessor extends AudioWorkletProcessor {
     const input = inputs[0][0], n = out.length;
     const t0 = clock();
     try {
-      if (n === 128) {
-        if (this.inView.length === 0) this.views(); // the memory grew: views detached
-        if (input) this.inView.set(input); else this.inView.fill(0); // no input: silence
-        const r = this.x.cw_dn_process(this.dn.h, this.dn.pin, this.dn.pout, 128);
-        if (r < 0) this.cc.check(r, 'denoise');
-        out.set(this.outView);
-      } else {
-        this.dn.process(input ?? new Float32Array(n), out); // other render quantum sizes
-      }
+      // a 128-frame quantum is one whole block of the Denoiser: persistent views, no subarrays
+      this.dn.process(input ?? (n === 128 ? this.silence : new Float32Array(n)), out);
     } catch (e) {
       this.fail(e);
       out.fill(0);
@@ -129,7 +112,7 @@ class CleancastDenoiserProcessor extends AudioWorkletProcessor {
       // ~50 us (Chromium, bench/web_results.md run 5), i.e. ~5 us per 10 ms of audio at the
       // default 100 ms, as much as all the JS around the wasm call.
       this.lastVadPost = this.frame;
-      this.port.postMessage({ type: 'vad', vad: this.x.cw_dn_vad(this.dn.h), frame: this.frame,
+      this.port.postMessage({ type: 'vad', vad: this.dn.vad, frame: this.frame,
         quanta: this.quanta, late: this.late, meanUs: this.quanta ? 1000 * this.busyMs / this.quanta : 0 });
     }
     return true;
