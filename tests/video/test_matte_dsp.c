@@ -385,28 +385,30 @@ int main(void)
     }
     CHECK_MSG(edge_seen[0] && edge_seen[1] && edge_seen[2] && clip_lo && clip_hi && mid > 100,
               "edge_px inputs did not cover every case");
-    /* block sums: every factor up to 16, 16-bit values up to 65535 (sums past 2^16) */
+    /* block sums: every factor up to 16, random 16-bit values (a swapped lane or block shows)
+     * and values near 65535 (sums past 2^16), each factor with both */
     {
         static uint16_t bcs[16 * 50];
         static float bs_c[50 + 8], bs_s[50 + 8];
         for (int f = 1; f <= 16; f++)
-            for (int n = 0; n <= 45; n += 1 + n / 6) {
-                for (int i = 0; i < 16 * 50; i++)
-                    bcs[i] = (uint16_t)(f & 1 ? (seed = seed * 1103515245u + 12345u) >> 16
-                                              : 65535u - (unsigned)i % 4);
-                memset(bs_c, 0x66, sizeof(bs_c));
-                memset(bs_s, 0x66, sizeof(bs_s));
-                c.block_sums(bs_c, bcs, n, f);
-                best.block_sums(bs_s, bcs, n, f);
-                CHECK_MSG(!memcmp(bs_c, bs_s, sizeof(bs_c)), "block_sums f %d n %d: variant differs",
-                          f, n);
-                for (int i = 0; i < n; i++) {
-                    double want = 0;
-                    for (int k = 0; k < f; k++)
-                        want += bcs[i * f + k];
-                    CHECK_MSG(bs_c[i] == (float)want, "block_sums C f %d i %d", f, i);
+            for (int n = 0; n <= 45; n += 1 + n / 6)
+                for (int big = 0; big < 2; big++) {
+                    for (int i = 0; i < 16 * 50; i++)
+                        bcs[i] = (uint16_t)(big ? 65535u - (unsigned)i % 4
+                                                : (seed = seed * 1103515245u + 12345u) >> 16);
+                    memset(bs_c, 0x66, sizeof(bs_c));
+                    memset(bs_s, 0x66, sizeof(bs_s));
+                    c.block_sums(bs_c, bcs, n, f);
+                    best.block_sums(bs_s, bcs, n, f);
+                    CHECK_MSG(!memcmp(bs_c, bs_s, sizeof(bs_c)),
+                              "block_sums f %d n %d big %d: variant differs", f, n, big);
+                    for (int i = 0; i < n; i++) {
+                        double want = 0;
+                        for (int k = 0; k < f; k++)
+                            want += bcs[i * f + k];
+                        CHECK_MSG(bs_c[i] == (float)want, "block_sums C f %d i %d", f, i);
+                    }
                 }
-            }
     }
     /* cell classes: p near every threshold, ties, lengths 1 to past the vector width */
     static float q0[WMAX], q1[WMAX];
