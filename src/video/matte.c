@@ -614,6 +614,58 @@ static void guide_span(const CcFrame *frame, int y, int xa, int xb, float *gy, f
     }
 }
 
+/* The band's dilation step: d[i] = max(d[i], s[i] != 0), i < n (d and s never overlap). */
+static void band_max_rim(uint8_t *restrict d, const uint8_t *restrict s, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const uint8_t v = s[i] != 0;
+        d[i] = d[i] > v ? d[i] : v;
+    }
+}
+
+/* First cell of each run of one class in a row of n cells, then n; returns the run count.
+ * Cells come in long runs, so 8 of them are compared with their left neighbours at once. */
+static int cell_runs(int *runs, const uint8_t *c, int n)
+{
+    int nr = 0;
+    runs[nr++] = 0;
+    int i = 1;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t a, b;
+        memcpy(&a, c + i, 8);
+        memcpy(&b, c + i - 1, 8);
+        if (a == b)
+            continue;
+        for (int k = i; k < i + 8; k++)
+            if (c[k] != c[k - 1])
+                runs[nr++] = k;
+    }
+    for (; i < n; i++)
+        if (c[i] != c[i - 1])
+            runs[nr++] = i;
+    runs[nr] = n;
+    return nr;
+}
+
+/* Asks for the frame bytes of pixels [xa, xb) of row y ahead of guide_span. */
+static void prefetch_span(const CcFrame *frame, int y, int xa, int xb)
+{
+    const int fmt = frame->format;
+    const int bpp = fmt == CC_PIX_YUYV ? 2 : fmt == CC_PIX_RGB24 ? 3 : fmt < CC_PIX_RGB24 ? 4 : 1;
+    const uint8_t *r = frame->data[0] + (size_t)y * frame->stride[0];
+    for (int b = xa * bpp; b < xb * bpp; b += 64)
+        __builtin_prefetch(r + b);
+    __builtin_prefetch(r + xb * bpp - 1);
+    if ((fmt == CC_PIX_I420 || fmt == CC_PIX_NV12) && !(y & 1)) {
+        const int cs = fmt == CC_PIX_NV12 ? 2 : 1;
+        for (int k = 1; k <= (fmt == CC_PIX_I420 ? 2 : 1); k++) {
+            const uint8_t *c = frame->data[k] + (size_t)(y >> 1) * frame->stride[k];
+            for (int b = (xa >> 1) * cs; b < ((xb + 1) >> 1) * cs; b += 64)
+                __builtin_prefetch(c + b);
+        }
+    }
+}
+
 void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const CcFrame *frame,
                      CcMask *mask)
 {
@@ -640,13 +692,9 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
                         m->p + (size_t)CC_MIN(j + 1, wh - 1) * ww, ww, zlo, zhi, m->steep);
     for (int j = 0; j < wh; j++) {
         const uint8_t *c = cell + (size_t)j * ww;
-        int lo = 0, hi = ww - 1;
-        while (lo < ww && c[lo] != 2)
-            lo++;
-        while (hi >= 0 && c[hi] != 2)
-            hi--;
-        m->mix_lo[j] = lo;
-        m->mix_hi[j] = hi;
+        const uint8_t *first = memchr(c, 2, (size_t)ww), *last = memrchr(c, 2, (size_t)ww);
+        m->mix_lo[j] = first ? (int)(first - c) : ww;
+        m->mix_hi[j] = last ? (int)(last - c) : -1;
     }
     color_coefficients(m);
     if (m->band > 0) {
@@ -657,23 +705,16 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
             const uint8_t *src = m->bandm + (size_t)j * ww;
             uint8_t *t = m->bandt + (size_t)j * ww;
             memcpy(t, src, (size_t)ww);
-            for (int k = 1; k <= B && k < ww; k++)
-                for (int i = 0; i < ww - k; i++) {
-                    const uint8_t l = src[i + k] ? 1 : 0, r = src[i] ? 1 : 0;
-                    t[i] = t[i] > l ? t[i] : l;
-                    t[i + k] = t[i + k] > r ? t[i + k] : r;
-                }
+            for (int k = 1; k <= B && k < ww; k++) {
+                band_max_rim(t, src + k, ww - k);  /* from the right neighbour k away */
+                band_max_rim(t + k, src, ww - k);  /* from the left one */
+            }
         }
         for (int j = 0; j < wh; j++) {
             uint8_t *o = m->bandm + (size_t)j * ww;
             memcpy(o, m->bandt + (size_t)j * ww, (size_t)ww);
-            for (int k = CC_MAX(0, j - B); k <= CC_MIN(wh - 1, j + B); k++) {
-                const uint8_t *t = m->bandt + (size_t)k * ww;
-                for (int i = 0; i < ww; i++) {
-                    const uint8_t v = t[i] ? 1 : 0;
-                    o[i] = o[i] > v ? o[i] : v;
-                }
-            }
+            for (int k = CC_MAX(0, j - B); k <= CC_MIN(wh - 1, j + B); k++)
+                band_max_rim(o, m->bandt + (size_t)k * ww, ww);
         }
     }
     const CcMatteCurve curve = { tau, inv_tau, G, Go };
@@ -689,11 +730,7 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
         const float *sr0 = m->state + (size_t)ty.i0 * m->mw, *sr1 = m->state + (size_t)ty.i1 * m->mw;
         uint8_t *o = mask->data + (size_t)y * mask->stride;
         if (j0 != runs_row) { /* the runs of one class along this cell row (f rows share it) */
-            nruns = 0;
-            for (int i = 0; i < ww; i++)
-                if (i == 0 || crow[i] != crow[i - 1])
-                    m->runs[nruns++] = i;
-            m->runs[nruns] = ww;
+            nruns = cell_runs(m->runs, crow, ww);
             runs_row = j0;
         }
         for (int ri = 0; ri < nruns; ri++) {
@@ -724,6 +761,8 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
             for (; i <= ie; i++) {
                 const int inband = i == ie ? 0 : m->band <= 0 ? 2 : m->bandm[(size_t)j0 * ww + i];
                 if (!inband && span >= 0) {
+                    if (y + 2 < m->h) /* the same span two rows down: cold frame memory */
+                        prefetch_span(frame, y + 2, span, m->xs[i]);
                     guide_span(frame, y, span, m->xs[i], gy, gu, gv);
                     m->dsp.edge_px(o + span, gy + span, gu + span, gv + span, cx + span, m->w,
                                    pp + span, m->pxband + span, m->xs[i] - span, &curve);
