@@ -8,30 +8,39 @@
 
 #include "video/matte_dsp.h"
 
-/* One group of 8 channels. */
-static void box_h8(float *dst, const float *src, int w, int nc, int r)
+/* G groups of 8 channels (c0, c0 + 8, ...) in one sweep: each group's running sum is a chain
+ * of dependent adds, so two groups side by side run twice as fast as one after the other. */
+static inline __attribute__((always_inline)) void box_h8(float *dst, const float *src, int w,
+                                                         int nc, int r, int G)
 {
-    __m256 s = _mm256_setzero_ps();
+    __m256 s[2] = { _mm256_setzero_ps(), _mm256_setzero_ps() };
     for (int k = 0; k < r && k < w; k++)
-        s = _mm256_add_ps(s, _mm256_loadu_ps(src + (size_t)k * nc));
+        for (int g = 0; g < G; g++)
+            s[g] = _mm256_add_ps(s[g], _mm256_loadu_ps(src + (size_t)k * nc + 8 * g));
     int x = 0;
     /* left border: the window grows */
     for (; x < w && x - r - 1 < 0; x++) {
-        if (x + r < w)
-            s = _mm256_add_ps(s, _mm256_loadu_ps(src + (size_t)(x + r) * nc));
         const int hi = x + r + 1 > w ? w : x + r + 1;
-        _mm256_storeu_ps(dst + (size_t)x * nc, _mm256_mul_ps(s, _mm256_set1_ps(1.0f / (float)hi)));
+        for (int g = 0; g < G; g++) {
+            if (x + r < w)
+                s[g] = _mm256_add_ps(s[g], _mm256_loadu_ps(src + (size_t)(x + r) * nc + 8 * g));
+            _mm256_storeu_ps(dst + (size_t)x * nc + 8 * g,
+                             _mm256_mul_ps(s[g], _mm256_set1_ps(1.0f / (float)hi)));
+        }
     }
     const __m256 inv = _mm256_set1_ps(1.0f / (float)(2 * r + 1));
-    for (; x + r < w; x++) {
-        s = _mm256_add_ps(s, _mm256_loadu_ps(src + (size_t)(x + r) * nc));
-        s = _mm256_sub_ps(s, _mm256_loadu_ps(src + (size_t)(x - r - 1) * nc));
-        _mm256_storeu_ps(dst + (size_t)x * nc, _mm256_mul_ps(s, inv));
-    }
-    for (; x < w; x++) {
-        s = _mm256_sub_ps(s, _mm256_loadu_ps(src + (size_t)(x - r - 1) * nc));
-        _mm256_storeu_ps(dst + (size_t)x * nc, _mm256_mul_ps(s, _mm256_set1_ps(1.0f / (float)(w - (x - r)))));
-    }
+    for (; x + r < w; x++)
+        for (int g = 0; g < G; g++) {
+            s[g] = _mm256_add_ps(s[g], _mm256_loadu_ps(src + (size_t)(x + r) * nc + 8 * g));
+            s[g] = _mm256_sub_ps(s[g], _mm256_loadu_ps(src + (size_t)(x - r - 1) * nc + 8 * g));
+            _mm256_storeu_ps(dst + (size_t)x * nc + 8 * g, _mm256_mul_ps(s[g], inv));
+        }
+    for (; x < w; x++)
+        for (int g = 0; g < G; g++) {
+            s[g] = _mm256_sub_ps(s[g], _mm256_loadu_ps(src + (size_t)(x - r - 1) * nc + 8 * g));
+            _mm256_storeu_ps(dst + (size_t)x * nc + 8 * g,
+                             _mm256_mul_ps(s[g], _mm256_set1_ps(1.0f / (float)(w - (x - r)))));
+        }
 }
 
 /* One group of 4 channels (the coefficients' a_y a_u a_v b), 128-bit lanes. */
@@ -66,8 +75,11 @@ void cc_matte_box_h_avx2(float *dst, const float *src, int w, int nc, int r)
             box_h4(dst + c0, src + c0, w, nc, r);
         return;
     }
-    for (int c0 = 0; c0 < nc; c0 += 8)
-        box_h8(dst + c0, src + c0, w, nc, r);
+    int c0 = 0;
+    for (; c0 + 16 <= nc; c0 += 16)
+        box_h8(dst + c0, src + c0, w, nc, r, 2);
+    for (; c0 < nc; c0 += 8)
+        box_h8(dst + c0, src + c0, w, nc, r, 1);
 }
 
 void cc_matte_box_v_avx2(float *dst, float *acc, const float *add, const float *sub, float inv,
