@@ -441,8 +441,7 @@ static void box_nc(const CcMatteDsp *dsp, float *img, float *tmp, float *acc, in
                    int nc, int r)
 {
     const size_t rs = (size_t)w * nc;
-    for (int y = 0; y < h; y++)
-        dsp->box_h(tmp + y * rs, img + y * rs, w, nc, r);
+    dsp->box_h(tmp, img, w, nc, r, h);
     memset(acc, 0, rs * sizeof(float));
     for (int y = 0; y < r && y < h; y++)
         for (size_t i = 0; i < rs; i++)
@@ -463,7 +462,7 @@ static void stats_row(const CcMatte *m, int y, float *prod, float *dst)
     const float *gy = m->guide + (size_t)y * w, *gu = m->gU + (size_t)y * w;
     const float *gv = m->gV + (size_t)y * w, *gp = m->p + (size_t)y * w;
     m->dsp.products(prod, gy, gu, gv, gp, w);
-    m->dsp.box_h(dst, prod, w, 16, m->r);
+    m->dsp.box_h(dst, prod, w, 16, m->r, 1);
 }
 
 /*

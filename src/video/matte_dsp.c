@@ -7,7 +7,7 @@
 
 /* Sliding sum over x with the window clipped at both ends; per channel the same order of
  * additions as the SIMD variants (add the entering sample, then subtract the leaving one). */
-void cc_matte_box_h_c(float *dst, const float *src, int w, int nc, int r)
+static void box_h_row(float *dst, const float *src, int w, int nc, int r)
 {
     for (int c0 = 0; c0 < nc; c0 += 4) {
         float s[4] = { 0, 0, 0, 0 };
@@ -28,6 +28,12 @@ void cc_matte_box_h_c(float *dst, const float *src, int w, int nc, int r)
                 dst[(size_t)x * nc + c0 + c] = s[c] * inv;
         }
     }
+}
+
+void cc_matte_box_h_c(float *dst, const float *src, int w, int nc, int r, int rows)
+{
+    for (int y = 0; y < rows; y++)
+        box_h_row(dst + (size_t)y * w * nc, src + (size_t)y * w * nc, w, nc, r);
 }
 
 void cc_matte_box_v_c(float *dst, float *acc, const float *add, const float *sub, float inv, int n)

@@ -25,11 +25,13 @@ typedef struct CcMatteSteady {
 
 typedef struct CcMatteDsp {
     /*
-     * Horizontal box mean of one interleaved row: dst[x, c] = mean of src[k, c] over
-     * k in [x - r, x + r] clipped to [0, w) (divided by the clipped count). nc % 4 == 0,
-     * w >= 1, r >= 0; dst and src do not alias.
+     * Horizontal box mean of `rows` consecutive interleaved rows (w * nc floats each):
+     * dst[x, c] = mean of src[k, c] over k in [x - r, x + r] clipped to [0, w) (divided by
+     * the clipped count). nc % 4 == 0, w >= 1, r >= 0, rows >= 1; dst and src do not alias.
+     * Each row's result is the same whether it comes alone or with others (variants may run
+     * rows side by side: a row's running sum is a chain of dependent adds).
      */
-    void (*box_h)(float *dst, const float *src, int w, int nc, int r);
+    void (*box_h)(float *dst, const float *src, int w, int nc, int r, int rows);
     /*
      * One step of the vertical sliding sum: acc[i] += add[i] - sub[i] (add or sub may be
      * NULL: skipped), then dst[i] = acc[i] * inv, for i < n (n % 4 == 0).
@@ -90,7 +92,7 @@ void cc_matte_dsp_init_x86(CcMatteDsp *dsp);
 void cc_matte_dsp_init_wasm(CcMatteDsp *dsp);
 #endif
 
-void cc_matte_box_h_c(float *dst, const float *src, int w, int nc, int r);
+void cc_matte_box_h_c(float *dst, const float *src, int w, int nc, int r, int rows);
 void cc_matte_box_v_c(float *dst, float *acc, const float *add, const float *sub, float inv, int n);
 void cc_matte_block_sums_c(float *out, const uint16_t *cs, int n, int f);
 void cc_matte_block_sums_avx2(float *out, const uint16_t *cs, int n, int f);
@@ -116,7 +118,7 @@ void cc_matte_p_row_c(float *dst, const float *r0, const float *r1, const int32_
                       const int32_t *i1, const float *w, float wy, int n);
 void cc_matte_p_row_avx2(float *dst, const float *r0, const float *r1, const int32_t *i0,
                          const int32_t *i1, const float *w, float wy, int n);
-void cc_matte_box_h_avx2(float *dst, const float *src, int w, int nc, int r);
+void cc_matte_box_h_avx2(float *dst, const float *src, int w, int nc, int r, int rows);
 void cc_matte_box_v_avx2(float *dst, float *acc, const float *add, const float *sub, float inv,
                          int n);
 

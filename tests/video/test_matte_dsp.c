@@ -307,8 +307,8 @@ int main(void)
             src[i] = frand(&seed, -2.0f, 2.0f);
         memset(out_c, 0x55, sizeof(out_c));
         memset(out_s, 0x55, sizeof(out_s));
-        c.box_h(out_c, src, w, nc, r);
-        best.box_h(out_s, src, w, nc, r);
+        c.box_h(out_c, src, w, nc, r, 1);
+        best.box_h(out_s, src, w, nc, r, 1);
         CHECK_MSG(!memcmp(out_c, out_s, sizeof(out_c)), "box_h w %d nc %d r %d: variant differs",
                   w, nc, r);
         for (int x = 0; x < w; x++)
@@ -320,6 +320,18 @@ int main(void)
                 double d = fabs(s / (hi - lo) - out_c[x * nc + ch]);
                 worst_ref = d > worst_ref ? d : worst_ref;
             }
+        { /* several rows in one call (variants pair rows): each row as if alone */
+            const int rows = 2 + iter % 3, wr = 1 + w % (WMAX / 4);
+            const size_t rs = (size_t)wr * nc;
+            memset(out_c, 0x55, sizeof(out_c));
+            memset(out_s, 0x55, sizeof(out_s));
+            for (int y = 0; y < rows; y++)
+                c.box_h(out_c + y * rs, src + y * rs, wr, nc, r, 1);
+            best.box_h(out_s, src, wr, nc, r, rows);
+            CHECK_MSG(!memcmp(out_c, out_s, sizeof(out_c)),
+                      "box_h %d rows of w %d nc %d r %d: differs from one row at a time", rows, wr,
+                      nc, r);
+        }
         const int n = 4 * (1 + (iter * 53) % (WMAX * NCMAX / 4 - 1));
         for (int i = 0; i < n; i++) {
             acc_c[i] = acc_s[i] = frand(&seed, -50.0f, 50.0f);

@@ -49,15 +49,19 @@ BOX_H(1)
 BOX_H(2)
 BOX_H(4)
 
-void cc_matte_box_h_simd128(float *dst, const float *src, int w, int nc, int r)
+void cc_matte_box_h_simd128(float *dst, const float *src, int w, int nc, int r, int rows)
 {
-    int c0 = 0;
-    for (; c0 + 16 <= nc; c0 += 16)
-        box_h_4(dst, src, w, nc, r, c0);
-    for (; c0 + 8 <= nc; c0 += 8)
-        box_h_2(dst, src, w, nc, r, c0);
-    for (; c0 + 4 <= nc; c0 += 4)
-        box_h_1(dst, src, w, nc, r, c0);
+    for (int y = 0; y < rows; y++) {
+        float *d = dst + (size_t)y * w * nc;
+        const float *sr = src + (size_t)y * w * nc;
+        int c0 = 0;
+        for (; c0 + 16 <= nc; c0 += 16)
+            box_h_4(d, sr, w, nc, r, c0);
+        for (; c0 + 8 <= nc; c0 += 8)
+            box_h_2(d, sr, w, nc, r, c0);
+        for (; c0 + 4 <= nc; c0 += 4)
+            box_h_1(d, sr, w, nc, r, c0);
+    }
 }
 
 void cc_matte_box_v_simd128(float *dst, float *acc, const float *add, const float *sub, float inv,

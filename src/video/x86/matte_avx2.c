@@ -43,43 +43,62 @@ static inline __attribute__((always_inline)) void box_h8(float *dst, const float
         }
 }
 
-/* One group of 4 channels (the coefficients' a_y a_u a_v b), 128-bit lanes. */
-static void box_h4(float *dst, const float *src, int w, int nc, int r)
+/* One group of 4 channels (the coefficients' a_y a_u a_v b), 128-bit lanes, for R rows
+ * (1 or 2, rs floats apart) side by side: one row's running sum alone is a chain of
+ * dependent adds. */
+static inline __attribute__((always_inline)) void box_h4(float *dst, const float *src, int w,
+                                                         int nc, int r, size_t rs, int R)
 {
-    __m128 s = _mm_setzero_ps();
+    __m128 s[2] = { _mm_setzero_ps(), _mm_setzero_ps() };
     for (int k = 0; k < r && k < w; k++)
-        s = _mm_add_ps(s, _mm_loadu_ps(src + (size_t)k * nc));
+        for (int j = 0; j < R; j++)
+            s[j] = _mm_add_ps(s[j], _mm_loadu_ps(src + j * rs + (size_t)k * nc));
     int x = 0;
     for (; x < w && x - r - 1 < 0; x++) {
-        if (x + r < w)
-            s = _mm_add_ps(s, _mm_loadu_ps(src + (size_t)(x + r) * nc));
         const int hi = x + r + 1 > w ? w : x + r + 1;
-        _mm_storeu_ps(dst + (size_t)x * nc, _mm_mul_ps(s, _mm_set1_ps(1.0f / (float)hi)));
+        for (int j = 0; j < R; j++) {
+            if (x + r < w)
+                s[j] = _mm_add_ps(s[j], _mm_loadu_ps(src + j * rs + (size_t)(x + r) * nc));
+            _mm_storeu_ps(dst + j * rs + (size_t)x * nc, _mm_mul_ps(s[j], _mm_set1_ps(1.0f / (float)hi)));
+        }
     }
     const __m128 inv = _mm_set1_ps(1.0f / (float)(2 * r + 1));
-    for (; x + r < w; x++) {
-        s = _mm_add_ps(s, _mm_loadu_ps(src + (size_t)(x + r) * nc));
-        s = _mm_sub_ps(s, _mm_loadu_ps(src + (size_t)(x - r - 1) * nc));
-        _mm_storeu_ps(dst + (size_t)x * nc, _mm_mul_ps(s, inv));
-    }
-    for (; x < w; x++) {
-        s = _mm_sub_ps(s, _mm_loadu_ps(src + (size_t)(x - r - 1) * nc));
-        _mm_storeu_ps(dst + (size_t)x * nc, _mm_mul_ps(s, _mm_set1_ps(1.0f / (float)(w - (x - r)))));
-    }
+    for (; x + r < w; x++)
+        for (int j = 0; j < R; j++) {
+            s[j] = _mm_add_ps(s[j], _mm_loadu_ps(src + j * rs + (size_t)(x + r) * nc));
+            s[j] = _mm_sub_ps(s[j], _mm_loadu_ps(src + j * rs + (size_t)(x - r - 1) * nc));
+            _mm_storeu_ps(dst + j * rs + (size_t)x * nc, _mm_mul_ps(s[j], inv));
+        }
+    for (; x < w; x++)
+        for (int j = 0; j < R; j++) {
+            s[j] = _mm_sub_ps(s[j], _mm_loadu_ps(src + j * rs + (size_t)(x - r - 1) * nc));
+            _mm_storeu_ps(dst + j * rs + (size_t)x * nc,
+                          _mm_mul_ps(s[j], _mm_set1_ps(1.0f / (float)(w - (x - r)))));
+        }
 }
 
-void cc_matte_box_h_avx2(float *dst, const float *src, int w, int nc, int r)
+void cc_matte_box_h_avx2(float *dst, const float *src, int w, int nc, int r, int rows)
 {
-    if (nc % 8) {
-        for (int c0 = 0; c0 < nc; c0 += 4)
-            box_h4(dst + c0, src + c0, w, nc, r);
+    const size_t rs = (size_t)w * nc;
+    if (nc % 8) { /* 4-channel groups: rows in pairs */
+        int y = 0;
+        for (; y + 2 <= rows; y += 2)
+            for (int c0 = 0; c0 < nc; c0 += 4)
+                box_h4(dst + y * rs + c0, src + y * rs + c0, w, nc, r, rs, 2);
+        for (; y < rows; y++)
+            for (int c0 = 0; c0 < nc; c0 += 4)
+                box_h4(dst + y * rs + c0, src + y * rs + c0, w, nc, r, rs, 1);
         return;
     }
-    int c0 = 0;
-    for (; c0 + 16 <= nc; c0 += 16)
-        box_h8(dst + c0, src + c0, w, nc, r, 2);
-    for (; c0 < nc; c0 += 8)
-        box_h8(dst + c0, src + c0, w, nc, r, 1);
+    for (int y = 0; y < rows; y++) {
+        float *d = dst + y * rs;
+        const float *sr = src + y * rs;
+        int c0 = 0;
+        for (; c0 + 16 <= nc; c0 += 16)
+            box_h8(d + c0, sr + c0, w, nc, r, 2);
+        for (; c0 < nc; c0 += 8)
+            box_h8(d + c0, sr + c0, w, nc, r, 1);
+    }
 }
 
 void cc_matte_box_v_avx2(float *dst, float *acc, const float *add, const float *sub, float inv,
