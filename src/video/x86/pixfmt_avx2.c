@@ -63,6 +63,8 @@ void cc_tensor_row_yuv_avx2(float *o, const uint8_t *const rows[6], int cstep, c
     const __m256i p0 = _mm256_setr_epi32(0, 0, 0, 1, 1, 1, 2, 2);
     const __m256i p1 = _mm256_setr_epi32(2, 3, 3, 3, 4, 4, 4, 5);
     const __m256i p2 = _mm256_setr_epi32(5, 5, 6, 6, 6, 7, 7, 7);
+    /* both chroma taps on one row (every other output row of a 4:2:0 frame): gather it once */
+    const int cshare = rows[3] == rows[2] && rows[5] == rows[4];
     for (int ox = 0; ox < nv; ox += 8) {
         const __m256i x0 = _mm256_loadu_si256((const __m256i *)(xi + ox));
         const __m256 w = _mm256_loadu_ps(xw + ox);
@@ -77,15 +79,17 @@ void cc_tensor_row_yuv_avx2(float *o, const uint8_t *const rows[6], int cstep, c
             const __m256i cx2 = _mm256_add_epi32(cx, cx);
             const __m256i s1 = _mm256_slli_epi32(odd, 4); /* U1 at byte 2 when odd */
             const __m256i s1v = _mm256_add_epi32(s1, _mm256_set1_epi32(8));
-            const __m256i g0 = GATHER(rows[2], cx2), g1 = GATHER(rows[3], cx2);
+            const __m256i g0 = GATHER(rows[2], cx2);
+            const __m256i g1 = cshare ? g0 : GATHER(rows[3], cx2);
             ut = lerp(byte_f(g0, 0), byte_fv(g0, s1), w);
             ub = lerp(byte_f(g1, 0), byte_fv(g1, s1), w);
             vt = lerp(byte_f(g0, 8), byte_fv(g0, s1v), w);
             vb = lerp(byte_f(g1, 8), byte_fv(g1, s1v), w);
         } else {
             const __m256i s1 = _mm256_slli_epi32(odd, 3);
-            const __m256i gu0 = GATHER(rows[2], cx), gu1 = GATHER(rows[3], cx);
-            const __m256i gv0 = GATHER(rows[4], cx), gv1 = GATHER(rows[5], cx);
+            const __m256i gu0 = GATHER(rows[2], cx), gv0 = GATHER(rows[4], cx);
+            const __m256i gu1 = cshare ? gu0 : GATHER(rows[3], cx);
+            const __m256i gv1 = cshare ? gv0 : GATHER(rows[5], cx);
             ut = lerp(byte_f(gu0, 0), byte_fv(gu0, s1), w);
             ub = lerp(byte_f(gu1, 0), byte_fv(gu1, s1), w);
             vt = lerp(byte_f(gv0, 0), byte_fv(gv0, s1), w);
