@@ -709,6 +709,63 @@ static void test_random(void)
     cc_compositor_close(&shared);
 }
 
+/*
+ * U and V share their blur weights (the same chroma mask on the same grid): blurring a frame
+ * whose U and V are swapped must give the swapped result, byte for byte, so V's blur matches
+ * the one it would get with its own weights (U's, computed the usual way).
+ */
+static void swap_uv(TFrame *t)
+{
+    const int w = t->f.width, h = t->f.height;
+    if (t->f.format == CC_PIX_I420) {
+        for (int y = 0; y < (h + 1) / 2; y++) {
+            uint8_t *u = t->f.data[1] + (size_t)y * t->f.stride[1];
+            uint8_t *v = t->f.data[2] + (size_t)y * t->f.stride[2];
+            for (int x = 0; x < (w + 1) / 2; x++) {
+                uint8_t k = u[x];
+                u[x] = v[x];
+                v[x] = k;
+            }
+        }
+        return;
+    }
+    for (int y = 0; y < h; y++) { /* YUYV */
+        uint8_t *r = t->f.data[0] + (size_t)y * t->f.stride[0];
+        for (int x = 0; x < w / 2; x++) {
+            uint8_t k = r[4 * x + 1];
+            r[4 * x + 1] = r[4 * x + 3];
+            r[4 * x + 3] = k;
+        }
+    }
+}
+
+static void test_uv_shared(void)
+{
+    static const CcPixelFormat fmts[] = {CC_PIX_I420, CC_PIX_YUYV};
+    static const int sizes[][2] = {{161, 97}, {320, 180}, {64, 390}};
+    for (int fi = 0; fi < 2; fi++)
+        for (int si = 0; si < 3; si++)
+            for (int st = 0; st < 2; st++) {
+                TFrame a, b;
+                CcMask m;
+                make_case(&a, &m, fmts[fi], sizes[si][0], sizes[si][1], 7, 40u + (unsigned)si);
+                tf_alloc(&b, a.f.format, a.f.width, a.f.height, 7);
+                tf_copy(&b, &a);
+                swap_uv(&b);
+                CcCompositor *c = open_mode(CC_BG_BLUR, st ? 1.0f : 0.35f, 0.0f);
+                CHECK(cc_compositor_process(c, &a.f, &m) == 0);
+                CHECK(cc_compositor_process(c, &b.f, &m) == 0);
+                swap_uv(&b);
+                CHECK_MSG(tf_equal(&a, &b), "%s %dx%d strength %s: blurring swapped U and V "
+                          "is not the swapped blur", fmts[fi] == CC_PIX_I420 ? "I420" : "YUYV",
+                          a.f.width, a.f.height, st ? "1.0" : "0.35");
+                cc_compositor_close(&c);
+                tf_free(&a);
+                tf_free(&b);
+                free(m.data);
+            }
+}
+
 int main(int argc, char **argv)
 {
     static const struct { const char *name; void (*fn)(void); } cases[] = {
@@ -717,7 +774,7 @@ int main(int argc, char **argv)
         {"strength-smooth", test_strength_smooth}, {"no-bleed", test_no_bleed},
         {"yuv-vs-rgb", test_yuv_vs_rgb}, {"light-wrap", test_light_wrap},
         {"transparent", test_transparent}, {"bad-args", test_bad_args},
-        {"c-vs-simd", test_c_vs_simd}, {"random", test_random},
+        {"c-vs-simd", test_c_vs_simd}, {"random", test_random}, {"uv-shared", test_uv_shared},
     };
     if (getenv("CC_TEST_VERBOSE"))
         cc_test_log_to_stderr();

@@ -15,6 +15,8 @@
  *   B = Pd / Wd                       normalised: person pixels carry ~1/256 the weight
  *                                     of background pixels, so they do not smear out
  *   out = (m*I + (255-m)*bilinear_up(B)) / 255
+ * U and V (I420, YUYV) have one chroma mask on one grid, so V's W is U's to the bit: V
+ * takes U's 255 / Wd rows instead of summing its own W.
  * The +1 in w keeps Wd > 0 inside the person (there B is the local person colour, which
  * the blend hides anyway). Outside the frame nothing is summed: normalisation handles
  * the borders and partial blocks, so no padding is needed. The full-resolution work is
@@ -57,6 +59,9 @@ typedef struct Blur {
     uint32_t *pre;      /* (nch + 1 + wrap, lh, ew) extended prefix sums */
     uint32_t *dsum;     /* (nch + 1 + wrap, lw) disc sums of one row */
     float *rcp;         /* (lw) 255 / Wd of one row */
+    float *rcp_keep;    /* (lh, lw) every row's 255 / Wd, kept for the next plane, or NULL */
+    const float *rcp_from; /* (lh, lw) the previous plane's rcp_keep: its W is this plane's
+                            * (U and V of I420 and YUYV: same mask, same grid), or NULL */
     uint8_t *blo;       /* (lh, lw * nc) blurred background, interleaved like the plane */
     uint8_t *wlo;       /* (lh, lw) light-wrap amount 0..255, or NULL */
     uint8_t *hrow[2];   /* (w * nc) horizontally upsampled low rows */
@@ -161,6 +166,7 @@ static void blur_free(Blur *b)
     cc_free_aligned(b->pre);
     cc_free_aligned(b->dsum);
     cc_free_aligned(b->rcp);
+    cc_free_aligned(b->rcp_keep);
     cc_free_aligned(b->blo);
     cc_free_aligned(b->wlo);
     for (int i = 0; i < 2; i++) {
@@ -431,6 +437,14 @@ static int configure(CcCompositor *c, const CcFrame *f)
         }
         if (need_blur && blur_setup(&p[i].b, c, &p[i]))
             goto oom;
+        /* V's weights are U's to the bit: V takes U's 255 / Wd instead of its own W */
+        if (need_blur && i == 2 && p[2].b.nch && !p[2].b.wrap) {
+            Blur *u = &p[1].b;
+            u->rcp_keep = cc_alloc_aligned((size_t)u->lw * u->lh * sizeof(float));
+            if (!u->rcp_keep)
+                goto oom;
+            p[2].b.rcp_from = u->rcp_keep;
+        }
         size_t bg_rows = c->s.mode == CC_BG_IMAGE ? (size_t)p[i].h
                          : c->s.mode == CC_BG_COLOR ? 1 : 0;
         if (bg_rows) {
@@ -657,7 +671,9 @@ static void blur_downsample(CcCompositor *c, Plane *p)
         const int full = w / fx;
         const uint64_t mulp = b->mulp, mulw = b->mulw;
         uint32_t *hs = b->dsum, *hw = b->dsum + (size_t)lw * nc; /* scratch */
-        c->dsp.hsum_u16(hw, b->accw, fx, full);
+        const int own_w = !b->rcp_from; /* else W is the previous plane's */
+        if (own_w)
+            c->dsp.hsum_u16(hw, b->accw, fx, full);
         if (nch && nc == 1)
             c->dsp.hsum_u16(hs, b->acc, fx, full);
         else if (nch)
@@ -665,7 +681,7 @@ static void blur_downsample(CcCompositor *c, Plane *p)
         if (full < lw) {
             int n = w - full * fx;
             hw[full] = 0;
-            for (int x = 0; x < n; x++)
+            for (int x = 0; x < n && own_w; x++)
                 hw[full] += b->accw[full * fx + x];
             for (int k = 0; k < nc && nch; k++) {
                 hs[full * nc + k] = 0;
@@ -674,7 +690,7 @@ static void blur_downsample(CcCompositor *c, Plane *p)
             }
         }
         uint16_t *wrow = wl + (size_t)Y * lw, *lrow = ll + (size_t)Y * lw;
-        for (int X = 0; X < lw; X++)
+        for (int X = 0; X < lw && own_w; X++)
             wrow[X] = (uint16_t)((hw[X] * mulw + 32768) >> 16);
         if (b->wrap) { /* sum of (255 - m) = sum of w - pixels; same scale as W */
             uint32_t rows = (uint32_t)(y1 - y0);
@@ -699,7 +715,8 @@ static void blur_downsample(CcCompositor *c, Plane *p)
 static void blur_disc(CcCompositor *c, Plane *p)
 {
     Blur *b = &p->b;
-    int nall = b->nch + 1 + b->wrap;
+    /* channels summed here: P, then W and the wrap channel unless W comes from rcp_from */
+    int nall = b->rcp_from ? b->nch : b->nch + 1 + b->wrap;
     /* extended prefix rows: E[j] = sum of v[0 .. clamp(j - pad, 0, lw) - 1], pad = rs + 1,
        so spans up to rs + 1 wide need no clamping (outside the frame adds nothing) */
     const int rs = b->rs + 1, lw = b->lw, ew = b->ew;
@@ -736,10 +753,13 @@ static void blur_disc(CcCompositor *c, Plane *p)
         uint8_t *o = b->blo + (size_t)Y * lw * nc;
         const int32_t *ds = (const int32_t *)b->dsum;
         const int32_t *wdi = (const int32_t *)wd;
-        float *rcp = b->rcp;
-        if (nch)
+        const float *rcp = b->rcp_from ? b->rcp_from + (size_t)Y * lw : b->rcp;
+        if (nch && !b->rcp_from) {
+            float *r = b->rcp_keep ? b->rcp_keep + (size_t)Y * lw : b->rcp;
             for (int X = 0; X < lw; X++)
-                rcp[X] = 255.0f / (float)(wdi[X] + (wdi[X] == 0)); /* Wd > 0; stay safe */
+                r[X] = 255.0f / (float)(wdi[X] + (wdi[X] == 0)); /* Wd > 0; stay safe */
+            rcp = r;
+        }
         for (int k = 0; k < nch; k++) {
             const int32_t *d = ds + (size_t)k * lw;
             if (nc == 1) {
