@@ -329,13 +329,42 @@ void cc_matte_p_row_avx2(float *dst, const float *r0, const float *r1, const int
                          const int32_t *i1, const float *w, float wy, int n)
 {
     const __m256 vwy = _mm256_set1_ps(wy);
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     int x = 0;
     for (; x + 8 <= n; x += 8) {
         const __m256i a = _mm256_loadu_si256((const __m256i *)(i0 + x));
         const __m256i b = _mm256_loadu_si256((const __m256i *)(i1 + x));
         const __m256 vw = _mm256_loadu_ps(w + x);
-        const __m256 ta = _mm256_i32gather_ps(r0, a, 4), tb = _mm256_i32gather_ps(r0, b, 4);
-        const __m256 ba = _mm256_i32gather_ps(r1, a, 4), bb = _mm256_i32gather_ps(r1, b, 4);
+        __m256 ta, tb, ba, bb;
+        /* Upsampling: the 8 pixels' taps usually lie within 8 model pixels from the first
+         * one's. Then two masked loads of that window and permutes give the same values
+         * as four gathers (slow on some CPUs); lanes past the last tap are not read. */
+        const __m256i base = _mm256_set1_epi32(i0[x]);
+        const __m256i da = _mm256_sub_epi32(a, base), db = _mm256_sub_epi32(b, base);
+        const __m256i bad = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpgt_epi32(_mm256_setzero_si256(), da),
+                            _mm256_cmpgt_epi32(_mm256_setzero_si256(), db)),
+            _mm256_or_si256(_mm256_cmpgt_epi32(da, _mm256_set1_epi32(7)),
+                            _mm256_cmpgt_epi32(db, _mm256_set1_epi32(7))));
+        if (_mm256_testz_si256(bad, bad)) {
+            /* lanes 0 .. max(db) are read: max(db) < 8 */
+            const __m128i m4 = _mm_max_epi32(_mm256_castsi256_si128(db), _mm256_extracti128_si256(db, 1));
+            const __m128i m2 = _mm_max_epi32(m4, _mm_shuffle_epi32(m4, 0x4E));
+            const __m128i m1 = _mm_max_epi32(m2, _mm_shuffle_epi32(m2, 0xB1));
+            const __m256i top = _mm256_broadcastd_epi32(m1);
+            const __m256i keep = _mm256_cmpgt_epi32(_mm256_add_epi32(top, _mm256_set1_epi32(1)), lanes);
+            const __m256 w0 = _mm256_maskload_ps(r0 + i0[x], keep);
+            const __m256 w1 = _mm256_maskload_ps(r1 + i0[x], keep);
+            ta = _mm256_permutevar8x32_ps(w0, da);
+            tb = _mm256_permutevar8x32_ps(w0, db);
+            ba = _mm256_permutevar8x32_ps(w1, da);
+            bb = _mm256_permutevar8x32_ps(w1, db);
+        } else {
+            ta = _mm256_i32gather_ps(r0, a, 4);
+            tb = _mm256_i32gather_ps(r0, b, 4);
+            ba = _mm256_i32gather_ps(r1, a, 4);
+            bb = _mm256_i32gather_ps(r1, b, 4);
+        }
         const __m256 t = _mm256_add_ps(ta, _mm256_mul_ps(_mm256_sub_ps(tb, ta), vw));
         const __m256 bt = _mm256_add_ps(ba, _mm256_mul_ps(_mm256_sub_ps(bb, ba), vw));
         _mm256_storeu_ps(dst + x, _mm256_add_ps(t, _mm256_mul_ps(_mm256_sub_ps(bt, t), vwy)));
