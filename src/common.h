@@ -13,6 +13,18 @@
 #  define CC_PRINTF(a, b)
 #endif
 
+/*
+ * A hot function of plain C loops also compiled for AVX2 (wider vectors), the copy chosen
+ * when the library loads. "avx2" does not enable FMA, so both copies compute the same
+ * values; elsewhere (wasm, other compilers) only the plain copy.
+ */
+#if defined(__x86_64__) && defined(__ELF__) && \
+    ((defined(__clang__) && __clang_major__ >= 14) || (!defined(__clang__) && __GNUC__ >= 8))
+#  define CC_ALSO_AVX2 __attribute__((target_clones("avx2", "default")))
+#else
+#  define CC_ALSO_AVX2
+#endif
+
 /* Formats one line and hands it to the host's log callback, if any. */
 void cc_log(int level, const char *fmt, ...) CC_PRINTF(2, 3);
 

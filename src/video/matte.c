@@ -341,7 +341,7 @@ static void steady(CcMatte *m, const float *prob, const float *tensor)
 /* Bilinear half-pixel resize of the model-size probability to the working size: each model
  * row is interpolated horizontally once (tmp, (mh, ww)), then each output row is one
  * vertical lerp of two of them (the same operations as per-pixel bilinear, not repeated). */
-static void resize_to_work(const CcMatte *m, const float *src, float *dst, float *tmp)
+CC_ALSO_AVX2 static void resize_to_work(const CcMatte *m, const float *src, float *dst, float *tmp)
 {
     const int ww = m->ww;
     for (int y = 0; y < m->mh; y++) {
@@ -471,7 +471,7 @@ static void stats_row(const CcMatte *m, int y, float *prod, float *dst)
  * b box-averaged once more. co (wh, ww, 4) = A_y, A_u, A_v, B. The 3x3 solve runs only where
  * a mixed cell can read its result (within r + 1 working pixels of one): elsewhere a = b = 0.
  */
-static void color_coefficients(CcMatte *m)
+CC_ALSO_AVX2 static void color_coefficients(CcMatte *m)
 {
     const int w = m->ww, h = m->wh, r = m->r;
     const size_t rs = (size_t)w * 16;
@@ -549,7 +549,7 @@ static void color_coefficients(CcMatte *m)
 
 /* The guide at full resolution over pixels [xa, xb) of row y: Y, U, V range-normalised like
  * the working-size guide (cc_frame_luma_downsample, cc_frame_chroma_downsample). */
-static void guide_span(const CcFrame *frame, int y, int xa, int xb, float *gy, float *gu,
+CC_ALSO_AVX2 static void guide_span(const CcFrame *frame, int y, int xa, int xb, float *gy, float *gu,
                        float *gv)
 {
     const int fmt = frame->format;
@@ -665,6 +665,7 @@ static void prefetch_span(const CcFrame *frame, int y, int xa, int xb)
     }
 }
 
+CC_ALSO_AVX2
 void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const CcFrame *frame,
                      CcMask *mask)
 {

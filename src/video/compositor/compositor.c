@@ -646,7 +646,7 @@ static void hsum(uint32_t *out, const uint16_t *a, int nc, int f, int nout)
 }
 
 /* Downsample: lo[ch][Y][X] = P16 (colour channels), W16, [box(255 - m)]. */
-static void blur_downsample(CcCompositor *c, Plane *p)
+CC_ALSO_AVX2 static void blur_downsample(CcCompositor *c, Plane *p)
 {
     Blur *b = &p->b;
     size_t lwh = (size_t)b->lw * b->lh;
@@ -712,7 +712,7 @@ static void blur_downsample(CcCompositor *c, Plane *p)
 }
 
 /* Disc blur of every low-res channel, normalised into blo (and wlo). */
-static void blur_disc(CcCompositor *c, Plane *p)
+CC_ALSO_AVX2 static void blur_disc(CcCompositor *c, Plane *p)
 {
     Blur *b = &p->b;
     /* channels summed here: P, then W and the wrap channel unless W comes from rcp_from */
