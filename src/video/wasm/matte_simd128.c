@@ -17,50 +17,67 @@
 #define LD(p) wasm_v128_load(p)
 #define ST(p, v) wasm_v128_store((p), (v))
 
-/* Up to G groups of 4 channels (c0 .. c0 + 4 G) in one sweep over the row. */
-#define BOX_H(G)                                                                              \
-    static void box_h_##G(float *dst, const float *src, int w, int nc, int r, int c0)       \
-    {                                                                                         \
-        v128_t s[G];                                                                          \
-        for (int g = 0; g < G; g++)                                                           \
-            s[g] = wasm_f32x4_splat(0.0f);                                                    \
-        for (int k = 0; k < r && k < w; k++)                                                  \
-            for (int g = 0; g < G; g++)                                                       \
-                s[g] = wasm_f32x4_add(s[g], LD(src + (size_t)k * nc + c0 + 4 * g));           \
-        const v128_t mid = wasm_f32x4_splat(1.0f / (float)(2 * r + 1));                      \
-        for (int x = 0; x < w; x++) {                                                         \
-            const int add = x + r, sub = x - r - 1;                                           \
-            if (add < w)                                                                      \
-                for (int g = 0; g < G; g++)                                                   \
-                    s[g] = wasm_f32x4_add(s[g], LD(src + (size_t)add * nc + c0 + 4 * g));     \
-            if (sub >= 0)                                                                     \
-                for (int g = 0; g < G; g++)                                                   \
-                    s[g] = wasm_f32x4_sub(s[g], LD(src + (size_t)sub * nc + c0 + 4 * g));     \
-            v128_t inv = mid;                                                                 \
-            if (add >= w || sub < -1) {                                                       \
-                const int lo = x - r < 0 ? 0 : x - r, hi = x + r + 1 > w ? w : x + r + 1;     \
-                inv = wasm_f32x4_splat(1.0f / (float)(hi - lo));                              \
-            }                                                                                 \
-            for (int g = 0; g < G; g++)                                                       \
-                ST(dst + (size_t)x * nc + c0 + 4 * g, wasm_f32x4_mul(s[g], inv));             \
-        }                                                                                     \
+/* G groups of 4 channels in one sweep over a row: group g reads src[g] and writes dst[g]
+ * (channel groups of one row, or one group of several rows), nc floats per pixel. The
+ * groups' running sums are independent chains, so they overlap. */
+static inline __attribute__((always_inline)) void box_hg(float *const *dst,
+                                                         const float *const *src, int G, int w,
+                                                         int nc, int r)
+{
+    v128_t s[4];
+    for (int g = 0; g < G; g++)
+        s[g] = wasm_f32x4_splat(0.0f);
+    for (int k = 0; k < r && k < w; k++)
+        for (int g = 0; g < G; g++)
+            s[g] = wasm_f32x4_add(s[g], LD(src[g] + (size_t)k * nc));
+    const v128_t mid = wasm_f32x4_splat(1.0f / (float)(2 * r + 1));
+    for (int x = 0; x < w; x++) {
+        const int add = x + r, sub = x - r - 1;
+        if (add < w)
+            for (int g = 0; g < G; g++)
+                s[g] = wasm_f32x4_add(s[g], LD(src[g] + (size_t)add * nc));
+        if (sub >= 0)
+            for (int g = 0; g < G; g++)
+                s[g] = wasm_f32x4_sub(s[g], LD(src[g] + (size_t)sub * nc));
+        v128_t inv = mid;
+        if (add >= w || sub < -1) {
+            const int lo = x - r < 0 ? 0 : x - r, hi = x + r + 1 > w ? w : x + r + 1;
+            inv = wasm_f32x4_splat(1.0f / (float)(hi - lo));
+        }
+        for (int g = 0; g < G; g++)
+            ST(dst[g] + (size_t)x * nc, wasm_f32x4_mul(s[g], inv));
     }
-BOX_H(1)
-BOX_H(2)
-BOX_H(4)
+}
 
 void cc_matte_box_h_simd128(float *dst, const float *src, int w, int nc, int r, int rows)
 {
-    for (int y = 0; y < rows; y++) {
-        float *d = dst + (size_t)y * w * nc;
-        const float *sr = src + (size_t)y * w * nc;
+    const size_t rs = (size_t)w * nc;
+    int y = 0;
+    if (nc == 4) /* one group per row: rows in pairs */
+        for (; y + 2 <= rows; y += 2) {
+            float *d[2] = { dst + y * rs, dst + (y + 1) * rs };
+            const float *sr[2] = { src + y * rs, src + (y + 1) * rs };
+            box_hg(d, sr, 2, w, nc, r);
+        }
+    for (; y < rows; y++) {
+        float *d = dst + y * rs;
+        const float *sr = src + y * rs;
         int c0 = 0;
-        for (; c0 + 16 <= nc; c0 += 16)
-            box_h_4(d, sr, w, nc, r, c0);
-        for (; c0 + 8 <= nc; c0 += 8)
-            box_h_2(d, sr, w, nc, r, c0);
-        for (; c0 + 4 <= nc; c0 += 4)
-            box_h_1(d, sr, w, nc, r, c0);
+        for (; c0 + 16 <= nc; c0 += 16) {
+            float *dd[4] = { d + c0, d + c0 + 4, d + c0 + 8, d + c0 + 12 };
+            const float *ss[4] = { sr + c0, sr + c0 + 4, sr + c0 + 8, sr + c0 + 12 };
+            box_hg(dd, ss, 4, w, nc, r);
+        }
+        for (; c0 + 8 <= nc; c0 += 8) {
+            float *dd[2] = { d + c0, d + c0 + 4 };
+            const float *ss[2] = { sr + c0, sr + c0 + 4 };
+            box_hg(dd, ss, 2, w, nc, r);
+        }
+        for (; c0 + 4 <= nc; c0 += 4) {
+            float *dd[1] = { d + c0 };
+            const float *ss[1] = { sr + c0 };
+            box_hg(dd, ss, 1, w, nc, r);
+        }
     }
 }
 
