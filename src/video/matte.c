@@ -33,6 +33,8 @@
 #include "pixfmt.h"
 
 #define WORK_MAX 320 /* longest side of the guided filter's working size */
+#define CELL_VEC 8   /* cells up to this wide get their coefficients 8 pixels at a time */
+#define CX_STRIDE(w) ((w) + CELL_VEC) /* coefx planes: room for a last cell's overhang */
 
 struct CcMatte {
     int mw, mh;        /* model size */
@@ -68,7 +70,8 @@ struct CcMatte {
     float *co4;        /* (wh, ww, 4) coefficients a_y a_u a_v b, then their box means */
     int *mix_lo, *mix_hi; /* (wh) first and last mixed cell of each working row (hi -1: none) */
     float *fY, *fU, *fV; /* (w) full-resolution guide row */
-    float *coefx;      /* (4, w) a_y, a_u, a_v, b interpolated to the pixels of one row */
+    float *coefx;      /* (4, CX_STRIDE(w)) a_y, a_u, a_v, b interpolated to the pixels of
+                        * one row */
     uint8_t *pxband;   /* (w) band class of each pixel of one row */
     uint8_t *cell;     /* (wh, ww) sure-0 / sure-255 / mixed working cells */
     int *runs;         /* (ww + 1) first cell of each run of one class in a cell row, then ww */
@@ -175,7 +178,7 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     m->mix_lo = cc_alloc_aligned((size_t)m->wh * sizeof(int));
     m->mix_hi = cc_alloc_aligned((size_t)m->wh * sizeof(int));
     m->x0 = cc_alloc_aligned((size_t)w * sizeof(int));
-    m->wx = falloc((size_t)w);
+    m->wx = falloc((size_t)w + CELL_VEC); /* read up to CELL_VEC - 1 past the last cell */
     for (int i = 0; i < 2; i++) {
         m->arow[i] = falloc((size_t)w);
         m->brow[i] = falloc((size_t)w);
@@ -218,7 +221,7 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     bad |= !m->bandm || !m->bandt;
     bad |= !(m->xs = cc_alloc_aligned(((size_t)m->ww + 1) * sizeof(int)));
     bad |= !(m->fY = falloc((size_t)w)) || !(m->fU = falloc((size_t)w)) || !(m->fV = falloc((size_t)w));
-    bad |= !(m->coefx = falloc((size_t)w * 4)) || !(m->pxband = cc_alloc_aligned((size_t)w));
+    bad |= !(m->coefx = falloc((size_t)CX_STRIDE(w) * 4)) || !(m->pxband = cc_alloc_aligned((size_t)w));
     if (bad) {
         cc_matte_close(&m);
         return CC_ERR(ENOMEM);
@@ -764,7 +767,7 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
                     if (y + 2 < m->h) /* the same span two rows down: cold frame memory */
                         prefetch_span(frame, y + 2, span, m->xs[i]);
                     guide_span(frame, y, span, m->xs[i], gy, gu, gv);
-                    m->dsp.edge_px(o + span, gy + span, gu + span, gv + span, cx + span, m->w,
+                    m->dsp.edge_px(o + span, gy + span, gu + span, gv + span, cx + span, CX_STRIDE(m->w),
                                    pp + span, m->pxband + span, m->xs[i] - span, &curve);
                     span = -1;
                 }
@@ -781,9 +784,13 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
                     const float l = src[k00 * 4] + (src[k10 * 4] - src[k00 * 4]) * wy; /* left column */
                     const float r = src[k01 * 4] + (src[k11 * 4] - src[k01 * 4]) * wy; /* right column */
                     const float c0 = l, d0 = r - l;
-                    float *ck = cx + (size_t)k * m->w;
-                    for (int x = xa; x < xb; x++)
-                        ck[x] = c0 + d0 * m->wx[x];
+                    float *ck = cx + (size_t)k * CX_STRIDE(m->w);
+                    if (xb - xa <= CELL_VEC) /* a fixed count vectorises; past xb: scratch */
+                        for (int x = xa; x < xa + CELL_VEC; x++)
+                            ck[x] = c0 + d0 * m->wx[x];
+                    else
+                        for (int x = xa; x < xb; x++)
+                            ck[x] = c0 + d0 * m->wx[x];
                 }
                 /* 2: the filter moves the edge either way (a cell the steep contour crosses);
                  * 1: the band's rim, where it may only remove foreground */
