@@ -221,7 +221,8 @@ int cc_matte_open(CcMatte **out, int mw, int mh, int w, int h, float smoothing, 
     bad |= !m->bandm || !m->bandt;
     bad |= !(m->xs = cc_alloc_aligned(((size_t)m->ww + 1) * sizeof(int)));
     bad |= !(m->fY = falloc((size_t)w)) || !(m->fU = falloc((size_t)w)) || !(m->fV = falloc((size_t)w));
-    bad |= !(m->coefx = falloc((size_t)CX_STRIDE(w) * 4)) || !(m->pxband = cc_alloc_aligned((size_t)w));
+    bad |= !(m->coefx = falloc((size_t)CX_STRIDE(w) * 4));
+    bad |= !(m->pxband = cc_alloc_aligned((size_t)w));
     if (bad) {
         cc_matte_close(&m);
         return CC_ERR(ENOMEM);
@@ -552,8 +553,8 @@ CC_ALSO_AVX2 static void color_coefficients(CcMatte *m)
 
 /* The guide at full resolution over pixels [xa, xb) of row y: Y, U, V range-normalised like
  * the working-size guide (cc_frame_luma_downsample, cc_frame_chroma_downsample). */
-CC_ALSO_AVX2 static void guide_span(const CcFrame *frame, int y, int xa, int xb, float *gy, float *gu,
-                       float *gv)
+CC_ALSO_AVX2 static void guide_span(const CcFrame *frame, int y, int xa, int xb, float *gy,
+                                    float *gu, float *gv)
 {
     const int fmt = frame->format;
     const float y_off = fmt >= CC_PIX_I420 && !frame->full_range ? 16.0f : 0.0f;
@@ -767,8 +768,9 @@ void cc_matte_refine(CcMatte *m, const float *prob, const float *tensor, const C
                     if (y + 2 < m->h) /* the same span two rows down: cold frame memory */
                         prefetch_span(frame, y + 2, span, m->xs[i]);
                     guide_span(frame, y, span, m->xs[i], gy, gu, gv);
-                    m->dsp.edge_px(o + span, gy + span, gu + span, gv + span, cx + span, CX_STRIDE(m->w),
-                                   pp + span, m->pxband + span, m->xs[i] - span, &curve);
+                    m->dsp.edge_px(o + span, gy + span, gu + span, gv + span, cx + span,
+                                   CX_STRIDE(m->w), pp + span, m->pxband + span, m->xs[i] - span,
+                                   &curve);
                     span = -1;
                 }
                 if (i == ie)

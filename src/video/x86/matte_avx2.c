@@ -59,7 +59,8 @@ static inline __attribute__((always_inline)) void box_h4(float *dst, const float
         for (int j = 0; j < R; j++) {
             if (x + r < w)
                 s[j] = _mm_add_ps(s[j], _mm_loadu_ps(src + j * rs + (size_t)(x + r) * nc));
-            _mm_storeu_ps(dst + j * rs + (size_t)x * nc, _mm_mul_ps(s[j], _mm_set1_ps(1.0f / (float)hi)));
+            _mm_storeu_ps(dst + j * rs + (size_t)x * nc,
+                          _mm_mul_ps(s[j], _mm_set1_ps(1.0f / (float)hi)));
         }
     }
     const __m128 inv = _mm_set1_ps(1.0f / (float)(2 * r + 1));
@@ -348,11 +349,13 @@ void cc_matte_p_row_avx2(float *dst, const float *r0, const float *r1, const int
                             _mm256_cmpgt_epi32(db, _mm256_set1_epi32(7))));
         if (_mm256_testz_si256(bad, bad)) {
             /* lanes 0 .. max(db) are read: max(db) < 8 */
-            const __m128i m4 = _mm_max_epi32(_mm256_castsi256_si128(db), _mm256_extracti128_si256(db, 1));
+            const __m128i m4 =
+                _mm_max_epi32(_mm256_castsi256_si128(db), _mm256_extracti128_si256(db, 1));
             const __m128i m2 = _mm_max_epi32(m4, _mm_shuffle_epi32(m4, 0x4E));
             const __m128i m1 = _mm_max_epi32(m2, _mm_shuffle_epi32(m2, 0xB1));
             const __m256i top = _mm256_broadcastd_epi32(m1);
-            const __m256i keep = _mm256_cmpgt_epi32(_mm256_add_epi32(top, _mm256_set1_epi32(1)), lanes);
+            const __m256i keep =
+                _mm256_cmpgt_epi32(_mm256_add_epi32(top, _mm256_set1_epi32(1)), lanes);
             const __m256 w0 = _mm256_maskload_ps(r0 + i0[x], keep);
             const __m256 w1 = _mm256_maskload_ps(r1 + i0[x], keep);
             ta = _mm256_permutevar8x32_ps(w0, da);

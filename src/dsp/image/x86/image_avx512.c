@@ -91,7 +91,8 @@ void cc_span_add_avx512(uint32_t *out, const uint32_t *hi, const uint32_t *lo,
          * step's): two loads per 16 sums instead of four. */
         __m512i h = _mm512_loadu_si512(hi), l = _mm512_loadu_si512(lo2);
         for (; x + 32 <= n; x += 16) {
-            const __m512i hn = _mm512_loadu_si512(hi + x + 16), ln = _mm512_loadu_si512(lo2 + x + 16);
+            const __m512i hn = _mm512_loadu_si512(hi + x + 16);
+            const __m512i ln = _mm512_loadu_si512(lo2 + x + 16);
             const __m512i h2 = _mm512_alignr_epi32(hn, h, 1), l1 = _mm512_alignr_epi32(ln, l, 1);
             __m512i d = _mm512_sub_epi32(h, l1), e = _mm512_sub_epi32(h2, l);
             d = _mm512_add_epi32(_mm512_mullo_epi32(d, va), _mm512_mullo_epi32(e, vb));
