@@ -749,8 +749,7 @@ static void test_uv_shared(void)
                 TFrame a, b;
                 CcMask m;
                 make_case(&a, &m, fmts[fi], sizes[si][0], sizes[si][1], 7, 40u + (unsigned)si);
-                tf_alloc(&b, a.f.format, a.f.width, a.f.height, 7);
-                tf_copy(&b, &a);
+                tf_copy(&b, &a); /* allocates b */
                 swap_uv(&b);
                 CcCompositor *c = open_mode(CC_BG_BLUR, st ? 1.0f : 0.35f, 0.0f);
                 CHECK(cc_compositor_process(c, &a.f, &m) == 0);
