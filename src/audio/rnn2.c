@@ -41,54 +41,106 @@ static const short edge[NB + 2] = {
 
 /* ------------------------------------------------------------------ bands */
 
-/*
- * S[i] collects (1 - frac) v from interval i and frac v from interval i - 1, intervals in
- * ascending order, frac = j / width as a float division; the bands are S[1..32] with the two
- * half-triangles at the ends folded in.
- */
-void cc_rnn2_band_sums(const float *v, float *out)
+void cc_rnn2_bands_init(CcRnn2Bands *t)
 {
-    float s[NB + 2] = { 0 };
     for (int i = 0; i < NB + 1; i++) {
         int width = edge[i + 1] - edge[i];
         for (int j = 0; j < width; j++) {
-            float frac = (float)j / (float)width, x = v[edge[i] + j];
-            s[i] += (1 - frac) * x;
-            s[i + 1] += frac * x;
+            float frac = (float)j / (float)width;
+            t->up[edge[i] + j] = frac;
+            t->down[edge[i] + j] = 1 - frac;
         }
     }
+}
+
+/* The bands from the 34 interval sums s (s[i]: what interval i - 1 gives up, i down). */
+static void fold_ends(const float *s, float *out)
+{
     for (int b = 1; b < NB - 1; b++)
         out[b] = s[b + 1];
     out[0] = (s[0] + s[1]) * 2 / 3;
     out[NB - 1] = (s[NB] + s[NB + 1]) * 2 / 3;
 }
 
-void cc_rnn2_band_expand(const float *band, float *g)
+/*
+ * s[i] collects down * v from interval i after up * v from interval i - 1, each interval in
+ * ascending bins. The running sum of the band above (`hi`) starts at 0 in each interval and
+ * carries over as the next interval's `lo`: the same additions in the same order as adding
+ * into an array of 34 sums, without the array's store-to-load chain.
+ */
+void cc_rnn2_band_sums(const CcRnn2Bands *t, const float *v, float *out)
+{
+    float s[NB + 2], lo = 0;
+    for (int i = 0; i < NB + 1; i++) {
+        float hi = 0;
+        for (int k = edge[i]; k < edge[i + 1]; k++) {
+            lo += t->down[k] * v[k];
+            hi += t->up[k] * v[k];
+        }
+        s[i] = lo;
+        lo = hi;
+    }
+    s[NB + 1] = lo;
+    fold_ends(s, out);
+}
+
+void cc_rnn2_band_sums3(const CcRnn2Bands *t, const CcCpx *x, const CcCpx *p, float *ex,
+                        float *ep, float *xp)
+{
+    float sx[NB + 2], sp[NB + 2], sc[NB + 2];
+    float lx = 0, lp = 0, lc = 0;
+    for (int i = 0; i < NB + 1; i++) {
+        float hx = 0, hp = 0, hc = 0;
+        for (int k = edge[i]; k < edge[i + 1]; k++) {
+            float vx = x[k].re * x[k].re + x[k].im * x[k].im;
+            float vp = p[k].re * p[k].re + p[k].im * p[k].im;
+            float vc = x[k].re * p[k].re + x[k].im * p[k].im;
+            float dn = t->down[k], up = t->up[k];
+            lx += dn * vx;
+            hx += up * vx;
+            lp += dn * vp;
+            hp += up * vp;
+            lc += dn * vc;
+            hc += up * vc;
+        }
+        sx[i] = lx, sp[i] = lp, sc[i] = lc;
+        lx = hx, lp = hp, lc = hc;
+    }
+    sx[NB + 1] = lx, sp[NB + 1] = lp, sc[NB + 1] = lc;
+    fold_ends(sx, ex);
+    fold_ends(sp, ep);
+    fold_ends(sc, xp);
+}
+
+void cc_rnn2_band_power(const CcRnn2Bands *t, const CcCpx *x, float *out)
+{
+    float s[NB + 2], lo = 0;
+    for (int i = 0; i < NB + 1; i++) {
+        float hi = 0;
+        for (int k = edge[i]; k < edge[i + 1]; k++) {
+            float v = x[k].re * x[k].re + x[k].im * x[k].im;
+            lo += t->down[k] * v;
+            hi += t->up[k] * v;
+        }
+        s[i] = lo;
+        lo = hi;
+    }
+    s[NB + 1] = lo;
+    fold_ends(s, out);
+}
+
+void cc_rnn2_band_expand(const CcRnn2Bands *t, const float *band, float *g)
 {
     g[0] = g[1] = band[0];
     for (int i = 1; i < NB; i++) {
-        int width = edge[i + 1] - edge[i];
-        for (int j = 0; j < width; j++) {
-            float frac = (float)j / (float)width;
-            g[edge[i] + j] = (1 - frac) * band[i - 1] + frac * band[i];
-        }
+        float below = band[i - 1], above = band[i];
+        for (int k = edge[i]; k < edge[i + 1]; k++)
+            g[k] = t->down[k] * below + t->up[k] * above;
     }
     for (int k = edge[NB]; k < edge[NB + 1]; k++)
         g[k] = band[NB - 1];
     for (int k = CC_RNN2_BAND_SPAN; k < NBIN; k++)
         g[k] = 0;
-}
-
-static void bin_power(const CcCpx *x, float *v)
-{
-    for (int k = 0; k < CC_RNN2_BAND_SPAN; k++)
-        v[k] = x[k].re * x[k].re + x[k].im * x[k].im;
-}
-
-static void bin_cross(const CcCpx *x, const CcCpx *y, float *v)
-{
-    for (int k = 0; k < CC_RNN2_BAND_SPAN; k++)
-        v[k] = x[k].re * y[k].re + x[k].im * y[k].im;
 }
 
 /* ------------------------------------------------------------------ spectra */
@@ -132,16 +184,11 @@ static int analyse(CcRnnoise2 *st, const float *x, float *ex, float *ep, float *
 {
     spectrum(st, st->last_input, x, st->spec);
     memcpy(st->last_input, x, sizeof(st->last_input));
-    bin_power(st->spec, st->bin_val);
-    cc_rnn2_band_sums(st->bin_val, ex);
 
     cc_rnn_pitch_update(&st->pitch, st->k1, x, HOP);
     const float *delayed = cc_rnn_pitch_delayed(&st->pitch);
     spectrum(st, delayed, delayed + HOP, st->pitch_spec);
-    bin_power(st->pitch_spec, st->bin_val);
-    cc_rnn2_band_sums(st->bin_val, ep);
-    bin_cross(st->spec, st->pitch_spec, st->bin_val);
-    cc_rnn2_band_sums(st->bin_val, corr);
+    cc_rnn2_band_sums3(&st->bands, st->spec, st->pitch_spec, ex, ep, corr);
     for (int b = 0; b < NB; b++)
         corr[b] = (float)(corr[b] / sqrt(.001 + ex[b] * ep[b]));
 
@@ -163,26 +210,34 @@ static int analyse(CcRnnoise2 *st, const float *x, float *ex, float *ep, float *
 
 /* ------------------------------------------------------------------ filtering */
 
-/* X'_k *= g_k, with g expanded from per-band values. */
-static void scale_prev(CcRnnoise2 *st, const float *band_gain)
+/*
+ * The previous hop's spectrum X' shaped by this hop's band gains g:
+ *   X' += a P'   a per band from how periodic it is against what g implies (comb filter)
+ *   X' *= r      r per band puts back the energy X' had before the comb
+ *   X' *= g'     g' = g held (decaying no faster than 0.6 per hop), floored by the strength
+ * Per-band values are expanded to bins; the two scalings stay two multiplies per bin, in that
+ * order, done in one pass. g becomes g'.
+ */
+static void shape_prev(CcRnnoise2 *st, float *g, float gain_floor)
 {
-    cc_rnn2_band_expand(band_gain, st->bin_gain);
-    cc_rnn_scale_bins(st->prev_spec, st->bin_gain, NBIN);
-}
-
-/* X' += a P' per band, then each band's energy put back to what X' had. */
-static void comb_filter(CcRnnoise2 *st, const float *g)
-{
-    float amount[NB], e_after[NB];
+    float amount[NB], restore[NB];
     for (int b = 0; b < NB; b++)
         amount[b] = cc_rnn_comb_amount(st->prev_corr[b], g[b], st->prev_ex[b], st->prev_ep[b]);
-    cc_rnn2_band_expand(amount, st->bin_gain);
+    cc_rnn2_band_expand(&st->bands, amount, st->bin_gain);
     cc_rnn_add_bins(st->prev_spec, st->bin_gain, st->prev_pitch_spec, NBIN);
-    bin_power(st->prev_spec, st->bin_val);
-    cc_rnn2_band_sums(st->bin_val, e_after);
-    for (int b = 0; b < NB; b++) /* in place: e_after becomes the restoring gain */
-        e_after[b] = (float)sqrt(st->prev_ex[b] / (1e-8 + e_after[b]));
-    scale_prev(st, e_after);
+    cc_rnn2_band_power(&st->bands, st->prev_spec, restore);
+    for (int b = 0; b < NB; b++) /* in place: the energy after becomes the restoring gain */
+        restore[b] = (float)sqrt(st->prev_ex[b] / (1e-8 + restore[b]));
+
+    cc_rnn_hold_gains(g, st->held_gain, NB, gain_floor);
+    float *rk = st->bin_gain, *gk = st->bin_gain2;
+    cc_rnn2_band_expand(&st->bands, restore, rk);
+    cc_rnn2_band_expand(&st->bands, g, gk);
+    CcCpx *x = st->prev_spec;
+    for (int k = 0; k < NBIN; k++) {
+        x[k].re = x[k].re * rk[k] * gk[k];
+        x[k].im = x[k].im * rk[k] * gk[k];
+    }
 }
 
 float cc_rnnoise2_process_frame(CcRnnoise2 *st, float *out, const float *in, float gain_floor)
@@ -193,9 +248,7 @@ float cc_rnnoise2_process_frame(CcRnnoise2 *st, float *out, const float *in, flo
     cc_rnn_high_pass(st->hp_state, in, x, HOP);
     if (!analyse(st, x, ex, ep, corr, feat)) {
         cc_rnn2_net_run(st->model, st->k, &st->mem, &st->scratch, feat, g, &speech);
-        comb_filter(st, g);
-        cc_rnn_hold_gains(g, st->held_gain, NB, gain_floor);
-        scale_prev(st, g);
+        shape_prev(st, g, gain_floor);
     }
 
     float *f = st->frame_buf;
@@ -230,6 +283,7 @@ int cc_rnnoise2_init(CcRnnoise2 *st, const CcRnn2Model *model, const CcRnn2Kerne
     st->k1 = k1;
     cc_rnn_window_init(st->window, HOP);
     cc_rnn_dct_init(&st->dct[0][0], NB);
+    cc_rnn2_bands_init(&st->bands);
     ret = cc_rfft_init(&st->fft, CC_RNN2_WINDOW);
     if (ret < 0)
         return ret;

@@ -38,11 +38,29 @@
  * Band b (0..31) is a triangle centred on edge b + 1; the 33 intervals between the 34 edges
  * each split a bin's value between the band below (1 - frac) and the band above (frac). The
  * two end bands fold in the half-triangles beyond them (times 2/3).
+ *
+ * The weights are a table made once (frac = j / width as a float division, bin edge[i] + j
+ * of interval i), so the per-hop loops do no division and give the same values.
  */
+typedef struct CcRnn2Bands {
+    float up[CC_RNN2_BAND_SPAN];   /* frac: the share of the band above */
+    float down[CC_RNN2_BAND_SPAN]; /* 1 - frac: the share of the band below */
+} CcRnn2Bands;
+
+void cc_rnn2_bands_init(CcRnn2Bands *t);
 /* out[b] = band sums of v[k] (k < CC_RNN2_BAND_SPAN), in the facts' accumulation order. */
-void cc_rnn2_band_sums(const float *v, float *out);
+void cc_rnn2_band_sums(const CcRnn2Bands *t, const float *v, float *out);
+/*
+ * The three band sums of one hop's analysis in a single pass over the bins: ex of |X|^2, ep
+ * of |P|^2 and xp of Re(X conj P), each the same bits as cc_rnn2_band_sums() of those
+ * per-bin values.
+ */
+void cc_rnn2_band_sums3(const CcRnn2Bands *t, const CcCpx *x, const CcCpx *p, float *ex,
+                        float *ep, float *xp);
+/* The band sums of |X|^2 alone (cc_rnn2_band_sums3's ex). */
+void cc_rnn2_band_power(const CcRnn2Bands *t, const CcCpx *x, float *out);
 /* g[k] for all CC_RNN2_SPEC bins from per-band values; 0 from bin 400 (20 kHz) up. */
-void cc_rnn2_band_expand(const float *band, float *g);
+void cc_rnn2_band_expand(const CcRnn2Bands *t, const float *band, float *g);
 
 /* ------------------------------------------------------------------ network */
 
@@ -78,6 +96,7 @@ typedef struct CcRnnoise2 {
     const CcRnnKernels *k1;                  /* pitch tracker's kernels (0.1's table) */
     float window[CC_RNN2_FRAME];             /* rising half of the analysis/synthesis window */
     float dct[CC_RNN2_BANDS][CC_RNN2_BANDS]; /* DCT-II table, (coefficient, band) */
+    CcRnn2Bands bands;
     CcRfft fft;                              /* 960 real points */
 
     /* ---- stream state: everything from here on is zeroed by cc_rnnoise2_reset() ---- */
@@ -97,8 +116,8 @@ typedef struct CcRnnoise2 {
     float frame_buf[CC_RNN2_WINDOW];
     CcCpx spec[CC_RNN2_SPEC];                /* this frame's spectrum */
     CcCpx pitch_spec[CC_RNN2_SPEC];          /* spectrum of the signal one period back */
-    float bin_val[CC_RNN2_SPEC];             /* per-bin power or cross term */
-    float bin_gain[CC_RNN2_SPEC];
+    float bin_gain[CC_RNN2_SPEC];            /* per-bin values of a band quantity */
+    float bin_gain2[CC_RNN2_SPEC];
 } CcRnnoise2;
 
 /* model and the kernel tables must outlive the state. 0, CC_ERR(EINVAL) or CC_ERR(ENOMEM). */

@@ -23,10 +23,12 @@ static const short edge[34] = { 0, 2, 4, 6, 8, 10, 12, 15, 18, 21, 24, 28, 32, 3
 
 static void test_bands(void)
 {
+    CcRnn2Bands t;
+    cc_rnn2_bands_init(&t);
     float v[CC_RNN2_SPEC], e[CC_RNN2_BANDS];
     for (int k = 0; k < CC_RNN2_SPEC; k++)
         v[k] = 1.0f;
-    cc_rnn2_band_sums(v, e);
+    cc_rnn2_band_sums(&t, v, e);
     /* interval of width W gives (W + 1) / 2 to the band below, (W - 1) / 2 to the one above */
     for (int b = 0; b < CC_RNN2_BANDS; b++) {
         double want;
@@ -42,16 +44,60 @@ static void test_bands(void)
     float g[CC_RNN2_BANDS], bins[CC_RNN2_SPEC];
     for (int b = 0; b < CC_RNN2_BANDS; b++)
         g[b] = 0.375f;
-    cc_rnn2_band_expand(g, bins);
+    cc_rnn2_band_expand(&t, g, bins);
     for (int k = 0; k < CC_RNN2_SPEC; k++)
         CHECK_MSG(fabsf(bins[k] - (k < CC_RNN2_BAND_SPAN ? 0.375f : 0.0f)) < 1e-7f, "bin %d: %g",
                   k, bins[k]);
     /* a ramp over bands interpolates linearly between centres */
     for (int b = 0; b < CC_RNN2_BANDS; b++)
         g[b] = (float)b;
-    cc_rnn2_band_expand(g, bins);
+    cc_rnn2_band_expand(&t, g, bins);
     for (int b = 0; b + 1 < CC_RNN2_BANDS; b++)
         CHECK_MSG(bins[edge[b + 1]] == (float)b, "centre of band %d: %g", b, bins[edge[b + 1]]);
+}
+
+/*
+ * The one-pass sums of an analysis (cc_rnn2_band_sums3, cc_rnn2_band_power) are bit for bit
+ * the per-bin values summed by cc_rnn2_band_sums: random spectra, negative cross terms,
+ * zeros and a loud bin included.
+ */
+static void test_fused_sums(void)
+{
+    CcRnn2Bands t;
+    cc_rnn2_bands_init(&t);
+    static CcCpx x[CC_RNN2_SPEC], p[CC_RNN2_SPEC];
+    uint32_t seed = 12345;
+    for (int round = 0; round < 20; round++) {
+        for (int k = 0; k < CC_RNN2_SPEC; k++) {
+            float r[4];
+            for (int i = 0; i < 4; i++) {
+                seed = seed * 1664525u + 1013904223u;
+                r[i] = ((float)(seed >> 8) / 16777216.0f - 0.5f) * (float)(1 + round * 100);
+            }
+            x[k] = (CcCpx){ r[0], r[1] };
+            p[k] = (CcCpx){ r[2], r[3] };
+        }
+        if (round == 1)
+            memset(p, 0, sizeof(p));
+        if (round == 2)
+            x[37].re = 3e15f;
+        float vx[CC_RNN2_SPEC], vp[CC_RNN2_SPEC], vc[CC_RNN2_SPEC];
+        for (int k = 0; k < CC_RNN2_SPEC; k++) {
+            vx[k] = x[k].re * x[k].re + x[k].im * x[k].im;
+            vp[k] = p[k].re * p[k].re + p[k].im * p[k].im;
+            vc[k] = x[k].re * p[k].re + x[k].im * p[k].im;
+        }
+        float wx[CC_RNN2_BANDS], wp[CC_RNN2_BANDS], wc[CC_RNN2_BANDS];
+        float gx[CC_RNN2_BANDS], gp[CC_RNN2_BANDS], gc[CC_RNN2_BANDS], g1[CC_RNN2_BANDS];
+        cc_rnn2_band_sums(&t, vx, wx);
+        cc_rnn2_band_sums(&t, vp, wp);
+        cc_rnn2_band_sums(&t, vc, wc);
+        cc_rnn2_band_sums3(&t, x, p, gx, gp, gc);
+        cc_rnn2_band_power(&t, x, g1);
+        CHECK_MSG(!memcmp(wx, gx, sizeof(wx)) && !memcmp(wp, gp, sizeof(wp)) &&
+                      !memcmp(wc, gc, sizeof(wc)) && !memcmp(wx, g1, sizeof(wx)),
+                  "round %d: one-pass band sums differ from cc_rnn2_band_sums", round);
+    }
 }
 
 static void test_frames(const CcRnn2Model *m)
@@ -135,6 +181,7 @@ int main(void)
 {
     cc_test_log_to_stderr();
     test_bands();
+    test_fused_sums();
     char path[4096];
     if (!cc_test_cache_path(path, sizeof(path), "models/rnnoise2.ccm")) {
         fprintf(stderr, "FAIL: %s missing: run models/fetch_rnnoise2.sh\n", path);
