@@ -553,34 +553,111 @@ static void fifo_push(CcDenoiser *d, const float *planar, int stride, int n)
             cc_log(CC_LOG_ERROR, "denoiser: output FIFO overflow");
     }
     int w = (d->fifo_r + d->fifo_n) % d->fifo_cap;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n;) { /* runs up to the ring's wrap point */
+        int run = CC_MIN(n - i, d->fifo_cap - w);
         float *dst = d->fifo + (size_t)w * ch;
-        for (int c = 0; c < ch; c++)
-            dst[c] = planar[(size_t)c * stride + i] * (1.0f / SCALE);
-        if (++w == d->fifo_cap)
+        for (int c = 0; c < ch; c++) {
+            const float *src = planar + (size_t)c * stride + i;
+            for (int k = 0; k < run; k++)
+                dst[(size_t)k * ch + c] = src[k] * (1.0f / SCALE);
+        }
+        w += run;
+        if (w == d->fifo_cap)
             w = 0;
+        i += run;
     }
     d->fifo_n += n;
+}
+
+/*
+ * Pops n frames into out, each the processed sample mixed with the delayed dry input (the
+ * mix ramping towards target at one step per sample), and stores this chunk's input in the
+ * dry delay line in their place. The general path, sample by sample.
+ */
+static void mix_out(CcDenoiser *d, float *out, int n, float target)
+{
+    int ch = d->channels;
+    float step = 1.0f / (float)(d->frame * d->rate / d->engine_rate + 1);
+    for (int i = 0; i < n; i++) {
+        float *o = out + (size_t)i * ch;
+        float *dry = d->dry + (size_t)d->dry_pos * ch;
+        const float *wet = d->fifo + (size_t)d->fifo_r * ch;
+        int have = d->fifo_n > 0;
+        if (!have && !d->warned_underflow++)
+            cc_log(CC_LOG_ERROR, "denoiser: output FIFO underflow");
+        if (d->mix != target) {
+            d->mix += target > d->mix ? step : -step;
+            if (d->mix > 1 || d->mix < 0 || fabsf(d->mix - target) < step * 0.5f)
+                d->mix = target;
+        }
+        /* read the delayed dry sample, then store this input in its place */
+        for (int c = 0; c < ch; c++) {
+            float dv = dry[c], wv = have ? wet[c] : 0.0f;
+            if (d->mix == 0.0f)
+                o[c] = dv;
+            else if (d->mix == 1.0f)
+                o[c] = wv;
+            else
+                o[c] = d->mix * wv + (1 - d->mix) * dv;
+            dry[c] = d->cin[(size_t)c * CHUNK + i] * (1.0f / SCALE);
+        }
+        if (++d->dry_pos == d->dry_len)
+            d->dry_pos = 0;
+        if (have) {
+            if (++d->fifo_r == d->fifo_cap)
+                d->fifo_r = 0;
+            d->fifo_n--;
+        }
+    }
+}
+
+
+/*
+ * The same when nothing ramps (mix is 0 or 1 and stays) and the FIFO holds all n frames: runs
+ * between the wrap points of the two rings, each a copy of one side and a store of the input.
+ */
+static void mix_out_steady(CcDenoiser *d, float *out, int n)
+{
+    int ch = d->channels;
+    for (int i = 0; i < n;) {
+        int run = CC_MIN(n - i, CC_MIN(d->dry_len - d->dry_pos, d->fifo_cap - d->fifo_r));
+        float *o = out + (size_t)i * ch;
+        float *dry = d->dry + (size_t)d->dry_pos * ch;
+        const float *src = d->mix == 1.0f ? d->fifo + (size_t)d->fifo_r * ch : dry;
+        memcpy(o, src, sizeof(float) * (size_t)run * ch);
+        for (int c = 0; c < ch; c++) {
+            const float *x = d->cin + (size_t)c * CHUNK + i;
+            for (int k = 0; k < run; k++)
+                dry[(size_t)k * ch + c] = x[k] * (1.0f / SCALE);
+        }
+        d->dry_pos += run;
+        if (d->dry_pos == d->dry_len)
+            d->dry_pos = 0;
+        d->fifo_r += run;
+        if (d->fifo_r == d->fifo_cap)
+            d->fifo_r = 0;
+        d->fifo_n -= run;
+        i += run;
+    }
 }
 
 /* One step of at most CHUNK frames. */
 static void process_chunk(CcDenoiser *d, const float *in, float *out, int n)
 {
     int ch = d->channels;
-    /* sanitize into the dry delay line and the deinterleaved engine input */
+    /* sanitize into the deinterleaved engine input: NaN/Inf -> 0, clamp to +-CLAMP_IN;
+       written with selects (no branches) so that the compiler vectorises it */
     int bad = 0;
-    for (int i = 0; i < n; i++) {
-        for (int c = 0; c < ch; c++) {
+    for (int c = 0; c < ch; c++) {
+        float *dst = d->cin + (size_t)c * CHUNK;
+        for (int i = 0; i < n; i++) {
             float x = in[(size_t)i * ch + c];
-            if (!isfinite(x)) {
-                x = 0;
-                bad = 1;
-            } else if (x > CLAMP_IN) {
-                x = CLAMP_IN;
-            } else if (x < -CLAMP_IN) {
-                x = -CLAMP_IN;
-            }
-            d->cin[(size_t)c * CHUNK + i] = x * SCALE;
+            int ok = isfinite(x);
+            bad |= !ok;
+            x = ok ? x : 0.0f;
+            x = x > CLAMP_IN ? CLAMP_IN : x;
+            x = x < -CLAMP_IN ? -CLAMP_IN : x;
+            dst[i] = x * SCALE;
         }
     }
     if (bad && !d->warned_nan++)
@@ -650,40 +727,11 @@ static void process_chunk(CcDenoiser *d, const float *in, float *out, int n)
 #endif
     }
 
-    /* pop n frames, mixed with the delayed dry input */
     float target = d->strength > 0 ? 1.0f : 0.0f;
-    float step = 1.0f / (float)(d->frame * d->rate / d->engine_rate + 1);
-    for (int i = 0; i < n; i++) {
-        float *o = out + (size_t)i * ch;
-        float *dry = d->dry + (size_t)d->dry_pos * ch;
-        const float *wet = d->fifo + (size_t)d->fifo_r * ch;
-        int have = d->fifo_n > 0;
-        if (!have && !d->warned_underflow++)
-            cc_log(CC_LOG_ERROR, "denoiser: output FIFO underflow");
-        if (d->mix != target) {
-            d->mix += target > d->mix ? step : -step;
-            if (d->mix > 1 || d->mix < 0 || fabsf(d->mix - target) < step * 0.5f)
-                d->mix = target;
-        }
-        /* read the delayed dry sample, then store this input in its place */
-        for (int c = 0; c < ch; c++) {
-            float dv = dry[c], wv = have ? wet[c] : 0.0f;
-            if (d->mix == 0.0f)
-                o[c] = dv;
-            else if (d->mix == 1.0f)
-                o[c] = wv;
-            else
-                o[c] = d->mix * wv + (1 - d->mix) * dv;
-            dry[c] = d->cin[(size_t)c * CHUNK + i] * (1.0f / SCALE);
-        }
-        if (++d->dry_pos == d->dry_len)
-            d->dry_pos = 0;
-        if (have) {
-            if (++d->fifo_r == d->fifo_cap)
-                d->fifo_r = 0;
-            d->fifo_n--;
-        }
-    }
+    if (d->mix == target && d->fifo_n >= n)
+        mix_out_steady(d, out, n);
+    else
+        mix_out(d, out, n, target);
 }
 
 int cc_denoiser_process(CcDenoiser *d, const float *in, float *out, int frames)
