@@ -36,37 +36,6 @@
 #define COARSE_LEN (TARGET_LEN / 2)                               /* 240 */
 #define COARSE_REF ((CC_RNN_PITCH_SPAN + 2 * SCAN_LAGS) / 4)      /* 387 */
 
-static float dot(const float *a, const float *b, int n)
-{
-    float s = 0;
-    for (int i = 0; i < n; i++)
-        s += a[i] * b[i];
-    return s;
-}
-
-/*
- * out[i] = sum_j x[j] x[j - lag[i]] for each listed lag, four lags per pass over x: four
- * independent add chains (one alone would wait on the adder), each still in j order.
- */
-static void corr_at_lags(const float *x, int n, const int *lag, int count, float *out)
-{
-    for (int i = 0; i < count; i += 4) {
-        int m = CC_MIN(4, count - i);
-        const float *y0 = x - lag[i], *y1 = x - lag[i + (m > 1)];
-        const float *y2 = x - lag[i + (m > 2 ? 2 : 0)], *y3 = x - lag[i + (m > 3 ? 3 : 0)];
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (int j = 0; j < n; j++) {
-            float xj = x[j];
-            s0 += xj * y0[j];
-            s1 += xj * y1[j];
-            s2 += xj * y2[j];
-            s3 += xj * y3[j];
-        }
-        float s[4] = { s0, s1, s2, s3 };
-        memcpy(out + i, s, sizeof(float) * (size_t)m);
-    }
-}
-
 /* ------------------------------------------------------------------ whitening */
 
 /* Order-4 predictor a[] (x[n] ~ -sum a[j] x[n-1-j]) from autocorrelation r[0..4], by the
@@ -154,18 +123,62 @@ static void whiten(CcRnnPitch *p, const CcRnnKernels *k)
 /* ------------------------------------------------------------------ lag search */
 
 /*
- * Energy of the reference under the target at every lag: e[lag] = 1 + sum of ref^2 over
- * [lag, lag + len), slid one sample at a time and kept >= 1.
+ * The energies the search and the octave check divide by, all from the whitened history:
+ *   coarse[lag] = 1 + sum of r4^2 over [lag, lag + 240), lag < 147 (12 kHz reference)
+ *   fine[lag]   = 1 + sum of half^2 over [lag, lag + 480), lag < 294
+ *   (both slid one sample at a time, kept >= 1)
+ *   xx = sum of x^2 over the target x (newest 480), lagged[lag] = the same over x[-lag ..],
+ *   lag <= 384, slid and kept >= 0.
+ * Each is one chain of dependent adds; computed side by side in one loop the three chains
+ * overlap instead of waiting on the adder in turn. Every chain keeps its own order of
+ * operations, so the values are those of three separate loops.
  */
-static void sliding_energy(const float *ref, int len, int lags, float *e)
+typedef struct Energies {
+    float coarse[COARSE_LAGS], fine[SCAN_LAGS], lagged[HALF_MAXLAG + 1];
+    float xx;
+} Energies;
+
+static void energies(const float *half, const float *r4, Energies *e)
 {
-    float acc = 1;
-    for (int j = 0; j < len; j++)
-        acc += ref[j] * ref[j];
-    for (int lag = 0; lag < lags; lag++) {
-        e[lag] = acc;
-        acc += ref[lag + len] * ref[lag + len] - ref[lag] * ref[lag];
-        acc = CC_MAX(1, acc);
+    const float *x = half + HALF_MAXLAG;
+    const int n = TARGET_LEN;
+    float ac = 1, af = 1, xx = 0;
+    int j = 0;
+    for (; j < COARSE_LEN; j++) {
+        ac += r4[j] * r4[j];
+        af += half[j] * half[j];
+        xx += x[j] * x[j];
+    }
+    for (; j < n; j++) {
+        af += half[j] * half[j];
+        xx += x[j] * x[j];
+    }
+    e->xx = xx;
+    e->lagged[0] = xx;
+    float al = xx;
+    int lag = 0;
+    for (; lag < COARSE_LAGS; lag++) {
+        e->coarse[lag] = ac;
+        ac += r4[lag + COARSE_LEN] * r4[lag + COARSE_LEN] - r4[lag] * r4[lag];
+        ac = CC_MAX(1, ac);
+        e->fine[lag] = af;
+        af += half[lag + n] * half[lag + n] - half[lag] * half[lag];
+        af = CC_MAX(1, af);
+        int l = lag + 1;
+        al = al + x[-l] * x[-l] - x[n - l] * x[n - l];
+        e->lagged[l] = CC_MAX(0, al);
+    }
+    for (; lag < SCAN_LAGS; lag++) {
+        e->fine[lag] = af;
+        af += half[lag + n] * half[lag + n] - half[lag] * half[lag];
+        af = CC_MAX(1, af);
+        int l = lag + 1;
+        al = al + x[-l] * x[-l] - x[n - l] * x[n - l];
+        e->lagged[l] = CC_MAX(0, al);
+    }
+    for (int l = lag + 1; l <= HALF_MAXLAG; l++) {
+        al = al + x[-l] * x[-l] - x[n - l] * x[n - l];
+        e->lagged[l] = CC_MAX(0, al);
     }
 }
 
@@ -212,11 +225,11 @@ static int nudge(float before, float centre, float after)
 }
 
 /* Best lag (in 48 kHz samples from the start of the scan) of the newest 480 half-rate
-   samples against the whole half-rate history. */
-static int search(const CcRnnPitch *p, const CcRnnKernels *k)
+   samples against the whole half-rate history; fills e for the octave check. */
+static int search(const CcRnnPitch *p, const CcRnnKernels *k, Energies *e)
 {
     const float *target = p->half + HALF_MAXLAG, *ref = p->half;
-    float corr[SCAN_LAGS], energy[SCAN_LAGS];
+    float corr[SCAN_LAGS];
     int best[2];
 
     /* 12 kHz: every other sample */
@@ -225,9 +238,9 @@ static int search(const CcRnnPitch *p, const CcRnnKernels *k)
         t4[j] = target[2 * j];
     for (int j = 0; j < COARSE_REF; j++)
         r4[j] = ref[2 * j];
+    energies(p->half, r4, e);
     k->xcorr(t4, r4, corr, COARSE_LEN, COARSE_LAGS);
-    sliding_energy(r4, COARSE_LEN, COARSE_LAGS, energy);
-    two_best(corr, energy, COARSE_LAGS, best);
+    two_best(corr, e->coarse, COARSE_LAGS, best);
 
     /* 24 kHz, only in a +-2 window around each coarse winner (merged where they meet) */
     memset(corr, 0, sizeof(corr));
@@ -245,14 +258,19 @@ static int search(const CcRnnPitch *p, const CcRnnKernels *k)
         lo[1] = 1;
         hi[1] = 0;
     }
+    /* both windows in one call: scan lag s is the target against ref + s, which is the
+       target delayed by HALF_MAXLAG - s */
+    int delay[10], at[10], count = 0;
     for (int c = 0; c < 2; c++)
-        if (lo[c] <= hi[c])
-            k->xcorr(target, ref + lo[c], corr + lo[c], TARGET_LEN, hi[c] - lo[c] + 1);
-    for (int c = 0; c < 2; c++)
-        for (int lag = lo[c]; lag <= hi[c]; lag++)
-            corr[lag] = CC_MAX(-1, corr[lag]);
-    sliding_energy(ref, TARGET_LEN, SCAN_LAGS, energy);
-    two_best(corr, energy, SCAN_LAGS, best);
+        for (int lag = lo[c]; lag <= hi[c]; lag++, count++) {
+            at[count] = lag;
+            delay[count] = HALF_MAXLAG - lag;
+        }
+    float xc[10];
+    k->xcorr_lags(target, TARGET_LEN, delay, count, xc);
+    for (int i = 0; i < count; i++)
+        corr[at[i]] = CC_MAX(-1, xc[i]);
+    two_best(corr, e->fine, SCAN_LAGS, best);
 
     int step = 0, b = best[0];
     if (b > 0 && b < SCAN_LAGS - 1)
@@ -276,7 +294,8 @@ static const unsigned char confirm_multiple[16] = {
  * period48: the search's period at 48 kHz. Returns the corrected period at 48 kHz through
  * *period48 and the gain. x is the whitened history; lags are at 24 kHz here.
  */
-static float fix_octave(const CcRnnPitch *p, int *period48)
+static float fix_octave(const CcRnnPitch *p, const CcRnnKernels *k, const Energies *e,
+                        int *period48)
 {
     const float *x = p->half + HALF_MAXLAG; /* newest TARGET_LEN samples; x[-lag] valid */
     const int n = TARGET_LEN;
@@ -284,13 +303,8 @@ static float fix_octave(const CcRnnPitch *p, int *period48)
     int prev = p->period / 2;
 
     /* energy of the delayed copy at every lag: lagged[0] is the target's own */
-    float lagged[HALF_MAXLAG + 1];
-    float xx = dot(x, x, n), acc = xx;
-    lagged[0] = xx;
-    for (int lag = 1; lag <= HALF_MAXLAG; lag++) {
-        acc = acc + x[-lag] * x[-lag] - x[n - lag] * x[n - lag];
-        lagged[lag] = CC_MAX(0, acc);
-    }
+    const float *lagged = e->lagged;
+    const float xx = e->xx;
 
     /* Lags to correlate: t0 itself, then each divisor's candidate and its partner. All
        are known before any is scored, so they are correlated in one batch. */
@@ -305,7 +319,7 @@ static float fix_octave(const CcRnnPitch *p, int *period48)
                              : cand + t0 > HALF_MAXLAG ? t0 : t0 + cand;
     }
     float xy[1 + 2 * 14];
-    corr_at_lags(x, n, lags, 1 + 2 * ntrial, xy);
+    k->xcorr_lags(x, n, lags, 1 + 2 * ntrial, xy);
 
     typedef struct Trial {
         int lag;
@@ -335,7 +349,7 @@ static float fix_octave(const CcRnnPitch *p, int *period48)
 
     int near[3] = { best_lag - 1, best_lag, best_lag + 1 };
     float around[3];
-    corr_at_lags(x, n, near, 3, around);
+    k->xcorr_lags(x, n, near, 3, around);
     int step = nudge(around[0], around[1], around[2]);
     *period48 = CC_MAX(CC_RNN_PITCH_MIN, 2 * best_lag + step);
     return gain;
@@ -346,8 +360,9 @@ void cc_rnn_pitch_update(CcRnnPitch *p, const CcRnnKernels *k, const float *hop,
     memmove(p->hist, p->hist + hop_len, sizeof(float) * (CC_RNN_PITCH_HIST - hop_len));
     memcpy(p->hist + CC_RNN_PITCH_HIST - hop_len, hop, sizeof(float) * hop_len);
     whiten(p, k);
-    int period = CC_RNN_PITCH_MAX - search(p, k);
-    float gain = fix_octave(p, &period);
+    Energies e;
+    int period = CC_RNN_PITCH_MAX - search(p, k, &e);
+    float gain = fix_octave(p, k, &e, &period);
     p->period = period;
     p->gain = gain;
 }

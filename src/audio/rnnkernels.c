@@ -44,6 +44,26 @@ void cc_rnn_xcorr_c(const float *x, const float *y, float *xcorr, int len, int m
     }
 }
 
+/* Four lags per pass over x: four independent add chains, each still in j order. */
+void cc_rnn_xcorr_lags_c(const float *x, int len, const int *lag, int count, float *out)
+{
+    for (int i = 0; i < count; i += 4) {
+        int m = count - i < 4 ? count - i : 4;
+        const float *y0 = x - lag[i], *y1 = x - lag[i + (m > 1)];
+        const float *y2 = x - lag[i + (m > 2 ? 2 : 0)], *y3 = x - lag[i + (m > 3 ? 3 : 0)];
+        float s[4] = { 0, 0, 0, 0 };
+        for (int j = 0; j < len; j++) {
+            float xj = x[j];
+            s[0] += xj * y0[j];
+            s[1] += xj * y1[j];
+            s[2] += xj * y2[j];
+            s[3] += xj * y3[j];
+        }
+        for (int t = 0; t < m; t++)
+            out[i + t] = s[t];
+    }
+}
+
 float cc_rnn_dot8_c(const float *w, const float *v, int n)
 {
     float lane[8] = { 0 };
@@ -59,6 +79,7 @@ void cc_rnn_kernels_init_c(CcRnnKernels *k)
 {
     k->gemv = cc_rnn_gemv_c;
     k->xcorr = cc_rnn_xcorr_c;
+    k->xcorr_lags = cc_rnn_xcorr_lags_c;
     k->dot8 = cc_rnn_dot8_c;
     k->name = "c";
 }

@@ -19,6 +19,11 @@ typedef struct CcRnnKernels {
     /* xcorr[i] = sum_{j < len} x[j] * y[i + j]  for i < max_lag, j in order. */
     void (*xcorr)(const float *x, const float *y, float *xcorr, int len, int max_lag);
     /*
+     * out[i] = sum_{j < len} x[j] * x[j - lag[i]]  for i < count, j in order: correlation of
+     * x with itself delayed, at any listed lags (x[-lag[i]] onwards must be readable).
+     */
+    void (*xcorr_lags)(const float *x, int len, const int *lag, int count, float *out);
+    /*
      * sum_{i < n} w[i] * v[i], n a multiple of 8, summed in 8 lanes (lane l takes i = l mod 8,
      * in order) that are then combined as ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)):
      * the natural order of an 8-wide register, so that every variant gives the same bits.
@@ -30,6 +35,7 @@ typedef struct CcRnnKernels {
 void cc_rnn_gemv_c(float *acc, const float *w, int rows, int cols, int stride,
                    const float *x);
 void cc_rnn_xcorr_c(const float *x, const float *y, float *xcorr, int len, int max_lag);
+void cc_rnn_xcorr_lags_c(const float *x, int len, const int *lag, int count, float *out);
 float cc_rnn_dot8_c(const float *w, const float *v, int n);
 
 /* C reference only. */
@@ -41,6 +47,7 @@ void cc_rnn_kernels_init(CcRnnKernels *k);
 void cc_rnn_kernels_init_wasm(CcRnnKernels *k); /* wasm/rnn_simd128.c */
 void cc_rnn_gemv_simd128(float *acc, const float *w, int rows, int cols, int stride,
                          const float *x);
+void cc_rnn_xcorr_lags_simd128(const float *x, int len, const int *lag, int count, float *out);
 #endif
 
 #if defined(__x86_64__) || defined(_M_X64)

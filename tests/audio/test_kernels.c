@@ -69,6 +69,46 @@ static void check_variant(const CcRnnKernels *v)
     }
 }
 
+/*
+ * Correlation at listed lags: counts around the 4- and 8-lag passes, lengths off the vector
+ * width, repeated and unordered lags (the pitch tracker's lists have both). ref is the kernel
+ * to compare with: the C reference, or for the C reference itself one chain per lag.
+ */
+static void one_chain_lags(const float *x, int len, const int *lag, int count, float *out)
+{
+    for (int i = 0; i < count; i++) {
+        float s = 0;
+        for (int j = 0; j < len; j++)
+            s += x[j] * x[j - lag[i]];
+        out[i] = s;
+    }
+}
+
+static void check_xcorr_lags(const char *name,
+                             void (*ref)(const float *, int, const int *, int, float *),
+                             void (*got)(const float *, int, const int *, int, float *))
+{
+    static const int lens[] = { 1, 3, 4, 7, 240, 479, 480 };
+    static const int counts[] = { 1, 3, 4, 5, 8, 9, 12, 29 };
+    enum { MAXLAG = 400 };
+    static float buf[MAXLAG + 480];
+    for (int i = 0; i < MAXLAG + 480; i++)
+        buf[i] = frand(i % 11 ? 1.0f : 3e4f);
+    const float *x = buf + MAXLAG;
+    for (size_t a = 0; a < sizeof(lens) / sizeof(lens[0]); a++)
+        for (size_t b = 0; b < sizeof(counts) / sizeof(counts[0]); b++) {
+            int lag[29], n = counts[b];
+            for (int i = 0; i < n; i++)
+                lag[i] = i % 7 == 3 && i ? lag[i - 1] : (int)(next() % (MAXLAG + 1));
+            float want[29], have[29];
+            memset(have, 0xff, sizeof(have)); /* NaN: an output left unwritten shows */
+            ref(x, lens[a], lag, n, want);
+            got(x, lens[a], lag, n, have);
+            CHECK_MSG(!memcmp(want, have, sizeof(float) * n), "%s xcorr_lags len %d count %d",
+                      name, lens[a], n);
+        }
+}
+
 /* Band dot product: lengths that are multiples of 8, the lane order fixed by the contract. */
 static void check_dot8(const CcRnnKernels *v)
 {
@@ -138,6 +178,7 @@ int main(int argc, char **argv)
         }
         float got = cc_rnn_dot8_c(w, x, 88);
         CHECK_MSG(fabs(got - ref) <= 1e-6 * mag, "C dot8 %.9g vs double %.9g", got, ref);
+        check_xcorr_lags("c", one_chain_lags, cc_rnn_xcorr_lags_c);
         return CC_TEST_RESULT();
     }
     /* simd: every variant this CPU has against C; none = nothing to compare (77). */
@@ -169,6 +210,7 @@ int main(int argc, char **argv)
         cc_rnn_kernels_init_wasm(&v);
         check_variant(&v);
         check_dot8(&v);
+        check_xcorr_lags(v.name, cc_rnn_xcorr_lags_c, v.xcorr_lags);
         tested++;
     }
 #endif

@@ -129,6 +129,71 @@ void cc_rnn_xcorr_simd128(const float *x, const float *y, float *xcorr, int len,
     }
 }
 
+/*
+ * Lanes are lags here: one v128 holds the sums of four lags, and each step of j adds
+ * x[j] * (y0[j], y1[j], y2[j], y3[j]), a column of the 4x4 block that four loads (one per
+ * lag, along j) and a transpose give. Each lane still adds its terms in j order. Eight lags
+ * per pass, in two sums, so that the two add chains overlap (one alone waits on the add
+ * latency); a pass of at most four runs one. Unused lanes repeat the last lag.
+ */
+static inline void transpose4(v128_t a, v128_t b, v128_t c, v128_t d, v128_t col[4])
+{
+    v128_t ab_lo = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), cd_lo = wasm_i32x4_shuffle(c, d, 0, 4, 1, 5);
+    v128_t ab_hi = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7), cd_hi = wasm_i32x4_shuffle(c, d, 2, 6, 3, 7);
+    col[0] = wasm_i64x2_shuffle(ab_lo, cd_lo, 0, 2);
+    col[1] = wasm_i64x2_shuffle(ab_lo, cd_lo, 1, 3);
+    col[2] = wasm_i64x2_shuffle(ab_hi, cd_hi, 0, 2);
+    col[3] = wasm_i64x2_shuffle(ab_hi, cd_hi, 1, 3);
+}
+
+#define SPLAT_LANE(v, l) wasm_i32x4_shuffle((v), (v), (l), (l), (l), (l))
+
+void cc_rnn_xcorr_lags_simd128(const float *x, int len, const int *lag, int count, float *out)
+{
+    for (int i = 0; i < count; i += 8) {
+        int m = count - i < 8 ? count - i : 8;
+        const float *y[8];
+        for (int t = 0; t < 8; t++)
+            y[t] = x - lag[i + (t < m ? t : m - 1)];
+        v128_t s0 = wasm_f32x4_splat(0.f), s1 = s0;
+        int j = 0;
+        if (m > 4) {
+            for (; j + 4 <= len; j += 4) {
+                v128_t xv = LD(x + j), a[4], b[4];
+                transpose4(LD(y[0] + j), LD(y[1] + j), LD(y[2] + j), LD(y[3] + j), a);
+                transpose4(LD(y[4] + j), LD(y[5] + j), LD(y[6] + j), LD(y[7] + j), b);
+                v128_t x0 = SPLAT_LANE(xv, 0), x1 = SPLAT_LANE(xv, 1);
+                v128_t x2 = SPLAT_LANE(xv, 2), x3 = SPLAT_LANE(xv, 3);
+                s0 = MADD(s0, x0, a[0]);
+                s1 = MADD(s1, x0, b[0]);
+                s0 = MADD(s0, x1, a[1]);
+                s1 = MADD(s1, x1, b[1]);
+                s0 = MADD(s0, x2, a[2]);
+                s1 = MADD(s1, x2, b[2]);
+                s0 = MADD(s0, x3, a[3]);
+                s1 = MADD(s1, x3, b[3]);
+            }
+        } else {
+            for (; j + 4 <= len; j += 4) {
+                v128_t xv = LD(x + j), a[4];
+                transpose4(LD(y[0] + j), LD(y[1] + j), LD(y[2] + j), LD(y[3] + j), a);
+                s0 = MADD(s0, SPLAT_LANE(xv, 0), a[0]);
+                s0 = MADD(s0, SPLAT_LANE(xv, 1), a[1]);
+                s0 = MADD(s0, SPLAT_LANE(xv, 2), a[2]);
+                s0 = MADD(s0, SPLAT_LANE(xv, 3), a[3]);
+            }
+        }
+        float s[8];
+        ST(s, s0);
+        ST(s + 4, s1);
+        for (; j < len; j++) /* the last len % 4 terms, lane by lane, still in order */
+            for (int t = 0; t < m; t++)
+                s[t] += x[j] * y[t][j];
+        for (int t = 0; t < m; t++)
+            out[i + t] = s[t];
+    }
+}
+
 float cc_rnn_dot8_simd128(const float *w, const float *v, int n)
 {
     /* lanes 0-3 and 4-7 of the 8-lane sum in two registers */
@@ -147,6 +212,7 @@ void cc_rnn_kernels_init_wasm(CcRnnKernels *k)
 {
     k->gemv = cc_rnn_gemv_simd128;
     k->xcorr = cc_rnn_xcorr_simd128;
+    k->xcorr_lags = cc_rnn_xcorr_lags_simd128;
     k->dot8 = cc_rnn_dot8_simd128;
     k->name = "simd128";
 }
