@@ -13,7 +13,8 @@
 //   env CC_BENCH_BASE_DIST=DIR: also another build's dist/ (e.g. one made from an older commit)
 //   in the same browser, on the same frames, interleaved with ours: rows 'base SIMD128' (both
 //   paths where that build has them); CC_BENCH_DIST=DIR: ours from DIR instead of web/dist;
-//   CC_BENCH_VIDEO_ONLY=1: no official solution, no audio (quick A/B of our video path).
+//   CC_BENCH_VIDEO_ONLY=1: no official solution, no audio (quick A/B of our video path);
+//   CC_BENCH_AUDIO_ONLY=1: no video at all (quick A/B of the worklets).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,7 @@ const med = (v) => { const s = [...v].sort((a, b) => a - b), m = s.length >> 1; 
 const q = (v, p) => { const s = [...v].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 const f1 = (x) => x.toFixed(1).padStart(8);
 
-const videoOnly = !!process.env.CC_BENCH_VIDEO_ONLY;
+const videoOnly = !!process.env.CC_BENCH_VIDEO_ONLY, audioOnly = !!process.env.CC_BENCH_AUDIO_ONLY;
 const off = await openOfficial();
 const baseDist = process.env.CC_BENCH_BASE_DIST, ourDist = process.env.CC_BENCH_DIST;
 const server = await startServer({ extra: { bench: `${here}/web`, frames: dir, jitsi: `${CACHE}/models/jitsi-rnnoise-wasm/dist`,
@@ -49,7 +50,7 @@ console.log(`# Chromium ${off.browserVersion}; ${n} frames per size after ${warm
 await off.setModel(0);
 const res = {};
 console.log('who                      size       median_ms   p10_ms   p90_ms   seg_ms  (infer  refine)  comp_ms');
-for (const [w, h] of SIZES) {
+for (const [w, h] of audioOnly ? [] : SIZES) {
   const b = fs.readFileSync(path.join(dir, `clip_${h}p.rgb`));
   const frames = Array.from({ length: n }, (_, i) => new Uint8Array(b.buffer, b.byteOffset + i * w * h * 3, w * h * 3));
   if (!videoOnly) {
@@ -74,7 +75,7 @@ for (const [w, h] of SIZES) {
     console.log(`${name.padEnd(24)} ${`${w}x${h}`.padEnd(10)} ${f1(med(all))} ${f1(q(all, 0.1))} ${f1(q(all, 0.9))} ${f1(med(rs.map((x) => x.seg)))} (${med(rs.map((x) => x.inferMs)).toFixed(1)} ${med(rs.map((x) => x.refineMs)).toFixed(1)}) ${f1(med(rs.map((x) => x.comp)))}`);
   }
 }
-for (const [, h] of SIZES) {
+for (const [, h] of audioOnly ? [] : SIZES) {
   const r = (a, b) => (res[a] / res[b]).toFixed(2);
   console.log(`# ${h}p:` + (videoOnly ? '' : ` official / ours SIMD128 frame = ${r(`official ${h}`, `ours simd ${h}`)}x;`) +
     ` rgba path / frame path ${r(`ours simdrgba ${h}`, `ours simd ${h}`)}x; SIMD128 speed-up over baseline wasm ${r(`ours base ${h}`, `ours simd ${h}`)}x` +
@@ -86,7 +87,7 @@ if (videoOnly) {
   process.exit(0);
 }
 
-const seconds = 20, reps = Number(process.env.CC_BENCH_AUDIO_REPS || 3); // best of reps: rounds interleave every worklet
+const seconds = Number(process.env.CC_BENCH_AUDIO_SECONDS || 20), reps = Number(process.env.CC_BENCH_AUDIO_REPS || 3); // best of reps: rounds interleave every worklet
 // reps rounds; each round runs every worklet once (and the base build's, interleaved)
 const a = {}, b = {};
 for (let r = 0; r < reps; r++) {

@@ -7,7 +7,8 @@
 #   env: CC_BENCH_CLIP (default $CLEANCAST_CACHE/data/video/cap12_20s.y4m), CC_BENCH_FRAMES (20),
 #        CC_BENCH_WARM (10), CC_BENCH_BASE_DIST (another build's dist/, e.g. from an older
 #        commit: its SIMD128 rows 'base' in the same run), CC_BENCH_AUDIO_REPS (3: audio is best of
-#        that many interleaved rounds; more on a loaded machine)
+#        that many interleaved rounds; more on a loaded machine), CC_BENCH_AUDIO_ONLY=1 (the audio
+#        rows alone: no frames, no native rows)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -18,7 +19,8 @@ clip=${CC_BENCH_CLIP:-$CLEANCAST_CACHE/data/video/cap12_20s.y4m}
 n=${CC_BENCH_FRAMES:-20}; warm=${CC_BENCH_WARM:-10}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 FF=(ffmpeg -nostdin -hide_banner -loglevel error -y)
-for s in 640x480 1280x720; do
+sizes="640x480 1280x720"; [ -n "${CC_BENCH_AUDIO_ONLY:-}" ] && sizes=
+for s in $sizes; do
   w=${s%x*}; h=${s#*x}
   "${FF[@]}" -i "$clip" -vf "select=not(mod(n\,25)),scale=$w:$h:flags=bicubic" -fps_mode passthrough \
     -frames:v "$n" -pix_fmt yuv420p -f yuv4mpegpipe "$tmp/clip_${h}p.y4m"
@@ -28,7 +30,7 @@ done
 echo "# frames: $n of $(basename "$clip") (every 25th), bicubic to 640x480 and 1280x720; $(nproc) CPUs"
 node "$here/web_bench.mjs" "$tmp" "$n" "$warm"
 sb=$build/bench/seg_bench
-if [ -x "$sb" ]; then
+if [ -x "$sb" ] && [ -z "${CC_BENCH_AUDIO_ONLY:-}" ]; then
   echo; echo "# native, same frames (seg_bench: I420 in, matte, composite blur; one thread), $build:"
   "$sb" --header
   for h in 480 720; do

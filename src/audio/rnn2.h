@@ -95,7 +95,7 @@ typedef struct CcRnnoise2 {
     const CcRnn2Kernels *k;
     const CcRnnKernels *k1;                  /* pitch tracker's kernels (0.1's table) */
     float window[CC_RNN2_FRAME];             /* rising half of the analysis/synthesis window */
-    float dct[CC_RNN2_BANDS][CC_RNN2_BANDS]; /* DCT-II table, (coefficient, band) */
+    float dct[CC_RNN2_BANDS][CC_RNN2_BANDS]; /* DCT-II table, (band, coefficient) */
     CcRnn2Bands bands;
     CcRfft fft;                              /* 960 real points */
 

@@ -28,20 +28,24 @@ void cc_rnn_window_init(float *w, int hop)
 
 void cc_rnn_dct_init(float *m, int n)
 {
-    for (int i = 0; i < n; i++)
-        for (int b = 0; b < n; b++)
-            m[i * n + b] = (float)(cos((b + .5) * i * M_PI / n) * (i == 0 ? sqrt(.5) : 1.0));
+    for (int b = 0; b < n; b++)
+        for (int i = 0; i < n; i++)
+            m[b * n + i] = (float)(cos((b + .5) * i * M_PI / n) * (i == 0 ? sqrt(.5) : 1.0));
 }
 
 void cc_rnn_dct(const float *m, int n, const float *in, float *out, int ncoef, double scale)
 {
-    for (int i = 0; i < ncoef; i++) {
-        const float *row = m + (size_t)i * n;
-        float s = 0;
-        for (int b = 0; b < n; b++)
-            s += in[b] * row[b];
-        out[i] = (float)(s * scale);
+    /* band by band into all the sums at once (a loop across coefficients, which vectorises);
+       each coefficient still adds its terms in band order */
+    float acc[32] = { 0 };
+    for (int b = 0; b < n; b++) {
+        const float *col = m + (size_t)b * n;
+        float v = in[b];
+        for (int i = 0; i < ncoef; i++)
+            acc[i] += v * col[i];
     }
+    for (int i = 0; i < ncoef; i++)
+        out[i] = (float)(acc[i] * scale);
 }
 
 void cc_rnn_windowed_spectrum(CcRfft *fft, const float *w, int hop, float *buf,

@@ -16,9 +16,10 @@ void cc_rnn_high_pass(float state[2], const float *x, float *y, int n);
    w(t)^2 + w(t + hop)^2 = 1, so analysis and synthesis windows overlap-add to one. */
 void cc_rnn_window_init(float *w, int hop);
 
-/* Orthonormal DCT-II basis, m[i * n + b] = coefficient i of band b. */
+/* Orthonormal DCT-II basis stored band-major, m[b * n + i] = coefficient i of band b. */
 void cc_rnn_dct_init(float *m, int n);
-/* out[i] = scale * sum_b in[b] m[i * n + b] for i < ncoef (float sum, double scale). */
+/* out[i] = scale * sum_b in[b] m[b * n + i] for i < ncoef (float sum in band order, double
+   scale); n <= 32. */
 void cc_rnn_dct(const float *m, int n, const float *in, float *out, int ncoef, double scale);
 
 /* [a, b] (hop samples each) windowed by w and its mirror into buf (2 hop), then its

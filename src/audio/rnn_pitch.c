@@ -192,15 +192,21 @@ static int beats(float num, float den, const Score *s)
     return num * s->den > s->num * den;
 }
 
-/* The two lags with the largest corr^2 / energy among positive correlations. */
-static void two_best(const float *corr, const float *energy, int lags, int best[2])
+/*
+ * The two lags with the largest corr^2 / energy among positive correlations, lags taken in
+ * ascending order: all lags below `lags`, or (list != NULL) only the `lags` listed ones, the
+ * others having no positive correlation. The first test joins both conditions so that its
+ * branch is the rarely taken one (a lag seldom beats the second best) rather than the sign
+ * of the correlation, which is a coin toss.
+ */
+static void two_best(const float *corr, const float *energy, const int *list, int lags,
+                     int best[2])
 {
     Score first = { -1, 0, 0 }, second = { -1, 0, 1 };
-    for (int lag = 0; lag < lags; lag++) {
-        if (!(corr[lag] > 0))
-            continue;
-        float num = corr[lag] * corr[lag];
-        if (!beats(num, energy[lag], &second))
+    for (int i = 0; i < lags; i++) {
+        int lag = list ? list[i] : i;
+        float c = corr[lag], num = c * c;
+        if (!((c > 0) & beats(num, energy[lag], &second)))
             continue;
         Score s = { num, energy[lag], lag };
         if (beats(num, energy[lag], &first)) {
@@ -240,7 +246,7 @@ static int search(const CcRnnPitch *p, const CcRnnKernels *k, Energies *e)
         r4[j] = ref[2 * j];
     energies(p->half, r4, e);
     k->xcorr(t4, r4, corr, COARSE_LEN, COARSE_LAGS);
-    two_best(corr, e->coarse, COARSE_LAGS, best);
+    two_best(corr, e->coarse, NULL, COARSE_LAGS, best);
 
     /* 24 kHz, only in a +-2 window around each coarse winner (merged where they meet) */
     memset(corr, 0, sizeof(corr));
@@ -270,7 +276,7 @@ static int search(const CcRnnPitch *p, const CcRnnKernels *k, Energies *e)
     k->xcorr_lags(target, TARGET_LEN, delay, count, xc);
     for (int i = 0; i < count; i++)
         corr[at[i]] = CC_MAX(-1, xc[i]);
-    two_best(corr, e->fine, SCAN_LAGS, best);
+    two_best(corr, e->fine, at, count, best); /* the other lags are 0: never chosen */
 
     int step = 0, b = best[0];
     if (b > 0 && b < SCAN_LAGS - 1)

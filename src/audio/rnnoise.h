@@ -68,7 +68,7 @@ typedef struct CcRnnoise {
     const CcRnnKernels *k;
     const CcRnnBands *bands;                 /* owned by the net's holder; read-only */
     float window[CC_RNN_FRAME];              /* rising half of the analysis/synthesis window */
-    float dct[CC_RNN_BANDS][CC_RNN_BANDS];   /* orthonormal DCT-II, (coefficient, band) */
+    float dct[CC_RNN_BANDS][CC_RNN_BANDS];   /* orthonormal DCT-II, (band, coefficient) */
     CcRfft fft;                              /* 960 real points */
 
     /* ---- stream state: everything from here on is zeroed by cc_rnnoise_reset() ---- */

@@ -170,8 +170,9 @@ static void check_variant(const CcRnn2Kernels *v)
                   v->name, n);
     }
 
-    /* gru_update */
-    static const int units[] = { 384, 8, 13, 1 };
+    /* gru_update; the last two rounds (n = 384) with NaN, Inf and huge values in some lanes:
+       NaN lanes must come out as the C's NaN, the lanes beside them unchanged */
+    static const int units[] = { 384, 8, 13, 1, 384, 384 };
     for (size_t a = 0; a < sizeof(units) / sizeof(units[0]); a++) {
         int n = units[a];
         float in[3 * 384], rec[3 * 384], diag[3 * 384], hc[384], hv[384];
@@ -182,6 +183,14 @@ static void check_variant(const CcRnn2Kernels *v)
         }
         for (int i = 0; i < n; i++)
             hc[i] = hv[i] = frand(1.0f);
+        if (a >= 4) {
+            in[5] = NAN;
+            rec[n + 9] = INFINITY;
+            in[2 * n + 17] = a == 4 ? 1e30f : -INFINITY;
+            diag[40] = a == 4 ? -NAN : 3e38f;
+            hc[21] = hv[21] = a == 4 ? -NAN : INFINITY;
+            in[n + 63] = 1e20f;
+        }
         cc_rnn2_gru_update_c(hc, in, rec, diag, n);
         v->gru_update(hv, in, rec, diag, n);
         CHECK_MSG(!memcmp(hc, hv, sizeof(float) * (size_t)n), "%s gru_update n %d", v->name, n);

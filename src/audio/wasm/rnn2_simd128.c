@@ -131,7 +131,10 @@ void cc_rnn2_dense_f32_simd128(float *out, const float *w, int rows, int cols, c
         out[i] += bias[i];
 }
 
-static inline v128_t tanh4(v128_t x)
+/* The rational tanh with pmin/pmax clamps (one instruction each in V8; f32x4.min/max take
+   several): the C values for every input that gives no NaN, signed zeros included (the other
+   operand is +-1). */
+static inline v128_t tanh4_fast(v128_t x)
 {
     v128_t x2 = MUL(x, x);
     v128_t num = MUL(ADD(MUL(ADD(MUL(SPLAT(CC_RNN2_TANH_N2), x2), SPLAT(CC_RNN2_TANH_N1)), x2),
@@ -139,18 +142,37 @@ static inline v128_t tanh4(v128_t x)
     v128_t den = ADD(MUL(ADD(MUL(SPLAT(CC_RNN2_TANH_D2), x2), SPLAT(CC_RNN2_TANH_D1)), x2),
                      SPLAT(CC_RNN2_TANH_D0));
     v128_t y = wasm_f32x4_div(num, den);
-    if (__builtin_expect(wasm_v128_any_true(wasm_f32x4_ne(y, y)), 0)) {
-        /* a NaN lane (NaN in, or |x| so large that inf / inf): min(1, y), max(-1, y), what
-           clang makes of the C's `1.0f < y ? 1.0f : y` and `-1.0f > y ? -1.0f : y` for wasm
-           (f32.min/max), so that a NaN comes out as the same NaN as in the C build (pmin/pmax
-           would keep the input NaN's sign) */
-        y = wasm_f32x4_min(SPLAT(1.0f), y);
-        return wasm_f32x4_max(SPLAT(-1.0f), y);
-    }
-    /* no NaN: pmin/pmax (one instruction each in V8, f32x4.min/max take several) give the
-       same values, signed zeros included (the other operand is +-1) */
     y = wasm_f32x4_pmin(y, SPLAT(1.0f));   /* 1 < y ? 1 : y */
     return wasm_f32x4_pmax(y, SPLAT(-1.0f)); /* y < -1 ? -1 : y */
+}
+
+static inline v128_t sigmoid4_fast(v128_t x)
+{
+    return ADD(SPLAT(.5f), MUL(SPLAT(.5f), tanh4_fast(MUL(SPLAT(.5f), x))));
+}
+
+static inline int any_nan(v128_t y)
+{
+    return wasm_v128_any_true(wasm_f32x4_ne(y, y));
+}
+
+/*
+ * A NaN lane (NaN in, or |x| so large that inf / inf) goes through the C: min(1, y) and
+ * max(-1, y) are what clang makes of the C's `1.0f < y ? 1.0f : y` and `-1.0f > y ? -1.0f : y`
+ * for wasm (f32.min/max), so a NaN comes out as the same NaN as in the C build (pmin/pmax
+ * would keep the input NaN's sign).
+ */
+static inline v128_t tanh4(v128_t x)
+{
+    v128_t y = tanh4_fast(x);
+    if (__builtin_expect(any_nan(y), 0)) {
+        float v[4];
+        ST(v, x);
+        for (int l = 0; l < 4; l++)
+            v[l] = cc_rnn2_tanh(v[l]);
+        y = LD(v);
+    }
+    return y;
 }
 
 static inline v128_t sigmoid4(v128_t x)
@@ -176,6 +198,24 @@ void cc_rnn2_sigmoid_simd128(float *y, const float *x, int n)
         y[i] = cc_rnn2_sigmoid(x[i]);
 }
 
+/* One GRU lane in C, the reference's order (the tail, and lanes whose result is NaN). */
+static void gru_lane(float *h, const float *in, const float *rec, const float *diag, int n, int i)
+{
+    float rz = rec[i] + diag[i] * h[i];
+    float rr = rec[n + i] + diag[n + i] * h[i];
+    float rn = rec[2 * n + i] + diag[2 * n + i] * h[i];
+    float z = cc_rnn2_sigmoid(in[i] + rz);
+    float r = cc_rnn2_sigmoid(in[n + i] + rr);
+    float c = cc_rnn2_tanh(in[2 * n + i] + r * rn);
+    h[i] = z * h[i] + (1 - z) * c;
+}
+
+/*
+ * Four lanes at a time with the pmin/pmax activations and one NaN test per four lanes, on the
+ * new state: a NaN in z, r or c leaves h NaN (z h + (1 - z) c, and r only enters through c),
+ * so a lane without NaN saw none, and those values equal the C's. Lanes are independent: four
+ * that test NaN are redone through the C from the old state before it is stored.
+ */
 void cc_rnn2_gru_update_simd128(float *h, const float *in, const float *rec, const float *diag,
                                 int n)
 {
@@ -185,22 +225,19 @@ void cc_rnn2_gru_update_simd128(float *h, const float *in, const float *rec, con
         v128_t rz = ADD(LD(rec + i), MUL(LD(diag + i), hv));
         v128_t rr = ADD(LD(rec + n + i), MUL(LD(diag + n + i), hv));
         v128_t rn = ADD(LD(rec + 2 * n + i), MUL(LD(diag + 2 * n + i), hv));
-        v128_t z = sigmoid4(ADD(LD(in + i), rz));
-        v128_t r = sigmoid4(ADD(LD(in + n + i), rr));
-        v128_t c = tanh4(ADD(LD(in + 2 * n + i), MUL(r, rn)));
-        ST(h + i, ADD(MUL(z, hv), MUL(wasm_f32x4_sub(SPLAT(1.0f), z), c)));
-    }
-    if (i < n) { /* the tail through C, on the same (3, n) layout */
-        for (; i < n; i++) {
-            float rz = rec[i] + diag[i] * h[i];
-            float rr = rec[n + i] + diag[n + i] * h[i];
-            float rn = rec[2 * n + i] + diag[2 * n + i] * h[i];
-            float z = cc_rnn2_sigmoid(in[i] + rz);
-            float r = cc_rnn2_sigmoid(in[n + i] + rr);
-            float c = cc_rnn2_tanh(in[2 * n + i] + r * rn);
-            h[i] = z * h[i] + (1 - z) * c;
+        v128_t z = sigmoid4_fast(ADD(LD(in + i), rz));
+        v128_t r = sigmoid4_fast(ADD(LD(in + n + i), rr));
+        v128_t c = tanh4_fast(ADD(LD(in + 2 * n + i), MUL(r, rn)));
+        v128_t hn = ADD(MUL(z, hv), MUL(wasm_f32x4_sub(SPLAT(1.0f), z), c));
+        if (__builtin_expect(any_nan(hn), 0)) {
+            for (int l = 0; l < 4; l++)
+                gru_lane(h, in, rec, diag, n, i + l);
+            continue;
         }
+        ST(h + i, hn);
     }
+    for (; i < n; i++) /* the tail through C, on the same (3, n) layout */
+        gru_lane(h, in, rec, diag, n, i);
 }
 
 void cc_rnn2_kernels_init_wasm(CcRnn2Kernels *k)
