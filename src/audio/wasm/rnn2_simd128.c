@@ -210,31 +210,50 @@ static void gru_lane(float *h, const float *in, const float *rec, const float *d
     h[i] = z * h[i] + (1 - z) * c;
 }
 
+/* Four lanes of the update with the pmin/pmax activations. */
+static inline v128_t gru4(const float *h, const float *in, const float *rec, const float *diag,
+                          int n)
+{
+    v128_t hv = LD(h);
+    v128_t rz = ADD(LD(rec), MUL(LD(diag), hv));
+    v128_t rr = ADD(LD(rec + n), MUL(LD(diag + n), hv));
+    v128_t rn = ADD(LD(rec + 2 * n), MUL(LD(diag + 2 * n), hv));
+    v128_t z = sigmoid4_fast(ADD(LD(in), rz));
+    v128_t r = sigmoid4_fast(ADD(LD(in + n), rr));
+    v128_t c = tanh4_fast(ADD(LD(in + 2 * n), MUL(r, rn)));
+    return ADD(MUL(z, hv), MUL(wasm_f32x4_sub(SPLAT(1.0f), z), c));
+}
+
 /*
- * Four lanes at a time with the pmin/pmax activations and one NaN test per four lanes, on the
- * new state: a NaN in z, r or c leaves h NaN (z h + (1 - z) c, and r only enters through c),
- * so a lane without NaN saw none, and those values equal the C's. Lanes are independent: four
- * that test NaN are redone through the C from the old state before it is stored.
+ * Eight lanes per step (two independent groups of four, so that one group's divisions and
+ * activations overlap the other's), with one NaN test per step on the new state: a NaN in z,
+ * r or c leaves h NaN (z h + (1 - z) c, and r only enters through c), so lanes without NaN saw
+ * none, and those values equal the C's. Lanes are independent: a step that tests NaN is redone
+ * through the C lane by lane from the old state, before anything is stored.
  */
 void cc_rnn2_gru_update_simd128(float *h, const float *in, const float *rec, const float *diag,
                                 int n)
 {
     int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        v128_t a = gru4(h + i, in + i, rec + i, diag + i, n);
+        v128_t b = gru4(h + i + 4, in + i + 4, rec + i + 4, diag + i + 4, n);
+        if (__builtin_expect(any_nan(ADD(a, b)), 0)) {
+            for (int l = 0; l < 8; l++)
+                gru_lane(h, in, rec, diag, n, i + l);
+            continue;
+        }
+        ST(h + i, a);
+        ST(h + i + 4, b);
+    }
     for (; i + 4 <= n; i += 4) {
-        v128_t hv = LD(h + i);
-        v128_t rz = ADD(LD(rec + i), MUL(LD(diag + i), hv));
-        v128_t rr = ADD(LD(rec + n + i), MUL(LD(diag + n + i), hv));
-        v128_t rn = ADD(LD(rec + 2 * n + i), MUL(LD(diag + 2 * n + i), hv));
-        v128_t z = sigmoid4_fast(ADD(LD(in + i), rz));
-        v128_t r = sigmoid4_fast(ADD(LD(in + n + i), rr));
-        v128_t c = tanh4_fast(ADD(LD(in + 2 * n + i), MUL(r, rn)));
-        v128_t hn = ADD(MUL(z, hv), MUL(wasm_f32x4_sub(SPLAT(1.0f), z), c));
-        if (__builtin_expect(any_nan(hn), 0)) {
+        v128_t a = gru4(h + i, in + i, rec + i, diag + i, n);
+        if (__builtin_expect(any_nan(a), 0)) {
             for (int l = 0; l < 4; l++)
                 gru_lane(h, in, rec, diag, n, i + l);
             continue;
         }
-        ST(h + i, hn);
+        ST(h + i, a);
     }
     for (; i < n; i++) /* the tail through C, on the same (3, n) layout */
         gru_lane(h, in, rec, diag, n, i);
