@@ -399,6 +399,10 @@ void cc_fft_stages_init_c(CcFftStages *s)
     s->radix[3] = cc_fft_stage3_c;
     s->radix[4] = cc_fft_stage4_c;
     s->radix[5] = cc_fft_stage5_c;
+    s->rfft_split = cc_rfft_split_c;
+    s->rfft_post = cc_rfft_post_c;
+    s->rfft_pre = cc_rfft_pre_c;
+    s->rfft_join = cc_rfft_join_c;
     s->name = "c";
 }
 
@@ -499,55 +503,76 @@ void cc_rfft_free(CcRfft *f)
     f->rtw_re = f->rtw_im = f->zr = f->zi = NULL;
 }
 
-void cc_rfft_forward(CcRfft *f, const float *in, CcCpx *out, float scale)
+void cc_rfft_split_c(const float *in, float *zr, float *zi, int h)
 {
-    int h = f->n / 2;
-    float *zr = f->zr, *zi = f->zi;
     for (int j = 0; j < h; j++) {
         zr[j] = in[2 * j];
         zi[j] = in[2 * j + 1];
     }
+}
+
+/* X[k] = E[k] + W^k O[k]: E = (A[k] + conj A[h-k]) / 2, O = -i (A[k] - conj A[h-k]) / 2 */
+void cc_rfft_post_c(const float *ar, const float *ai, const float *twr, const float *twi,
+                    float *out, int h, float s)
+{
+    for (int k = 1; k < h; k++) {
+        float er = ar[k] + ar[h - k], ei = ai[k] - ai[h - k];   /* 2E */
+        float or_ = ai[k] + ai[h - k], oi = ar[h - k] - ar[k];  /* 2O */
+        float wr = twr[k], wi = twi[k];
+        out[2 * k] = (er + (or_ * wr - oi * wi)) * s;
+        out[2 * k + 1] = (ei + (or_ * wi + oi * wr)) * s;
+    }
+}
+
+/*
+ * Z[k] = E[k] + i O[k] with E = X[k] + conj X[h-k], O = (X[k] - conj X[h-k]) W^-k (twice the
+ * forward halves, which makes the result n * x), stored conjugated: the inverse complex
+ * transform runs as conj(FFT(conj(Z))).
+ */
+void cc_rfft_pre_c(const float *in, const float *twr, const float *twi, float *zr, float *zi,
+                   int h)
+{
+    for (int k = 0; k < h; k++) {
+        float ar = in[2 * k], ai = in[2 * k + 1], br = in[2 * (h - k)], bi = in[2 * (h - k) + 1];
+        if (k == 0)
+            ai = bi = 0;
+        float er = ar + br, ei = ai - bi;
+        float dr = ar - br, di = ai + bi;
+        float wr = twr[k], wi = -twi[k];
+        float or_ = dr * wr - di * wi, oi = dr * wi + di * wr;
+        zr[k] = er - oi;
+        zi[k] = -(ei + or_);
+    }
+}
+
+void cc_rfft_join_c(const float *yr, const float *yi, float *out, int h)
+{
+    for (int j = 0; j < h; j++) {
+        out[2 * j] = yr[j];
+        out[2 * j + 1] = -yi[j];
+    }
+}
+
+void cc_rfft_forward(CcRfft *f, const float *in, CcCpx *out, float scale)
+{
+    int h = f->n / 2;
+    const CcFftStages *k = &f->half.stages;
+    k->rfft_split(in, f->zr, f->zi, h);
     const float *ar, *ai;
-    cc_fft_forward_split(&f->half, zr, zi, &ar, &ai);
-    /* X[k] = E[k] + W^k O[k]: E = (Z[k] + conj Z[h-k]) / 2, O = -i (Z[k] - conj Z[h-k]) / 2 */
-    float hs = 0.5f * scale;
+    cc_fft_forward_split(&f->half, f->zr, f->zi, &ar, &ai);
     out[0].re = (ar[0] + ai[0]) * scale;
     out[0].im = 0;
     out[h].re = (ar[0] - ai[0]) * scale;
     out[h].im = 0;
-    for (int k = 1; k < h; k++) {
-        float er = ar[k] + ar[h - k], ei = ai[k] - ai[h - k];   /* 2E */
-        float or_ = ai[k] + ai[h - k], oi = ar[h - k] - ar[k];  /* 2O */
-        float wr = f->rtw_re[k], wi = f->rtw_im[k];
-        out[k].re = (er + (or_ * wr - oi * wi)) * hs;
-        out[k].im = (ei + (or_ * wi + oi * wr)) * hs;
-    }
+    k->rfft_post(ar, ai, f->rtw_re, f->rtw_im, &out[0].re, h, 0.5f * scale);
 }
 
 void cc_rfft_inverse(CcRfft *f, const CcCpx *in, float *out)
 {
     int h = f->n / 2;
-    float *zr = f->zr, *zi = f->zi;
-    /*
-     * Z[k] = E[k] + i O[k] with E = X[k] + conj X[h-k], O = (X[k] - conj X[h-k]) W^-k
-     * (twice the forward halves, which makes the result n * x). The inverse complex
-     * transform runs as conj(FFT(conj(Z))), so Z is stored conjugated.
-     */
-    for (int k = 0; k < h; k++) {
-        float ar = in[k].re, ai = in[k].im, br = in[h - k].re, bi = in[h - k].im;
-        if (k == 0)
-            ai = bi = 0;
-        float er = ar + br, ei = ai - bi;
-        float dr = ar - br, di = ai + bi;
-        float wr = f->rtw_re[k], wi = -f->rtw_im[k];
-        float or_ = dr * wr - di * wi, oi = dr * wi + di * wr;
-        zr[k] = er - oi;
-        zi[k] = -(ei + or_);
-    }
+    const CcFftStages *k = &f->half.stages;
+    k->rfft_pre(&in[0].re, f->rtw_re, f->rtw_im, f->zr, f->zi, h);
     const float *yr, *yi;
-    cc_fft_forward_split(&f->half, zr, zi, &yr, &yi);
-    for (int j = 0; j < h; j++) {
-        out[2 * j] = yr[j];
-        out[2 * j + 1] = -yi[j];
-    }
+    cc_fft_forward_split(&f->half, f->zr, f->zi, &yr, &yi);
+    k->rfft_join(yr, yi, out, h);
 }

@@ -11,8 +11,27 @@
 typedef void (*CcFftStageFn)(const float *xr, const float *xi, float *yr, float *yi,
                              const float *twr, const float *twi, int lp, int r);
 
+/*
+ * The real FFT's passes around its half-size complex FFT (fft.c, cc_rfft_*), h = n / 2
+ * complex points, tw (re, im) = exp(-2 pi i k / n), k < h; spectra interleaved (re, im):
+ *   split    z = in[2j] + i in[2j + 1]                      (forward, before)
+ *   post     X[k] for 1 <= k < h from A = FFT(z), times s   (forward, after)
+ *   pre      Z[k] for 0 <= k < h from X[0..h], conjugated   (inverse, before)
+ *   join     out[2j] = Re y, out[2j + 1] = -Im y            (inverse, after)
+ */
+typedef void (*CcRfftSplitFn)(const float *in, float *zr, float *zi, int h);
+typedef void (*CcRfftPostFn)(const float *ar, const float *ai, const float *twr,
+                             const float *twi, float *out, int h, float s);
+typedef void (*CcRfftPreFn)(const float *in, const float *twr, const float *twi, float *zr,
+                            float *zi, int h);
+typedef void (*CcRfftJoinFn)(const float *yr, const float *yi, float *out, int h);
+
 typedef struct CcFftStages {
     CcFftStageFn radix[6]; /* index = radix (2..5) */
+    CcRfftSplitFn rfft_split;
+    CcRfftPostFn rfft_post;
+    CcRfftPreFn rfft_pre;
+    CcRfftJoinFn rfft_join;
     const char *name;
 } CcFftStages;
 
@@ -24,6 +43,13 @@ void cc_fft_stage4_c(const float *xr, const float *xi, float *yr, float *yi, con
                      const float *twi, int lp, int r);
 void cc_fft_stage5_c(const float *xr, const float *xi, float *yr, float *yi, const float *twr,
                      const float *twi, int lp, int r);
+
+void cc_rfft_split_c(const float *in, float *zr, float *zi, int h);
+void cc_rfft_post_c(const float *ar, const float *ai, const float *twr, const float *twi,
+                    float *out, int h, float s);
+void cc_rfft_pre_c(const float *in, const float *twr, const float *twi, float *zr, float *zi,
+                   int h);
+void cc_rfft_join_c(const float *yr, const float *yi, float *out, int h);
 
 void cc_fft_stages_init_c(CcFftStages *s);
 /* Best for this CPU. */
@@ -51,6 +77,12 @@ void cc_fft_stage4_simd128(const float *xr, const float *xi, float *yr, float *y
                            const float *twr, const float *twi, int lp, int r);
 void cc_fft_stage5_simd128(const float *xr, const float *xi, float *yr, float *yi,
                            const float *twr, const float *twi, int lp, int r);
+void cc_rfft_split_simd128(const float *in, float *zr, float *zi, int h);
+void cc_rfft_post_simd128(const float *ar, const float *ai, const float *twr, const float *twi,
+                          float *out, int h, float s);
+void cc_rfft_pre_simd128(const float *in, const float *twr, const float *twi, float *zr,
+                         float *zi, int h);
+void cc_rfft_join_simd128(const float *yr, const float *yi, float *out, int h);
 #endif
 
 #endif

@@ -156,6 +156,44 @@ static void check_fft_stages(const CcFftStages *v)
             }
 }
 
+/* The real FFT's passes: every h from 1 to 9 (vector bodies and tails), 240 and 480 (RNNoise). */
+static void check_rfft_passes(const CcFftStages *v)
+{
+    static const int hs[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 240, 480 };
+    enum { H = 480 };
+    static float in[2 * H + 2], twr[H], twi[H], ar[H], ai[H];
+    static float oc[2 * H + 2], ov[2 * H + 2], zc[2][H], zv[2][H];
+    for (size_t a = 0; a < sizeof(hs) / sizeof(hs[0]); a++) {
+        int h = hs[a];
+        for (int i = 0; i < 2 * h + 2; i++)
+            in[i] = frand(i % 7 ? 1.0f : 3e4f);
+        for (int i = 0; i < h; i++) {
+            twr[i] = frand(1.0f);
+            twi[i] = frand(1.0f);
+            ar[i] = frand(100.0f);
+            ai[i] = frand(100.0f);
+        }
+        memset(oc, 0, sizeof(oc));
+        memset(ov, 0, sizeof(ov));
+        cc_rfft_split_c(in, zc[0], zc[1], h);
+        v->rfft_split(in, zv[0], zv[1], h);
+        CHECK_MSG(!memcmp(zc[0], zv[0], sizeof(float) * h) &&
+                      !memcmp(zc[1], zv[1], sizeof(float) * h),
+                  "%s rfft_split h %d", v->name, h);
+        cc_rfft_post_c(ar, ai, twr, twi, oc, h, 0.37f);
+        v->rfft_post(ar, ai, twr, twi, ov, h, 0.37f);
+        CHECK_MSG(!memcmp(oc, ov, sizeof(oc)), "%s rfft_post h %d", v->name, h);
+        cc_rfft_pre_c(in, twr, twi, zc[0], zc[1], h);
+        v->rfft_pre(in, twr, twi, zv[0], zv[1], h);
+        CHECK_MSG(!memcmp(zc[0], zv[0], sizeof(float) * h) &&
+                      !memcmp(zc[1], zv[1], sizeof(float) * h),
+                  "%s rfft_pre h %d", v->name, h);
+        cc_rfft_join_c(ar, ai, oc, h);
+        v->rfft_join(ar, ai, ov, h);
+        CHECK_MSG(!memcmp(oc, ov, sizeof(oc)), "%s rfft_join h %d", v->name, h);
+    }
+}
+
 int main(int argc, char **argv)
 {
     int simd = argc == 2 && !strcmp(argv[1], "simd");
@@ -211,6 +249,11 @@ int main(int argc, char **argv)
         check_variant(&v);
         check_dot8(&v);
         check_xcorr_lags(v.name, cc_rnn_xcorr_lags_c, v.xcorr_lags);
+        CcFftStages fs;
+        cc_fft_stages_init_c(&fs);
+        cc_fft_stages_init_wasm(&fs);
+        check_fft_stages(&fs);
+        check_rfft_passes(&fs);
         tested++;
     }
 #endif

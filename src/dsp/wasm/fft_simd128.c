@@ -226,11 +226,110 @@ DEFINE_STAGE_SIMD128(3)
 DEFINE_STAGE_SIMD128(4)
 DEFINE_STAGE_SIMD128(5)
 
+/* ------------------------------------------------------------------ real FFT passes */
+
+/* The same element-wise operations as cc_rfft_*_c, four points (k .. k + 3) per register; the
+   mirrored points h - k .. h - k - 3 come from one load of the four below and a lane reversal. */
+#define REV(v) wasm_i32x4_shuffle((v), (v), 3, 2, 1, 0)
+#define EVENS(a, b) wasm_i32x4_shuffle((a), (b), 0, 2, 4, 6)
+#define ODDS(a, b) wasm_i32x4_shuffle((a), (b), 1, 3, 5, 7)
+
+static inline void store_pairs(float *out, V re, V im)
+{
+    wasm_v128_store(out, wasm_i32x4_shuffle(re, im, 0, 4, 1, 5));
+    wasm_v128_store(out + 4, wasm_i32x4_shuffle(re, im, 2, 6, 3, 7));
+}
+
+void cc_rfft_split_simd128(const float *in, float *zr, float *zi, int h)
+{
+    int j = 0;
+    for (; j + 4 <= h; j += 4) {
+        V a = LD(in + 2 * j), b = LD(in + 2 * j + 4);
+        wasm_v128_store(zr + j, EVENS(a, b));
+        wasm_v128_store(zi + j, ODDS(a, b));
+    }
+    cc_rfft_split_c(in + 2 * j, zr + j, zi + j, h - j);
+}
+
+void cc_rfft_post_simd128(const float *ar, const float *ai, const float *twr, const float *twi,
+                          float *out, int h, float s)
+{
+    V sv = SPLAT(s);
+    int k = 1;
+    for (; k + 4 <= h; k += 4) { /* mirrors h - k - 3 .. h - k, all >= 1 */
+        V xr = LD(ar + k), xi = LD(ai + k);
+        V mr = REV(LD(ar + h - k - 3)), mi = REV(LD(ai + h - k - 3));
+        V er = ADD(xr, mr), ei = SUB(xi, mi);
+        V or_ = ADD(xi, mi), oi = SUB(mr, xr);
+        V wr = LD(twr + k), wi = LD(twi + k);
+        V re = MUL(ADD(er, SUB(MUL(or_, wr), MUL(oi, wi))), sv);
+        V im = MUL(ADD(ei, ADD(MUL(or_, wi), MUL(oi, wr))), sv);
+        store_pairs(out + 2 * k, re, im);
+    }
+    for (; k < h; k++) { /* the C's expressions for the last few */
+        float er = ar[k] + ar[h - k], ei = ai[k] - ai[h - k];
+        float or_ = ai[k] + ai[h - k], oi = ar[h - k] - ar[k];
+        float wr = twr[k], wi = twi[k];
+        out[2 * k] = (er + (or_ * wr - oi * wi)) * s;
+        out[2 * k + 1] = (ei + (or_ * wi + oi * wr)) * s;
+    }
+}
+
+/* One point of the pass in C's expressions (point 0, whose imaginary parts are ignored, and
+   the tail). */
+static inline void pre_point(const float *in, const float *twr, const float *twi, float *zr,
+                             float *zi, int h, int k)
+{
+    float ar = in[2 * k], ai = in[2 * k + 1], br = in[2 * (h - k)], bi = in[2 * (h - k) + 1];
+    if (k == 0)
+        ai = bi = 0;
+    float er = ar + br, ei = ai - bi;
+    float dr = ar - br, di = ai + bi;
+    float wr = twr[k], wi = -twi[k];
+    float or_ = dr * wr - di * wi, oi = dr * wi + di * wr;
+    zr[k] = er - oi;
+    zi[k] = -(ei + or_);
+}
+
+void cc_rfft_pre_simd128(const float *in, const float *twr, const float *twi, float *zr,
+                         float *zi, int h)
+{
+    if (h > 0)
+        pre_point(in, twr, twi, zr, zi, h, 0);
+    int k = 1;
+    for (; k + 4 <= h; k += 4) { /* mirrors h - k - 3 .. h - k, all >= 1 */
+        V a = LD(in + 2 * k), b = LD(in + 2 * k + 4);
+        V xr = EVENS(a, b), xi = ODDS(a, b);
+        V c = LD(in + 2 * (h - k - 3)), d = LD(in + 2 * (h - k - 3) + 4);
+        V br = REV(EVENS(c, d)), bi = REV(ODDS(c, d));
+        V er = ADD(xr, br), ei = SUB(xi, bi);
+        V dr = SUB(xr, br), di = ADD(xi, bi);
+        V wr = LD(twr + k), wi = wasm_f32x4_neg(LD(twi + k));
+        V or_ = SUB(MUL(dr, wr), MUL(di, wi)), oi = ADD(MUL(dr, wi), MUL(di, wr));
+        wasm_v128_store(zr + k, SUB(er, oi));
+        wasm_v128_store(zi + k, wasm_f32x4_neg(ADD(ei, or_)));
+    }
+    for (; k < h; k++)
+        pre_point(in, twr, twi, zr, zi, h, k);
+}
+
+void cc_rfft_join_simd128(const float *yr, const float *yi, float *out, int h)
+{
+    int j = 0;
+    for (; j + 4 <= h; j += 4)
+        store_pairs(out + 2 * j, LD(yr + j), wasm_f32x4_neg(LD(yi + j)));
+    cc_rfft_join_c(yr + j, yi + j, out + 2 * j, h - j);
+}
+
 void cc_fft_stages_init_wasm(CcFftStages *s)
 {
     s->radix[2] = cc_fft_stage2_simd128;
     s->radix[3] = cc_fft_stage3_simd128;
     s->radix[4] = cc_fft_stage4_simd128;
     s->radix[5] = cc_fft_stage5_simd128;
+    s->rfft_split = cc_rfft_split_simd128;
+    s->rfft_post = cc_rfft_post_simd128;
+    s->rfft_pre = cc_rfft_pre_simd128;
+    s->rfft_join = cc_rfft_join_simd128;
     s->name = "simd128";
 }
