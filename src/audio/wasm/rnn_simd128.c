@@ -65,6 +65,53 @@ void cc_rnn_gemv_simd128(float *acc, const float *w, int rows, int cols, int str
     }
 }
 
+/*
+ * One pass over x for nv (1..8) groups of four lags from `from`: group t covers lags
+ * from + 4 t, except that no group goes past max_lag (the caller's clamp keeps the last one
+ * at max_lag - 4). The sums are independent add chains; each lane adds in input order.
+ */
+#define XC_PASS(n)                                                                             \
+    static void xcorr_pass##n(const float *x, const float *y, float *xcorr, int len,          \
+                              const int *start)                                               \
+    {                                                                                          \
+        v128_t s[n];                                                                           \
+        for (int t = 0; t < n; t++)                                                            \
+            s[t] = wasm_f32x4_splat(0.f);                                                      \
+        for (int j = 0; j < len; j++) {                                                        \
+            v128_t xj = wasm_f32x4_splat(x[j]);                                                \
+            for (int t = 0; t < n; t++)                                                        \
+                s[t] = MADD(s[t], xj, LD(y + start[t] + j));                                   \
+        }                                                                                      \
+        for (int t = 0; t < n; t++)                                                            \
+            ST(xcorr + start[t], s[t]);                                                        \
+    }
+XC_PASS(1)
+XC_PASS(2)
+XC_PASS(3)
+XC_PASS(4)
+XC_PASS(5)
+XC_PASS(6)
+XC_PASS(7)
+XC_PASS(8)
+
+static void xcorr_pass(const float *x, const float *y, float *xcorr, int len, int from, int nv,
+                       int max_lag)
+{
+    int start[8];
+    for (int t = 0; t < nv; t++)
+        start[t] = from + 4 * t < max_lag - 4 ? from + 4 * t : max_lag - 4;
+    switch (nv) {
+    case 1: xcorr_pass1(x, y, xcorr, len, start); break;
+    case 2: xcorr_pass2(x, y, xcorr, len, start); break;
+    case 3: xcorr_pass3(x, y, xcorr, len, start); break;
+    case 4: xcorr_pass4(x, y, xcorr, len, start); break;
+    case 5: xcorr_pass5(x, y, xcorr, len, start); break;
+    case 6: xcorr_pass6(x, y, xcorr, len, start); break;
+    case 7: xcorr_pass7(x, y, xcorr, len, start); break;
+    default: xcorr_pass8(x, y, xcorr, len, start); break;
+    }
+}
+
 void cc_rnn_xcorr_simd128(const float *x, const float *y, float *xcorr, int len, int max_lag)
 {
     if (max_lag > 4 && max_lag <= 8) {
@@ -82,48 +129,13 @@ void cc_rnn_xcorr_simd128(const float *x, const float *y, float *xcorr, int len,
         return;
     }
     int i = 0;
-    for (; i + 32 <= max_lag; i += 32) { /* 8 independent sums per step, as in the gemv */
-        v128_t s[8];
-        for (int t = 0; t < 8; t++)
-            s[t] = wasm_f32x4_splat(0.f);
-        for (int j = 0; j < len; j++) {
-            v128_t xj = wasm_f32x4_splat(x[j]);
-            const float *yj = y + i + j;
-            for (int t = 0; t < 8; t++)
-                s[t] = MADD(s[t], xj, LD(yj + 4 * t));
-        }
-        for (int t = 0; t < 8; t++)
-            ST(xcorr + i + 4 * t, s[t]);
-    }
-    for (; i + 16 <= max_lag; i += 16) {
-        v128_t s0 = wasm_f32x4_splat(0.f), s1 = s0, s2 = s0, s3 = s0;
-        for (int j = 0; j < len; j++) {
-            v128_t xj = wasm_f32x4_splat(x[j]);
-            const float *yj = y + i + j;
-            s0 = MADD(s0, xj, LD(yj));
-            s1 = MADD(s1, xj, LD(yj + 4));
-            s2 = MADD(s2, xj, LD(yj + 8));
-            s3 = MADD(s3, xj, LD(yj + 12));
-        }
-        ST(xcorr + i, s0);
-        ST(xcorr + i + 4, s1);
-        ST(xcorr + i + 8, s2);
-        ST(xcorr + i + 12, s3);
-    }
-    for (; i + 4 <= max_lag; i += 4) {
-        v128_t s0 = wasm_f32x4_splat(0.f);
-        for (int j = 0; j < len; j++)
-            s0 = MADD(s0, wasm_f32x4_splat(x[j]), LD(y + i + j));
-        ST(xcorr + i, s0);
-    }
+    for (; i + 32 <= max_lag; i += 32)
+        xcorr_pass(x, y, xcorr, len, i, 8, max_lag);
     if (i < max_lag && max_lag >= 4) {
-        /* the last 4 lags again (each lane sums in input order, so overlapping lags get the
-           same bits) rather than 1-3 scalar lags */
-        i = max_lag - 4;
-        v128_t s0 = wasm_f32x4_splat(0.f);
-        for (int j = 0; j < len; j++)
-            s0 = MADD(s0, wasm_f32x4_splat(x[j]), LD(y + i + j));
-        ST(xcorr + i, s0);
+        /* the rest in one pass of as many sums as it needs; the last one ends at max_lag and
+           may redo lags of the one before (each lane sums in input order, so overlapping lags
+           get the same bits) */
+        xcorr_pass(x, y, xcorr, len, i, (max_lag - i + 3) / 4, max_lag);
     } else if (i < max_lag) {
         cc_rnn_xcorr_c(x, y + i, xcorr + i, len, max_lag - i);
     }
