@@ -210,33 +210,63 @@ static int analyse(CcRnnoise2 *st, const float *x, float *ex, float *ep, float *
 
 /* ------------------------------------------------------------------ filtering */
 
+/* Bin k of interval i of a per-band quantity, as cc_rnn2_band_expand() gives it. */
+static inline float bin_value(const CcRnn2Bands *t, const float *band, int i, int k)
+{
+    if (i == 0)
+        return band[0];
+    if (i == NB)
+        return band[NB - 1];
+    return t->down[k] * band[i - 1] + t->up[k] * band[i];
+}
+
 /*
  * The previous hop's spectrum X' shaped by this hop's band gains g:
  *   X' += a P'   a per band from how periodic it is against what g implies (comb filter)
  *   X' *= r      r per band puts back the energy X' had before the comb
  *   X' *= g'     g' = g held (decaying no faster than 0.6 per hop), floored by the strength
- * Per-band values are expanded to bins; the two scalings stay two multiplies per bin, in that
- * order, done in one pass. g becomes g'.
+ * in two passes over the bins, the per-band values expanded on the fly: the comb with the
+ * band energies after it (cc_rnn2_band_power's sums), then both scalings, two multiplies per
+ * bin in that order. The same operations as expanding, adding and scaling in separate passes.
+ * g becomes g'.
  */
-static void shape_prev(CcRnnoise2 *st, float *g, float gain_floor)
+void cc_rnn2_shape_prev(CcRnnoise2 *st, float *g, float gain_floor)
 {
-    float amount[NB], restore[NB];
+    const CcRnn2Bands *t = &st->bands;
+    CcCpx *x = st->prev_spec;
+    const CcCpx *p = st->prev_pitch_spec;
+    float amount[NB], restore[NB], s[NB + 2], lo = 0;
     for (int b = 0; b < NB; b++)
         amount[b] = cc_rnn_comb_amount(st->prev_corr[b], g[b], st->prev_ex[b], st->prev_ep[b]);
-    cc_rnn2_band_expand(&st->bands, amount, st->bin_gain);
-    cc_rnn_add_bins(st->prev_spec, st->bin_gain, st->prev_pitch_spec, NBIN);
-    cc_rnn2_band_power(&st->bands, st->prev_spec, restore);
+    for (int i = 0; i < NB + 1; i++) {
+        float hi = 0;
+        for (int k = edge[i]; k < edge[i + 1]; k++) {
+            float a = bin_value(t, amount, i, k);
+            x[k].re += a * p[k].re;
+            x[k].im += a * p[k].im;
+            float v = x[k].re * x[k].re + x[k].im * x[k].im;
+            lo += t->down[k] * v;
+            hi += t->up[k] * v;
+        }
+        s[i] = lo;
+        lo = hi;
+    }
+    s[NB + 1] = lo;
+    fold_ends(s, restore);
     for (int b = 0; b < NB; b++) /* in place: the energy after becomes the restoring gain */
         restore[b] = (float)sqrt(st->prev_ex[b] / (1e-8 + restore[b]));
 
     cc_rnn_hold_gains(g, st->held_gain, NB, gain_floor);
-    float *rk = st->bin_gain, *gk = st->bin_gain2;
-    cc_rnn2_band_expand(&st->bands, restore, rk);
-    cc_rnn2_band_expand(&st->bands, g, gk);
-    CcCpx *x = st->prev_spec;
-    for (int k = 0; k < NBIN; k++) {
-        x[k].re = x[k].re * rk[k] * gk[k];
-        x[k].im = x[k].im * rk[k] * gk[k];
+    for (int i = 0; i < NB + 1; i++) {
+        for (int k = edge[i]; k < edge[i + 1]; k++) {
+            float rk = bin_value(t, restore, i, k), gk = bin_value(t, g, i, k);
+            x[k].re = x[k].re * rk * gk;
+            x[k].im = x[k].im * rk * gk;
+        }
+    }
+    for (int k = CC_RNN2_BAND_SPAN; k < NBIN; k++) { /* above the bands every value is 0 */
+        x[k].re = (x[k].re + 0.0f * p[k].re) * 0.0f * 0.0f;
+        x[k].im = (x[k].im + 0.0f * p[k].im) * 0.0f * 0.0f;
     }
 }
 
@@ -248,7 +278,7 @@ float cc_rnnoise2_process_frame(CcRnnoise2 *st, float *out, const float *in, flo
     cc_rnn_high_pass(st->hp_state, in, x, HOP);
     if (!analyse(st, x, ex, ep, corr, feat)) {
         cc_rnn2_net_run(st->model, st->k, &st->mem, &st->scratch, feat, g, &speech);
-        shape_prev(st, g, gain_floor);
+        cc_rnn2_shape_prev(st, g, gain_floor);
     }
 
     float *f = st->frame_buf;

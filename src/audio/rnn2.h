@@ -116,8 +116,6 @@ typedef struct CcRnnoise2 {
     float frame_buf[CC_RNN2_WINDOW];
     CcCpx spec[CC_RNN2_SPEC];                /* this frame's spectrum */
     CcCpx pitch_spec[CC_RNN2_SPEC];          /* spectrum of the signal one period back */
-    float bin_gain[CC_RNN2_SPEC];            /* per-bin values of a band quantity */
-    float bin_gain2[CC_RNN2_SPEC];
 } CcRnnoise2;
 
 /* model and the kernel tables must outlive the state. 0, CC_ERR(EINVAL) or CC_ERR(ENOMEM). */
@@ -135,5 +133,11 @@ int cc_rnnoise2_state_finite(const CcRnnoise2 *st);
  * delayed frame then passes through unchanged).
  */
 float cc_rnnoise2_process_frame(CcRnnoise2 *st, float *out, const float *in, float gain_floor);
+/*
+ * Step 5-6 of a hop on its own (for tests): the comb filter and the gains g (32, from the
+ * network; held and floored in place) applied to prev_spec, using prev_pitch_spec, prev_ex,
+ * prev_ep, prev_corr and held_gain.
+ */
+void cc_rnn2_shape_prev(CcRnnoise2 *st, float *g, float gain_floor);
 
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "audio/rnn2.h"
+#include "audio/rnn_frame.h"
 #include "testutil.h"
 
 static const short edge[34] = { 0, 2, 4, 6, 8, 10, 12, 15, 18, 21, 24, 28, 32, 36, 41, 47, 53,
@@ -98,6 +99,74 @@ static void test_fused_sums(void)
                       !memcmp(wc, gc, sizeof(wc)) && !memcmp(wx, g1, sizeof(wx)),
                   "round %d: one-pass band sums differ from cc_rnn2_band_sums", round);
     }
+}
+
+/*
+ * cc_rnn2_shape_prev (comb, energy restore and gains in two fused passes) against the same
+ * steps as separate passes over expanded per-bin values, bit for bit, on random spectra and
+ * band values, with and without a strength floor.
+ */
+static void test_shape(const CcRnn2Model *m)
+{
+    CcRnn2Kernels k;
+    CcRnnKernels k1;
+    cc_rnn2_kernels_init(&k);
+    cc_rnn_kernels_init(&k1);
+    CcRnnoise2 *st = malloc(sizeof(*st));
+    CHECK(cc_rnnoise2_init(st, m, &k, &k1) == 0);
+    enum { NB = CC_RNN2_BANDS, NBIN = CC_RNN2_SPEC };
+    static CcCpx x[NBIN];
+    uint32_t seed = 777;
+    for (int round = 0; round < 6; round++) {
+#define RND(scale) ((seed = seed * 1664525u + 1013904223u), \
+                    ((float)(seed >> 8) / 16777216.0f - 0.5f) * (scale))
+        for (int i = 0; i < NBIN; i++) {
+            st->prev_spec[i] = (CcCpx){ RND(2e4f), RND(2e4f) };
+            st->prev_pitch_spec[i] = (CcCpx){ RND(2e4f), RND(2e4f) };
+        }
+        float g[NB], gref[NB], held[NB];
+        for (int b = 0; b < NB; b++) {
+            st->prev_ex[b] = 1e6f * (RND(1.0f) + 0.5f);
+            st->prev_ep[b] = 1e6f * (RND(1.0f) + 0.5f);
+            st->prev_corr[b] = RND(2.0f);
+            st->held_gain[b] = RND(1.0f) + 0.5f;
+            g[b] = gref[b] = RND(1.0f) + 0.5f;
+        }
+        float floor_ = round & 1 ? 0.3f : 0.0f;
+        /* the reference: one step per pass */
+        memcpy(x, st->prev_spec, sizeof(x));
+        memcpy(held, st->held_gain, sizeof(held));
+        float amount[NB], e[NB], a[NBIN], r[NBIN], gb[NBIN];
+        for (int b = 0; b < NB; b++)
+            amount[b] = cc_rnn_comb_amount(st->prev_corr[b], gref[b], st->prev_ex[b],
+                                           st->prev_ep[b]);
+        cc_rnn2_band_expand(&st->bands, amount, a);
+        for (int i = 0; i < NBIN; i++) {
+            x[i].re += a[i] * st->prev_pitch_spec[i].re;
+            x[i].im += a[i] * st->prev_pitch_spec[i].im;
+        }
+        cc_rnn2_band_power(&st->bands, x, e);
+        for (int b = 0; b < NB; b++)
+            e[b] = (float)sqrt(st->prev_ex[b] / (1e-8 + e[b]));
+        cc_rnn_hold_gains(gref, held, NB, floor_);
+        cc_rnn2_band_expand(&st->bands, e, r);
+        cc_rnn2_band_expand(&st->bands, gref, gb);
+        for (int i = 0; i < NBIN; i++) {
+            x[i].re *= r[i];
+            x[i].im *= r[i];
+        }
+        for (int i = 0; i < NBIN; i++) {
+            x[i].re *= gb[i];
+            x[i].im *= gb[i];
+        }
+        cc_rnn2_shape_prev(st, g, floor_);
+        CHECK_MSG(!memcmp(x, st->prev_spec, sizeof(x)) && !memcmp(g, gref, sizeof(g)) &&
+                      !memcmp(held, st->held_gain, sizeof(held)),
+                  "round %d: fused shaping differs from the separate passes", round);
+#undef RND
+    }
+    cc_rnnoise2_free(st);
+    free(st);
 }
 
 static void test_frames(const CcRnn2Model *m)
@@ -189,8 +258,10 @@ int main(void)
     }
     CcRnn2Model *m = NULL;
     CHECK(cc_rnn2_model_load_file(&m, path) == 0);
-    if (m)
+    if (m) {
+        test_shape(m);
         test_frames(m);
+    }
     cc_rnn2_model_free(&m);
     return CC_TEST_RESULT();
 }
