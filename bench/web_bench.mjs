@@ -110,6 +110,13 @@ for (const k of ['jitsi', 'rnnoise', 'rnnoise2']) {
   console.log(`${name.padEnd(28)} ${f1(best)}   ${f1(cost[k])}                ${f1(per10(busy))}`);
 }
 console.log(`# jitsi / ours: rnnoise ${(cost.jitsi / cost.rnnoise).toFixed(2)}x, rnnoise2 ${(cost.jitsi / cost.rnnoise2).toFixed(2)}x`);
+// per round (each round renders every worklet once, in turn): jitsi's cost over ring / ours, the
+// median and range over rounds; less moved by one lucky or unlucky render than best-of
+const perRound = (k) => a.pass.map((p, r) => (a.jitsi[r].ms - p.ms) / (a[k][r].ms - p.ms));
+for (const k of ['rnnoise', 'rnnoise2']) {
+  const v = perRound(k);
+  console.log(`# per-round jitsi / ours ${k}: median ${med(v).toFixed(2)}x, range ${Math.min(...v).toFixed(2)}-${Math.max(...v).toFixed(2)}x over ${v.length} rounds`);
+}
 if (basePage) {
   const bpass = Math.min(...b.pass.map((x) => x.ms));
   const bcost = {};
