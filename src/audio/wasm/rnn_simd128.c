@@ -16,25 +16,31 @@
 #define ST(p, v) wasm_v128_store((p), (v))
 #define MADD(a, x, y) wasm_f32x4_add((a), wasm_f32x4_mul((x), (y)))
 
+/* 32 outputs at a time: 8 independent sums per row step (each output's sum is one dependency
+   chain, so 4 chains would wait on the add latency). A function of its own, like each pass
+   below: V8 allocates registers better for one loop nest per function. */
+__attribute__((noinline)) static void gemv32(float *acc, const float *w, int rows, int stride,
+                                             const float *x)
+{
+    v128_t a[8];
+    for (int t = 0; t < 8; t++)
+        a[t] = LD(acc + 4 * t);
+    for (int j = 0; j < rows; j++) {
+        const float *row = w + (size_t)j * stride;
+        v128_t xj = wasm_f32x4_splat(x[j]);
+        for (int t = 0; t < 8; t++)
+            a[t] = MADD(a[t], LD(row + 4 * t), xj);
+    }
+    for (int t = 0; t < 8; t++)
+        ST(acc + 4 * t, a[t]);
+}
+
 void cc_rnn_gemv_simd128(float *acc, const float *w, int rows, int cols, int stride,
                          const float *x)
 {
     int i = 0;
-    /* 32 outputs at a time: 8 independent sums per row step (each output's sum is one
-       dependency chain, so 4 chains would wait on the add latency) */
-    for (; i + 32 <= cols; i += 32) {
-        v128_t a[8];
-        for (int t = 0; t < 8; t++)
-            a[t] = LD(acc + i + 4 * t);
-        for (int j = 0; j < rows; j++) {
-            const float *row = w + (size_t)j * stride + i;
-            v128_t xj = wasm_f32x4_splat(x[j]);
-            for (int t = 0; t < 8; t++)
-                a[t] = MADD(a[t], LD(row + 4 * t), xj);
-        }
-        for (int t = 0; t < 8; t++)
-            ST(acc + i + 4 * t, a[t]);
-    }
+    for (; i + 32 <= cols; i += 32)
+        gemv32(acc + i, w + i, rows, stride, x);
     /* 16 outputs at a time in registers across all rows. */
     for (; i + 16 <= cols; i += 16) {
         v128_t a0 = LD(acc + i), a1 = LD(acc + i + 4), a2 = LD(acc + i + 8), a3 = LD(acc + i + 12);
@@ -71,8 +77,8 @@ void cc_rnn_gemv_simd128(float *acc, const float *w, int rows, int cols, int str
  * at max_lag - 4). The sums are independent add chains; each lane adds in input order.
  */
 #define XC_PASS(n)                                                                             \
-    static void xcorr_pass##n(const float *x, const float *y, float *xcorr, int len,          \
-                              const int *start)                                               \
+    __attribute__((noinline)) static void xcorr_pass##n(const float *x, const float *y,        \
+                                                        float *xcorr, int len, const int *start) \
     {                                                                                          \
         v128_t s[n];                                                                           \
         for (int t = 0; t < n; t++)                                                            \
