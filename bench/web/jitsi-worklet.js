@@ -4,8 +4,9 @@
 // one frame. The module is instantiated directly from bytes (its emscripten glue needs atob and
 // more that the worklet scope lacks), with the two imports it has: resize_heap and memcpy_big.
 // Also 'cc-pass': the same ring with no processing (the baseline the costs are measured over).
+// jitsi-sync-worklet.js builds on Ring for the package's RNNoise 0.2 build.
 const F = 480;
-class Ring extends AudioWorkletProcessor {
+export class Ring extends AudioWorkletProcessor {
   constructor(o) {
     super();
     this.inBuf = new Float32Array(F); this.inN = 0;
