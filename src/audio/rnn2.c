@@ -112,12 +112,32 @@ void cc_rnn2_band_sums3(const CcRnn2Bands *t, const CcCpx *x, const CcCpx *p, fl
     fold_ends(sc, xp);
 }
 
-void cc_rnn2_band_power(const CcRnn2Bands *t, const CcCpx *x, float *out)
+/* Bin k of interval i of a per-band quantity, as cc_rnn2_band_expand() gives it. */
+static inline float bin_value(const CcRnn2Bands *t, const float *band, int i, int k)
+{
+    if (i == 0)
+        return band[0];
+    if (i == NB)
+        return band[NB - 1];
+    return t->down[k] * band[i - 1] + t->up[k] * band[i];
+}
+
+/*
+ * The band sums of |X|^2; with p, first X += a P per bin below the bands' top (a expanded from
+ * the per-band `amount`) in the same pass, the sums then being those of the new X.
+ */
+static void comb_power(const CcRnn2Bands *t, CcCpx *x, const CcCpx *p, const float *amount,
+                       float *out)
 {
     float s[NB + 2], lo = 0;
     for (int i = 0; i < NB + 1; i++) {
         float hi = 0;
         for (int k = edge[i]; k < edge[i + 1]; k++) {
+            if (p) {
+                float a = bin_value(t, amount, i, k);
+                x[k].re += a * p[k].re;
+                x[k].im += a * p[k].im;
+            }
             float v = x[k].re * x[k].re + x[k].im * x[k].im;
             lo += t->down[k] * v;
             hi += t->up[k] * v;
@@ -127,6 +147,11 @@ void cc_rnn2_band_power(const CcRnn2Bands *t, const CcCpx *x, float *out)
     }
     s[NB + 1] = lo;
     fold_ends(s, out);
+}
+
+void cc_rnn2_band_power(const CcRnn2Bands *t, const CcCpx *x, float *out)
+{
+    comb_power(t, (CcCpx *)x, NULL, NULL, out); /* x is only read without p */
 }
 
 void cc_rnn2_band_expand(const CcRnn2Bands *t, const float *band, float *g)
@@ -210,16 +235,6 @@ static int analyse(CcRnnoise2 *st, const float *x, float *ex, float *ep, float *
 
 /* ------------------------------------------------------------------ filtering */
 
-/* Bin k of interval i of a per-band quantity, as cc_rnn2_band_expand() gives it. */
-static inline float bin_value(const CcRnn2Bands *t, const float *band, int i, int k)
-{
-    if (i == 0)
-        return band[0];
-    if (i == NB)
-        return band[NB - 1];
-    return t->down[k] * band[i - 1] + t->up[k] * band[i];
-}
-
 /*
  * The previous hop's spectrum X' shaped by this hop's band gains g:
  *   X' += a P'   a per band from how periodic it is against what g implies (comb filter)
@@ -235,24 +250,10 @@ void cc_rnn2_shape_prev(CcRnnoise2 *st, float *g, float gain_floor)
     const CcRnn2Bands *t = &st->bands;
     CcCpx *x = st->prev_spec;
     const CcCpx *p = st->prev_pitch_spec;
-    float amount[NB], restore[NB], s[NB + 2], lo = 0;
+    float amount[NB], restore[NB];
     for (int b = 0; b < NB; b++)
         amount[b] = cc_rnn_comb_amount(st->prev_corr[b], g[b], st->prev_ex[b], st->prev_ep[b]);
-    for (int i = 0; i < NB + 1; i++) {
-        float hi = 0;
-        for (int k = edge[i]; k < edge[i + 1]; k++) {
-            float a = bin_value(t, amount, i, k);
-            x[k].re += a * p[k].re;
-            x[k].im += a * p[k].im;
-            float v = x[k].re * x[k].re + x[k].im * x[k].im;
-            lo += t->down[k] * v;
-            hi += t->up[k] * v;
-        }
-        s[i] = lo;
-        lo = hi;
-    }
-    s[NB + 1] = lo;
-    fold_ends(s, restore);
+    comb_power(t, x, p, amount, restore);
     for (int b = 0; b < NB; b++) /* in place: the energy after becomes the restoring gain */
         restore[b] = (float)sqrt(st->prev_ex[b] / (1e-8 + restore[b]));
 

@@ -68,15 +68,8 @@ void cc_rnn2_sigmoid_c(float *y, const float *x, int n)
 
 void cc_rnn2_gru_update_c(float *h, const float *in, const float *rec, const float *diag, int n)
 {
-    for (int i = 0; i < n; i++) {
-        float rz = rec[i] + diag[i] * h[i];
-        float rr = rec[n + i] + diag[n + i] * h[i];
-        float rn = rec[2 * n + i] + diag[2 * n + i] * h[i];
-        float z = cc_rnn2_sigmoid(in[i] + rz);
-        float r = cc_rnn2_sigmoid(in[n + i] + rr);
-        float c = cc_rnn2_tanh(in[2 * n + i] + r * rn);
-        h[i] = z * h[i] + (1 - z) * c;
-    }
+    for (int i = 0; i < n; i++)
+        cc_rnn2_gru_lane(h, in, rec, diag, n, i);
 }
 
 void cc_rnn2_kernels_init_c(CcRnn2Kernels *k)

@@ -44,6 +44,20 @@ static inline float cc_rnn2_sigmoid(float x)
     return .5f + .5f * cc_rnn2_tanh(.5f * x);
 }
 
+/* Lane i of gru_update (below) in the reference's order: the C kernel, and the SIMD kernels'
+   tails and NaN lanes. */
+static inline void cc_rnn2_gru_lane(float *h, const float *in, const float *rec,
+                                    const float *diag, int n, int i)
+{
+    float rz = rec[i] + diag[i] * h[i];
+    float rr = rec[n + i] + diag[n + i] * h[i];
+    float rn = rec[2 * n + i] + diag[2 * n + i] * h[i];
+    float z = cc_rnn2_sigmoid(in[i] + rz);
+    float r = cc_rnn2_sigmoid(in[n + i] + rr);
+    float c = cc_rnn2_tanh(in[2 * n + i] + r * rn);
+    h[i] = z * h[i] + (1 - z) * c;
+}
+
 typedef struct CcRnn2Kernels {
     /*
      * q[j] = floor(0.5 + 127 x[j]) (127 x in float, the rest in double), clamped to

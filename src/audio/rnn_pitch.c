@@ -138,6 +138,21 @@ typedef struct Energies {
     float xx;
 } Energies;
 
+/* One slide of a window energy (kept >= 1): the sample `in` enters, `out` leaves. */
+static inline float slide_window(float acc, float in, float out)
+{
+    acc += in * in - out * out;
+    return CC_MAX(1, acc);
+}
+
+/* One step of the delayed copy's energy: x[-l] enters, x[n - l] leaves. */
+static inline float slide_lagged(float acc, const float *x, int n, int l, float *lagged)
+{
+    acc = acc + x[-l] * x[-l] - x[n - l] * x[n - l];
+    lagged[l] = CC_MAX(0, acc);
+    return acc;
+}
+
 static void energies(const float *half, const float *r4, Energies *e)
 {
     const float *x = half + HALF_MAXLAG;
@@ -157,29 +172,20 @@ static void energies(const float *half, const float *r4, Energies *e)
     e->lagged[0] = xx;
     float al = xx;
     int lag = 0;
-    for (; lag < COARSE_LAGS; lag++) {
+    for (; lag < COARSE_LAGS; lag++) { /* all three chains */
         e->coarse[lag] = ac;
-        ac += r4[lag + COARSE_LEN] * r4[lag + COARSE_LEN] - r4[lag] * r4[lag];
-        ac = CC_MAX(1, ac);
+        ac = slide_window(ac, r4[lag + COARSE_LEN], r4[lag]);
         e->fine[lag] = af;
-        af += half[lag + n] * half[lag + n] - half[lag] * half[lag];
-        af = CC_MAX(1, af);
-        int l = lag + 1;
-        al = al + x[-l] * x[-l] - x[n - l] * x[n - l];
-        e->lagged[l] = CC_MAX(0, al);
+        af = slide_window(af, half[lag + n], half[lag]);
+        al = slide_lagged(al, x, n, lag + 1, e->lagged);
     }
-    for (; lag < SCAN_LAGS; lag++) {
+    for (; lag < SCAN_LAGS; lag++) { /* the coarse one is done */
         e->fine[lag] = af;
-        af += half[lag + n] * half[lag + n] - half[lag] * half[lag];
-        af = CC_MAX(1, af);
-        int l = lag + 1;
-        al = al + x[-l] * x[-l] - x[n - l] * x[n - l];
-        e->lagged[l] = CC_MAX(0, al);
+        af = slide_window(af, half[lag + n], half[lag]);
+        al = slide_lagged(al, x, n, lag + 1, e->lagged);
     }
-    for (int l = lag + 1; l <= HALF_MAXLAG; l++) {
-        al = al + x[-l] * x[-l] - x[n - l] * x[n - l];
-        e->lagged[l] = CC_MAX(0, al);
-    }
+    for (int l = lag + 1; l <= HALF_MAXLAG; l++)
+        al = slide_lagged(al, x, n, l, e->lagged);
 }
 
 typedef struct Score {

@@ -515,13 +515,8 @@ void cc_rfft_split_c(const float *in, float *zr, float *zi, int h)
 void cc_rfft_post_c(const float *ar, const float *ai, const float *twr, const float *twi,
                     float *out, int h, float s)
 {
-    for (int k = 1; k < h; k++) {
-        float er = ar[k] + ar[h - k], ei = ai[k] - ai[h - k];   /* 2E */
-        float or_ = ai[k] + ai[h - k], oi = ar[h - k] - ar[k];  /* 2O */
-        float wr = twr[k], wi = twi[k];
-        out[2 * k] = (er + (or_ * wr - oi * wi)) * s;
-        out[2 * k + 1] = (ei + (or_ * wi + oi * wr)) * s;
-    }
+    for (int k = 1; k < h; k++)
+        cc_rfft_post_point(ar, ai, twr, twi, out, h, s, k);
 }
 
 /*
@@ -532,17 +527,8 @@ void cc_rfft_post_c(const float *ar, const float *ai, const float *twr, const fl
 void cc_rfft_pre_c(const float *in, const float *twr, const float *twi, float *zr, float *zi,
                    int h)
 {
-    for (int k = 0; k < h; k++) {
-        float ar = in[2 * k], ai = in[2 * k + 1], br = in[2 * (h - k)], bi = in[2 * (h - k) + 1];
-        if (k == 0)
-            ai = bi = 0;
-        float er = ar + br, ei = ai - bi;
-        float dr = ar - br, di = ai + bi;
-        float wr = twr[k], wi = -twi[k];
-        float or_ = dr * wr - di * wi, oi = dr * wi + di * wr;
-        zr[k] = er - oi;
-        zi[k] = -(ei + or_);
-    }
+    for (int k = 0; k < h; k++)
+        cc_rfft_pre_point(in, twr, twi, zr, zi, h, k);
 }
 
 void cc_rfft_join_c(const float *yr, const float *yi, float *out, int h)

@@ -26,6 +26,31 @@ typedef void (*CcRfftPreFn)(const float *in, const float *twr, const float *twi,
                             float *zi, int h);
 typedef void (*CcRfftJoinFn)(const float *yr, const float *yi, float *out, int h);
 
+/* One point of post and of pre in the C reference's expressions (also the SIMD tails). */
+static inline void cc_rfft_post_point(const float *ar, const float *ai, const float *twr,
+                                      const float *twi, float *out, int h, float s, int k)
+{
+    float er = ar[k] + ar[h - k], ei = ai[k] - ai[h - k];  /* 2E */
+    float or_ = ai[k] + ai[h - k], oi = ar[h - k] - ar[k]; /* 2O */
+    float wr = twr[k], wi = twi[k];
+    out[2 * k] = (er + (or_ * wr - oi * wi)) * s;
+    out[2 * k + 1] = (ei + (or_ * wi + oi * wr)) * s;
+}
+
+static inline void cc_rfft_pre_point(const float *in, const float *twr, const float *twi,
+                                     float *zr, float *zi, int h, int k)
+{
+    float ar = in[2 * k], ai = in[2 * k + 1], br = in[2 * (h - k)], bi = in[2 * (h - k) + 1];
+    if (k == 0) /* the imaginary parts of X[0] and X[h] are ignored */
+        ai = bi = 0;
+    float er = ar + br, ei = ai - bi;
+    float dr = ar - br, di = ai + bi;
+    float wr = twr[k], wi = -twi[k];
+    float or_ = dr * wr - di * wi, oi = dr * wi + di * wr;
+    zr[k] = er - oi;
+    zi[k] = -(ei + or_);
+}
+
 typedef struct CcFftStages {
     CcFftStageFn radix[6]; /* index = radix (2..5) */
     CcRfftSplitFn rfft_split;

@@ -101,6 +101,16 @@ static void test_fused_sums(void)
     }
 }
 
+/* A stream with the best kernels (the tables must outlive it). */
+static CcRnnoise2 *new_state(const CcRnn2Model *m, CcRnn2Kernels *k, CcRnnKernels *k1)
+{
+    cc_rnn2_kernels_init(k);
+    cc_rnn_kernels_init(k1);
+    CcRnnoise2 *st = malloc(sizeof(*st));
+    CHECK(st && cc_rnnoise2_init(st, m, k, k1) == 0);
+    return st;
+}
+
 /*
  * cc_rnn2_shape_prev (comb, energy restore and gains in two fused passes) against the same
  * steps as separate passes over expanded per-bin values, bit for bit, on random spectra and
@@ -108,12 +118,9 @@ static void test_fused_sums(void)
  */
 static void test_shape(const CcRnn2Model *m)
 {
-    CcRnn2Kernels k;
-    CcRnnKernels k1;
-    cc_rnn2_kernels_init(&k);
-    cc_rnn_kernels_init(&k1);
-    CcRnnoise2 *st = malloc(sizeof(*st));
-    CHECK(cc_rnnoise2_init(st, m, &k, &k1) == 0);
+    static CcRnn2Kernels k;
+    static CcRnnKernels k1;
+    CcRnnoise2 *st = new_state(m, &k, &k1);
     enum { NB = CC_RNN2_BANDS, NBIN = CC_RNN2_SPEC };
     static CcCpx x[NBIN];
     uint32_t seed = 777;
@@ -171,12 +178,9 @@ static void test_shape(const CcRnn2Model *m)
 
 static void test_frames(const CcRnn2Model *m)
 {
-    CcRnn2Kernels k;
-    CcRnnKernels k1;
-    cc_rnn2_kernels_init(&k);
-    cc_rnn_kernels_init(&k1);
-    CcRnnoise2 *st = malloc(sizeof(*st));
-    CHECK(cc_rnnoise2_init(st, m, &k, &k1) == 0);
+    static CcRnn2Kernels k;
+    static CcRnnKernels k1;
+    CcRnnoise2 *st = new_state(m, &k, &k1);
     enum { HOP = CC_RNN2_FRAME, NF = 40 };
     static float x[HOP * NF], y[HOP * NF];
 

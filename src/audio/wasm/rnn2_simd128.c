@@ -226,18 +226,6 @@ void cc_rnn2_sigmoid_simd128(float *y, const float *x, int n)
         y[i] = cc_rnn2_sigmoid(x[i]);
 }
 
-/* One GRU lane in C, the reference's order (the tail, and lanes whose result is NaN). */
-static void gru_lane(float *h, const float *in, const float *rec, const float *diag, int n, int i)
-{
-    float rz = rec[i] + diag[i] * h[i];
-    float rr = rec[n + i] + diag[n + i] * h[i];
-    float rn = rec[2 * n + i] + diag[2 * n + i] * h[i];
-    float z = cc_rnn2_sigmoid(in[i] + rz);
-    float r = cc_rnn2_sigmoid(in[n + i] + rr);
-    float c = cc_rnn2_tanh(in[2 * n + i] + r * rn);
-    h[i] = z * h[i] + (1 - z) * c;
-}
-
 /* Four lanes of the update with the pmin/pmax activations. */
 static inline v128_t gru4(const float *h, const float *in, const float *rec, const float *diag,
                           int n)
@@ -268,7 +256,7 @@ void cc_rnn2_gru_update_simd128(float *h, const float *in, const float *rec, con
         v128_t b = gru4(h + i + 4, in + i + 4, rec + i + 4, diag + i + 4, n);
         if (__builtin_expect(any_nan(ADD(a, b)), 0)) {
             for (int l = 0; l < 8; l++)
-                gru_lane(h, in, rec, diag, n, i + l);
+                cc_rnn2_gru_lane(h, in, rec, diag, n, i + l);
             continue;
         }
         ST(h + i, a);
@@ -278,13 +266,13 @@ void cc_rnn2_gru_update_simd128(float *h, const float *in, const float *rec, con
         v128_t a = gru4(h + i, in + i, rec + i, diag + i, n);
         if (__builtin_expect(any_nan(a), 0)) {
             for (int l = 0; l < 4; l++)
-                gru_lane(h, in, rec, diag, n, i + l);
+                cc_rnn2_gru_lane(h, in, rec, diag, n, i + l);
             continue;
         }
         ST(h + i, a);
     }
     for (; i < n; i++) /* the tail through C, on the same (3, n) layout */
-        gru_lane(h, in, rec, diag, n, i);
+        cc_rnn2_gru_lane(h, in, rec, diag, n, i);
 }
 
 void cc_rnn2_kernels_init_wasm(CcRnn2Kernels *k)

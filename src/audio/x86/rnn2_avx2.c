@@ -143,16 +143,6 @@ void cc_rnn2_gru_update_avx2(float *h, const float *in, const float *rec, const 
         __m256 hn = _mm256_add_ps(_mm256_mul_ps(z, hv), _mm256_mul_ps(_mm256_sub_ps(one, z), c));
         _mm256_storeu_ps(h + i, hn);
     }
-    if (i < n) {
-        /* the scalar tail works on the same (3, n) layout: shift every part by i */
-        for (; i < n; i++) {
-            float rz = rec[i] + diag[i] * h[i];
-            float rr = rec[n + i] + diag[n + i] * h[i];
-            float rn = rec[2 * n + i] + diag[2 * n + i] * h[i];
-            float z = cc_rnn2_sigmoid(in[i] + rz);
-            float r = cc_rnn2_sigmoid(in[n + i] + rr);
-            float c = cc_rnn2_tanh(in[2 * n + i] + r * rn);
-            h[i] = z * h[i] + (1 - z) * c;
-        }
-    }
+    for (; i < n; i++) /* the scalar tail, on the same (3, n) layout */
+        cc_rnn2_gru_lane(h, in, rec, diag, n, i);
 }

@@ -266,36 +266,15 @@ void cc_rfft_post_simd128(const float *ar, const float *ai, const float *twr, co
         V im = MUL(ADD(ei, ADD(MUL(or_, wi), MUL(oi, wr))), sv);
         store_pairs(out + 2 * k, re, im);
     }
-    for (; k < h; k++) { /* the C's expressions for the last few */
-        float er = ar[k] + ar[h - k], ei = ai[k] - ai[h - k];
-        float or_ = ai[k] + ai[h - k], oi = ar[h - k] - ar[k];
-        float wr = twr[k], wi = twi[k];
-        out[2 * k] = (er + (or_ * wr - oi * wi)) * s;
-        out[2 * k + 1] = (ei + (or_ * wi + oi * wr)) * s;
-    }
-}
-
-/* One point of the pass in C's expressions (point 0, whose imaginary parts are ignored, and
-   the tail). */
-static inline void pre_point(const float *in, const float *twr, const float *twi, float *zr,
-                             float *zi, int h, int k)
-{
-    float ar = in[2 * k], ai = in[2 * k + 1], br = in[2 * (h - k)], bi = in[2 * (h - k) + 1];
-    if (k == 0)
-        ai = bi = 0;
-    float er = ar + br, ei = ai - bi;
-    float dr = ar - br, di = ai + bi;
-    float wr = twr[k], wi = -twi[k];
-    float or_ = dr * wr - di * wi, oi = dr * wi + di * wr;
-    zr[k] = er - oi;
-    zi[k] = -(ei + or_);
+    for (; k < h; k++) /* the last few */
+        cc_rfft_post_point(ar, ai, twr, twi, out, h, s, k);
 }
 
 void cc_rfft_pre_simd128(const float *in, const float *twr, const float *twi, float *zr,
                          float *zi, int h)
 {
     if (h > 0)
-        pre_point(in, twr, twi, zr, zi, h, 0);
+        cc_rfft_pre_point(in, twr, twi, zr, zi, h, 0);
     int k = 1;
     for (; k + 4 <= h; k += 4) { /* mirrors h - k - 3 .. h - k, all >= 1 */
         V a = LD(in + 2 * k), b = LD(in + 2 * k + 4);
@@ -310,7 +289,7 @@ void cc_rfft_pre_simd128(const float *in, const float *twr, const float *twi, fl
         wasm_v128_store(zi + k, wasm_f32x4_neg(ADD(ei, or_)));
     }
     for (; k < h; k++)
-        pre_point(in, twr, twi, zr, zi, h, k);
+        cc_rfft_pre_point(in, twr, twi, zr, zi, h, k);
 }
 
 void cc_rfft_join_simd128(const float *yr, const float *yi, float *out, int h)
