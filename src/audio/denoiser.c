@@ -611,7 +611,6 @@ static void mix_out(CcDenoiser *d, float *out, int n, float target)
     }
 }
 
-
 /*
  * The same when nothing ramps (mix is 0 or 1 and stays) and the FIFO holds all n frames: runs
  * between the wrap points of the two rings, each a copy of one side and a store of the input.

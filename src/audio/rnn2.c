@@ -123,8 +123,8 @@ static inline float bin_value(const CcRnn2Bands *t, const float *band, int i, in
 }
 
 /*
- * The band sums of |X|^2; with p, first X += a P per bin below the bands' top (a expanded from
- * the per-band `amount`) in the same pass, the sums then being those of the new X.
+ * X += a P per bin below the bands' top (a expanded from the per-band `amount`), and the band
+ * sums of the new |X|^2 (cc_rnn2_band_sums' accumulation order) in the same pass.
  */
 static void comb_power(const CcRnn2Bands *t, CcCpx *x, const CcCpx *p, const float *amount,
                        float *out)
@@ -133,11 +133,9 @@ static void comb_power(const CcRnn2Bands *t, CcCpx *x, const CcCpx *p, const flo
     for (int i = 0; i < NB + 1; i++) {
         float hi = 0;
         for (int k = edge[i]; k < edge[i + 1]; k++) {
-            if (p) {
-                float a = bin_value(t, amount, i, k);
-                x[k].re += a * p[k].re;
-                x[k].im += a * p[k].im;
-            }
+            float a = bin_value(t, amount, i, k);
+            x[k].re += a * p[k].re;
+            x[k].im += a * p[k].im;
             float v = x[k].re * x[k].re + x[k].im * x[k].im;
             lo += t->down[k] * v;
             hi += t->up[k] * v;
@@ -147,11 +145,6 @@ static void comb_power(const CcRnn2Bands *t, CcCpx *x, const CcCpx *p, const flo
     }
     s[NB + 1] = lo;
     fold_ends(s, out);
-}
-
-void cc_rnn2_band_power(const CcRnn2Bands *t, const CcCpx *x, float *out)
-{
-    comb_power(t, (CcCpx *)x, NULL, NULL, out); /* x is only read without p */
 }
 
 void cc_rnn2_band_expand(const CcRnn2Bands *t, const float *band, float *g)
@@ -241,7 +234,7 @@ static int analyse(CcRnnoise2 *st, const float *x, float *ex, float *ep, float *
  *   X' *= r      r per band puts back the energy X' had before the comb
  *   X' *= g'     g' = g held (decaying no faster than 0.6 per hop), floored by the strength
  * in two passes over the bins, the per-band values expanded on the fly: the comb with the
- * band energies after it (cc_rnn2_band_power's sums), then both scalings, two multiplies per
+ * band energies after it, then both scalings, two multiplies per
  * bin in that order. The same operations as expanding, adding and scaling in separate passes.
  * g becomes g'.
  */

@@ -57,8 +57,6 @@ void cc_rnn2_band_sums(const CcRnn2Bands *t, const float *v, float *out);
  */
 void cc_rnn2_band_sums3(const CcRnn2Bands *t, const CcCpx *x, const CcCpx *p, float *ex,
                         float *ep, float *xp);
-/* The band sums of |X|^2 alone (cc_rnn2_band_sums3's ex). */
-void cc_rnn2_band_power(const CcRnn2Bands *t, const CcCpx *x, float *out);
 /* g[k] for all CC_RNN2_SPEC bins from per-band values; 0 from bin 400 (20 kHz) up. */
 void cc_rnn2_band_expand(const CcRnn2Bands *t, const float *band, float *g);
 

@@ -120,27 +120,14 @@ static void xcorr_pass(const float *x, const float *y, float *xcorr, int len, in
 
 void cc_rnn_xcorr_simd128(const float *x, const float *y, float *xcorr, int len, int max_lag)
 {
-    if (max_lag > 4 && max_lag <= 8) {
-        /* the pitch search's few lags (5 around a candidate, the LPC's 0..4): lags 0-3 and
-           the last 4 in one pass (overlapping lags get the same bits) */
-        const int t = max_lag - 4;
-        v128_t s0 = wasm_f32x4_splat(0.f), s1 = s0;
-        for (int j = 0; j < len; j++) {
-            v128_t xj = wasm_f32x4_splat(x[j]);
-            s0 = MADD(s0, xj, LD(y + j));
-            s1 = MADD(s1, xj, LD(y + t + j));
-        }
-        ST(xcorr + t, s1);
-        ST(xcorr, s0);
-        return;
-    }
     int i = 0;
     for (; i + 32 <= max_lag; i += 32)
         xcorr_pass(x, y, xcorr, len, i, 8, max_lag);
     if (i < max_lag && max_lag >= 4) {
-        /* the rest in one pass of as many sums as it needs; the last one ends at max_lag and
-           may redo lags of the one before (each lane sums in input order, so overlapping lags
-           get the same bits) */
+        /* the rest in one pass of as many sums as it needs (the pitch search's few lags: 5
+           around a candidate, the LPC's 0..4, take two); the last one ends at max_lag and may
+           redo lags of the one before (each lane sums in input order, so overlapping lags get
+           the same bits) */
         xcorr_pass(x, y, xcorr, len, i, (max_lag - i + 3) / 4, max_lag);
     } else if (i < max_lag) {
         cc_rnn_xcorr_c(x, y + i, xcorr + i, len, max_lag - i);
